@@ -1,0 +1,24 @@
+#pragma once
+/// Choosing where models run: CPU, or CUDA when LibTorch can reach a GPU.
+#include <torch/types.h>
+
+#include <string>
+
+namespace interp {
+
+/// Makes LibTorch's CUDA backend available when this build links only libtorch_cpu
+/// (the default with PyPI's wheel): loads libtorch_cuda beside it if its dependencies
+/// resolve. Returns true when CUDA devices are usable. Safe to call repeatedly.
+bool load_cuda_backend(std::string* why_not = nullptr);
+
+/// "cpu", "cuda", "cuda:1", "auto" (CUDA if available, else CPU). Throws interp::Error
+/// naming the problem when a CUDA device is requested but unavailable.
+torch::Device parse_device(const std::string& spec);
+
+/// Sets intra-op threads: `threads` > 0 as given, else the number of online cores.
+void configure_cpu_threads(int threads);
+
+/// "LibTorch 2.11.0, CUDA: available (1 device: NVIDIA H100)" or "CUDA: unavailable (...)".
+std::string runtime_summary();
+
+}  // namespace interp

@@ -1,0 +1,32 @@
+#pragma once
+/// The interface every interpolation model offers the pipeline: given batches of frame
+/// pairs (N×3×H×W, RGB in [0,1], any H×W) and one time per pair, return the in-between
+/// frames at those times. Padding to the network's multiple happens inside.
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+namespace interp {
+
+class FrameInterpolator {
+ public:
+  virtual ~FrameInterpolator() = default;
+
+  /// img0, img1: N×3×H×W on device(), any floating dtype; times: N values in (0,1).
+  /// Returns N×3×H×W in the model's dtype.
+  virtual torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
+                                    const std::vector<double>& times) = 0;
+
+  /// Short model name, e.g. "rife-v4.6" or "film".
+  virtual std::string name() const = 0;
+
+  /// True when any t in (0,1) is meaningful (RIFE v4); false when the network is trained
+  /// for t=0.5 only and callers should recurse (FILM).
+  virtual bool arbitrary_timestep() const = 0;
+
+  virtual torch::Device device() const = 0;
+  virtual torch::Dtype dtype() const = 0;
+};
+
+}  // namespace interp

@@ -1,0 +1,46 @@
+#pragma once
+/// Turns a user's --model (a name like "rife-v4.6" or a weight file) into a ready
+/// FrameInterpolator, and converts official weight files into the project's format.
+#include "interp/core/frame_interpolator.h"
+#include "interp/weights/state_dict.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace interp {
+
+struct ModelOptions {
+  std::string model = "rife-v4.6";  ///< name (resolved under the models dirs) or file path
+  std::string variant;              ///< forces the architecture variant of a .pkl ("rife-v4.25")
+  std::string models_dir;           ///< searched first for names (also $INTERP_MODELS_DIR)
+  torch::Device device = torch::kCPU;
+  torch::Dtype dtype = torch::kFloat32;
+  double scale = 1.0;               ///< RIFE flow scale
+};
+
+/// Folders searched for model names, in order: options.models_dir, $INTERP_MODELS_DIR,
+/// the models/ folder beside the executable's build tree and the source tree's models/.
+std::vector<std::string> model_search_dirs(const std::string& models_dir);
+
+/// Throws interp::Error with a one-line reason (unknown name, missing file, wrong kind
+/// of file, weights that do not fit the architecture).
+std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options);
+
+/// A weight file read into memory with what it is: architecture ("rife"/"film"),
+/// variant name and the tensors under the names our modules use.
+struct ModelWeights {
+  std::string arch;
+  std::string variant;
+  weights::StateDict tensors;
+  weights::Metadata metadata;
+};
+
+/// Reads any supported weight file (.safetensors, torch.save .pkl/.pth/.pt, FILM
+/// TorchScript .pt) and recognises its architecture; `variant` overrides detection.
+ModelWeights read_model_weights(const std::string& path, const std::string& variant = "");
+
+/// Writes `weights` as the project's .safetensors with its metadata.
+void write_model_file(const std::string& path, const ModelWeights& weights, const std::string& source);
+
+}  // namespace interp

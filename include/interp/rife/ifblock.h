@@ -1,0 +1,73 @@
+#pragma once
+/// IFBlock: one coarse-to-fine stage of IFNet. Two stride-2 conv+LeakyReLU, eight
+/// residual convs with a learned per-channel scale, and a ConvTranspose+PixelShuffle
+/// head that predicts a flow update, a mask and (v4.25+) features for the next block.
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/pimpl.h>
+
+#include <tuple>
+
+namespace interp::rife {
+
+/// Conv2d + LeakyReLU(0.2), the conv registered as "0" like the reference's
+/// nn.Sequential(Conv2d, LeakyReLU) so keys read "conv0.<i>.0.weight".
+class ConvReluImpl : public torch::nn::Module {
+ public:
+  ConvReluImpl(int64_t in, int64_t out, int64_t stride);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Conv2d conv{nullptr};
+};
+TORCH_MODULE(ConvRelu);
+
+/// relu(conv(x) * beta + x), parameter names "conv.*" and "beta" as in the reference.
+class ResConvImpl : public torch::nn::Module {
+ public:
+  explicit ResConvImpl(int64_t channels);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Conv2d conv{nullptr};
+  torch::Tensor beta;
+};
+TORCH_MODULE(ResConv);
+
+struct IFBlockOutput {
+  torch::Tensor flow;      ///< N×4×H×W: flow to img0 (0:2) and to img1 (2:4), in pixels
+  torch::Tensor mask;      ///< N×1×H×W: merge logits
+  torch::Tensor features;  ///< N×F×H×W passed to the next block (undefined when F=0)
+};
+
+class IFBlockImpl : public torch::nn::Module {
+ public:
+  IFBlockImpl(int64_t in_channels, int64_t width, int64_t out_channels);
+
+  /// x: block inputs at full resolution; flow: current estimate (undefined for the
+  /// first block); scale: the block works at 1/scale of the input resolution.
+  IFBlockOutput forward(const torch::Tensor& x, const torch::Tensor& flow, double scale);
+
+ private:
+  torch::nn::Sequential conv0{nullptr}, convblock{nullptr}, lastconv{nullptr};
+};
+TORCH_MODULE(IFBlock);
+
+/// v4.25+ feature encoder ("encode.*"): four convs giving 4 channels per image.
+class HeadImpl : public torch::nn::Module {
+ public:
+  explicit HeadImpl(int64_t out_channels);
+  torch::Tensor forward(const torch::Tensor& image);
+
+ private:
+  torch::nn::Conv2d cnn0{nullptr}, cnn1{nullptr}, cnn2{nullptr};
+  torch::nn::ConvTranspose2d cnn3{nullptr};
+};
+TORCH_MODULE(Head);
+
+/// Bilinear resize by a scale factor, exactly as F.interpolate(scale_factor=s) does
+/// (align_corners=false, the factor itself used for coordinate mapping).
+torch::Tensor resize_bilinear(const torch::Tensor& x, double factor);
+
+}  // namespace interp::rife

@@ -1,0 +1,44 @@
+#pragma once
+/// IFNet: RIFE's intermediate-flow network, built from an IFNetVariant. Blocks refine a
+/// bidirectional flow and a merge mask coarse to fine; the output blends both inputs
+/// backward-warped to time t.
+#include "interp/rife/backward_warp.h"
+#include "interp/rife/ifblock.h"
+#include "interp/rife/ifnet_variant.h"
+
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+
+#include <vector>
+
+namespace interp::rife {
+
+class IFNetImpl : public torch::nn::Module {
+ public:
+  explicit IFNetImpl(IFNetVariant variant);
+
+  /// img0, img1: N×3×H×W with H, W multiples of max(M, M/scale); timestep: N×1×H×W.
+  /// scale < 1 estimates flow at reduced resolution (for large frames).
+  torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1,
+                        const torch::Tensor& timestep, double scale = 1.0);
+
+  /// Per-image features of the Head encoder (v4.25+), reusable across pairs that share a
+  /// frame; undefined for variants without a Head.
+  torch::Tensor encode(const torch::Tensor& image);
+
+  /// forward() with the Head features supplied by the caller.
+  torch::Tensor forward_with_features(const torch::Tensor& img0, const torch::Tensor& img1,
+                                      const torch::Tensor& feat0, const torch::Tensor& feat1,
+                                      const torch::Tensor& timestep, double scale = 1.0);
+
+  const IFNetVariant& variant() const { return variant_; }
+
+ private:
+  IFNetVariant variant_;
+  std::vector<IFBlock> blocks_;
+  Head head_{nullptr};
+  BackwardWarp warp_;
+};
+TORCH_MODULE(IFNet);
+
+}  // namespace interp::rife

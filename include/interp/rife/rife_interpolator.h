@@ -1,0 +1,43 @@
+#pragma once
+/// RIFE as a FrameInterpolator: padding, the timestep plane, batching and device/dtype.
+#include "interp/core/frame_interpolator.h"
+#include "interp/rife/ifnet.h"
+#include "interp/weights/state_dict.h"
+
+#include <optional>
+
+namespace interp::rife {
+
+struct RifeOptions {
+  double scale = 1.0;  ///< flow resolution factor: 0.25, 0.5, 1, 2 or 4 (0.5 for 4K)
+  torch::Device device = torch::kCPU;
+  torch::Dtype dtype = torch::kFloat32;
+};
+
+/// Recognises the variant from a state dict's names and shapes (Head present -> v4.25
+/// family, else v4.6); nullopt when it matches no known variant.
+std::optional<IFNetVariant> detect_variant(const weights::StateDict& dict);
+
+/// Accepts "module."-prefixed official dicts and plain ones.
+weights::StateDict normalise_rife_keys(const weights::StateDict& dict);
+
+class RifeInterpolator : public FrameInterpolator {
+ public:
+  /// Throws interp::Error when `dict` does not fit `variant` or options are invalid.
+  RifeInterpolator(const IFNetVariant& variant, const weights::StateDict& dict, RifeOptions options);
+
+  torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
+                            const std::vector<double>& times) override;
+  std::string name() const override { return net_->variant().name; }
+  bool arbitrary_timestep() const override { return true; }
+  torch::Device device() const override { return options_.device; }
+  torch::Dtype dtype() const override { return options_.dtype; }
+
+  IFNet& net() { return net_; }
+
+ private:
+  IFNet net_;
+  RifeOptions options_;
+};
+
+}  // namespace interp::rife

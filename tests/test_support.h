@@ -1,0 +1,70 @@
+#pragma once
+/// Helpers shared by the test files: locating ../shared (a failure under CI=true, a
+/// skip elsewhere), loading golden case files, and comparing tensors.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace interp::test {
+
+inline bool running_in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && (std::string(ci) == "true" || std::string(ci) == "1");
+}
+
+/// Path of a file under the shared data folder, or empty (after FAIL/SKIP) when absent.
+inline std::string shared_file(const std::string& relative) {
+  const std::filesystem::path path = std::filesystem::path(INTERP_SHARED_DIR) / relative;
+  return std::filesystem::exists(path) ? path.string() : std::string();
+}
+
+#define INTERP_REQUIRE_SHARED(var, relative)                                               \
+  const std::string var = ::interp::test::shared_file(relative);                           \
+  if (var.empty()) {                                                                        \
+    if (::interp::test::running_in_ci()) FAIL() << "shared data missing under CI: " << relative; \
+    GTEST_SKIP() << "shared data not found: " << relative;                                  \
+  }
+
+/// torch.save'd dict of tensors (the golden *_cases.pt files).
+inline c10::Dict<c10::IValue, c10::IValue> load_cases(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  return torch::pickle_load(bytes).toGenericDict();
+}
+
+inline torch::Tensor case_tensor(const c10::Dict<c10::IValue, c10::IValue>& cases, const std::string& key) {
+  return cases.at(key).toTensor();
+}
+
+inline double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.to(torch::kFloat64).cpu() - b.to(torch::kFloat64).cpu()).abs().max().item<double>();
+}
+
+/// A scratch folder removed when the test ends.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("interp_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+  std::filesystem::path path_;
+};
+
+}  // namespace interp::test
