@@ -1,0 +1,23 @@
+#pragma once
+/// Still images through OpenCV: PNG (8/16-bit), JPEG, WebP, TIFF, BMP in; PNG out.
+#include "interp/io/image.h"
+
+#include <string>
+#include <vector>
+
+namespace interp::io {
+
+/// RGB or RGBA (alpha kept), 8 or 16 bits. Throws interp::Error naming the file.
+Image read_image(const std::string& path);
+
+/// Writes a PNG (16-bit when image.bit_depth is 16).
+void write_png(const std::string& path, const Image& image);
+
+/// Image files in `folder` (png, jpg, jpeg, webp, tif, tiff, bmp), natural-sorted so
+/// that frame2.png comes before frame10.png.
+std::vector<std::string> list_images(const std::string& folder);
+
+/// "a2" < "a10": digit runs compare by value.
+bool natural_less(const std::string& a, const std::string& b);
+
+}  // namespace interp::io

@@ -1,0 +1,68 @@
+#pragma once
+/// Demuxes and decodes the best video stream of any file FFmpeg reads, converting
+/// frames to RGB (8-bit, or 16-bit for deeper sources), and hands out the packets of
+/// audio/subtitle streams untouched so they can be stream-copied in order.
+#include "interp/io/image.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct AVPacket;
+struct AVStream;
+
+namespace interp::io {
+
+struct Rational {
+  int num = 0;
+  int den = 1;
+  double value() const { return den ? static_cast<double>(num) / den : 0.0; }
+};
+
+struct VideoInfo {
+  int width = 0;
+  int height = 0;
+  Rational frame_rate;          ///< r_frame_rate (or avg) of the stream
+  Rational time_base;           ///< of the video stream
+  int64_t start_pts = 0;        ///< first timestamp, in time_base
+  int64_t frame_count = 0;      ///< container's count, 0 when unknown
+  int bit_depth = 8;            ///< bits per component of the source pixel format
+  std::string codec;            ///< decoder name
+  std::string pixel_format;     ///< source pixel format name
+  int color_primaries = 2;      ///< AVColorPrimaries (2 = unspecified)
+  int color_trc = 2;            ///< AVColorTransferCharacteristic
+  int colorspace = 2;           ///< AVColorSpace
+  int color_range = 0;          ///< AVColorRange
+  int chroma_location = 0;      ///< AVChromaLocation
+  Rational sample_aspect_ratio; ///< 0/1 when unknown
+};
+
+class VideoReader {
+ public:
+  /// Opens `path`. Throws interp::Error: "<path>: no such file", "... not a video" ...
+  explicit VideoReader(const std::string& path);
+  ~VideoReader();
+  VideoReader(const VideoReader&) = delete;
+  VideoReader& operator=(const VideoReader&) = delete;
+
+  const VideoInfo& info() const;
+
+  enum class Item { Frame, Packet, End };
+
+  /// Advances to the next decoded video frame (written into `frame`, its timestamp in
+  /// `pts`) or the next packet of a stream listed by copy_streams() (moved into
+  /// `packet`). Returns End after the last frame.
+  Item next(Image& frame, int64_t& pts, AVPacket* packet);
+
+  /// Audio and subtitle streams whose packets next() returns.
+  std::vector<AVStream*> copy_streams() const;
+  /// The video stream (for side data such as the display matrix).
+  AVStream* video_stream() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace interp::io

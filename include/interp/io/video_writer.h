@@ -1,0 +1,51 @@
+#pragma once
+/// Encodes RGB frames (libswscale to the encoder's pixel format, libavcodec) and muxes
+/// them with stream-copied packets from the input (libavformat). Colour properties,
+/// sample aspect ratio and rotation are carried over from the source.
+#include "interp/io/image.h"
+#include "interp/io/video_reader.h"
+
+#include <memory>
+#include <string>
+
+struct AVPacket;
+
+namespace interp::io {
+
+struct EncoderOptions {
+  std::string codec = "libx264";
+  int crf = 18;                ///< quality for x264/x265/vpx/aom (-1: encoder default)
+  std::string preset = "medium";
+  std::string pixel_format;    ///< empty: follow the source (10-bit stays 10-bit)
+};
+
+class VideoWriter {
+ public:
+  /// Writes to `path`; the container comes from `format_hint`'s extension (the final
+  /// name when `path` is a temporary one). `source` supplies colour properties, streams
+  /// to copy and side data; frames are `frame_rate` per second.
+  VideoWriter(const std::string& path, const std::string& format_hint, const EncoderOptions& options,
+              VideoReader& source, Rational frame_rate);
+  ~VideoWriter();
+  VideoWriter(const VideoWriter&) = delete;
+  VideoWriter& operator=(const VideoWriter&) = delete;
+
+  /// Encodes one RGB frame shown at `index` / frame_rate seconds (after the source start).
+  void write_frame(const Image& rgb, int64_t index);
+
+  /// Muxes a packet read from source stream `packet->stream_index` (ignored when that
+  /// stream is not copied). Takes the packet's contents.
+  void write_copied(AVPacket* packet);
+
+  /// Flushes the encoder and writes the trailer. Must be called for a valid file.
+  void finish();
+
+  std::string pixel_format() const;
+  std::string codec_name() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace interp::io

@@ -1,0 +1,39 @@
+#pragma once
+/// Makes the in-between frames of one input pair for a list of output slots: at their
+/// exact times (Direct) or by recursive midpoints (Recursive), batched, and as copies
+/// of the first frame when the pair straddles a scene cut.
+#include "interp/core/frame_interpolator.h"
+#include "interp/pipeline/timeline.h"
+
+#include <vector>
+
+namespace interp::pipeline {
+
+struct PairOptions {
+  TimingMode mode = TimingMode::Direct;
+  int batch = 1;                 ///< pairs per forward pass
+  double scene_threshold = 0.2;  ///< scene_change_score above this is a cut; <= 0 disables
+};
+
+/// Mean absolute difference of the two frames' luminance at 64×36, in [0,1].
+double scene_change_score(const torch::Tensor& a, const torch::Tensor& b);
+
+class PairInterpolator {
+ public:
+  PairInterpolator(FrameInterpolator& model, PairOptions options);
+
+  /// a, b: 1×3×H×W on the model's device. Returns one tensor per slot with t > 0, in
+  /// order. `cut` reports whether the pair was treated as a scene cut.
+  std::vector<torch::Tensor> between(const torch::Tensor& a, const torch::Tensor& b,
+                                     const std::vector<OutputSlot>& slots, bool* cut = nullptr);
+
+ private:
+  std::vector<torch::Tensor> direct(const torch::Tensor& a, const torch::Tensor& b, const std::vector<double>& times);
+  std::vector<torch::Tensor> recursive(const torch::Tensor& a, const torch::Tensor& b,
+                                       const std::vector<OutputSlot>& slots);
+
+  FrameInterpolator& model_;
+  PairOptions options_;
+};
+
+}  // namespace interp::pipeline

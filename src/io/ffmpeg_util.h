@@ -1,0 +1,82 @@
+#pragma once
+/// RAII owners for libav objects and a return-code check that throws interp::Error
+/// with FFmpeg's own wording (as in FFmpeg's doc/examples, every call checked).
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+#include <libavutil/error.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+}
+
+#include "interp/core/error.h"
+
+#include <memory>
+#include <string>
+
+namespace interp::io::av {
+
+inline std::string error_string(int code) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(code, buf, sizeof(buf));
+  return buf;
+}
+
+/// Throws "<context>: <ffmpeg message>" when ret < 0; returns ret otherwise.
+inline int check(int ret, const std::string& context) {
+  if (ret < 0) throw Error(context + ": " + error_string(ret));
+  return ret;
+}
+
+struct InputContextDeleter {
+  void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+struct OutputContextDeleter {
+  void operator()(AVFormatContext* ctx) const {
+    if (ctx && ctx->pb && !(ctx->oformat->flags & AVFMT_NOFILE)) avio_closep(&ctx->pb);
+    avformat_free_context(ctx);
+  }
+};
+struct CodecContextDeleter {
+  void operator()(AVCodecContext* ctx) const { avcodec_free_context(&ctx); }
+};
+struct FrameDeleter {
+  void operator()(AVFrame* f) const { av_frame_free(&f); }
+};
+struct PacketDeleter {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+struct SwsDeleter {
+  void operator()(SwsContext* s) const { sws_freeContext(s); }
+};
+
+using InputContext = std::unique_ptr<AVFormatContext, InputContextDeleter>;
+using OutputContext = std::unique_ptr<AVFormatContext, OutputContextDeleter>;
+using CodecContext = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
+using Frame = std::unique_ptr<AVFrame, FrameDeleter>;
+using Packet = std::unique_ptr<AVPacket, PacketDeleter>;
+using Sws = std::unique_ptr<SwsContext, SwsDeleter>;
+
+inline Frame make_frame() {
+  Frame f(av_frame_alloc());
+  if (!f) throw Error("out of memory (av_frame_alloc)");
+  return f;
+}
+inline Packet make_packet() {
+  Packet p(av_packet_alloc());
+  if (!p) throw Error("out of memory (av_packet_alloc)");
+  return p;
+}
+
+/// Bits per component of a pixel format (8 for yuv420p, 10 for yuv420p10le...).
+inline int bit_depth_of(AVPixelFormat fmt) {
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(fmt);
+  return d ? d->comp[0].depth : 8;
+}
+
+/// Sets swscale's YUV<->RGB matrix and ranges from the stream's colour properties, so
+/// that BT.709/BT.2020 and full-range inputs are not converted with BT.601 defaults.
+void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, bool yuv_is_source);
+
+}  // namespace interp::io::av

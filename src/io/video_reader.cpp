@@ -1,0 +1,163 @@
+/// libavformat demux + libavcodec decode + libswscale to RGB.
+#include "interp/io/video_reader.h"
+
+#include "ffmpeg_util.h"
+
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
+
+#include <cstring>
+#include <filesystem>
+
+namespace interp::io {
+
+struct VideoReader::State {
+  std::string path;
+  av::InputContext format;
+  av::CodecContext decoder;
+  av::Frame frame = av::make_frame();
+  av::Packet packet = av::make_packet();
+  av::Sws sws;
+  int sws_w = 0, sws_h = 0, sws_fmt = -1;
+  int video_index = -1;
+  std::vector<int> copy_indices;
+  bool input_done = false;
+  VideoInfo info;
+
+  void convert(Image& out) {
+    const int depth = info.bit_depth > 8 ? 16 : 8;
+    if (frame->width != info.width || frame->height != info.height)
+      throw Error(path + ": frame size changes mid-stream (" + std::to_string(frame->width) + "x" +
+                  std::to_string(frame->height) + "), which is not supported");
+    if (!sws || sws_fmt != frame->format) {
+      sws.reset(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
+                               frame->width, frame->height, depth == 16 ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24,
+                               SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
+      if (!sws) throw Error(path + ": cannot convert pixel format " + info.pixel_format + " to RGB");
+      const auto range = frame->color_range != AVCOL_RANGE_UNSPECIFIED ? frame->color_range
+                                                                        : static_cast<AVColorRange>(info.color_range);
+      const auto space = frame->colorspace != AVCOL_SPC_UNSPECIFIED ? frame->colorspace
+                                                                     : static_cast<AVColorSpace>(info.colorspace);
+      av::set_colorspace(sws.get(), space, range, /*yuv_is_source=*/true);
+      sws_fmt = frame->format;
+    }
+    out.allocate(frame->width, frame->height, 3, depth);
+    uint8_t* dst[4] = {out.data.data(), nullptr, nullptr, nullptr};
+    int dst_stride[4] = {static_cast<int>(out.row_bytes()), 0, 0, 0};
+    sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
+  }
+};
+
+VideoReader::VideoReader(const std::string& path) : state_(std::make_unique<State>()) {
+  auto& s = *state_;
+  s.path = path;
+  if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
+  if (std::filesystem::is_directory(path)) throw Error(path + ": is a folder, not a video");
+  AVFormatContext* raw = nullptr;
+  int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  if (ret < 0) throw Error(path + ": not a readable video (" + av::error_string(ret) + ")");
+  s.format.reset(raw);
+  ret = avformat_find_stream_info(s.format.get(), nullptr);
+  if (ret < 0) throw Error(path + ": cannot read stream info (" + av::error_string(ret) + "); truncated?");
+
+  const AVCodec* codec = nullptr;
+  s.video_index = av_find_best_stream(s.format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+  if (s.video_index < 0 || !codec) throw Error(path + ": not a video (no decodable video stream)");
+  AVStream* stream = s.format->streams[s.video_index];
+  if (stream->disposition & AV_DISPOSITION_ATTACHED_PIC) throw Error(path + ": not a video (only a still picture)");
+
+  s.decoder.reset(avcodec_alloc_context3(codec));
+  if (!s.decoder) throw Error("out of memory (decoder)");
+  av::check(avcodec_parameters_to_context(s.decoder.get(), stream->codecpar), path + ": decoder set-up");
+  s.decoder->thread_count = 0;  // let libavcodec pick
+  s.decoder->pkt_timebase = stream->time_base;
+  av::check(avcodec_open2(s.decoder.get(), codec, nullptr), path + ": cannot open " + codec->name + " decoder");
+
+  for (unsigned i = 0; i < s.format->nb_streams; ++i) {
+    const auto type = s.format->streams[i]->codecpar->codec_type;
+    if (type == AVMEDIA_TYPE_AUDIO || type == AVMEDIA_TYPE_SUBTITLE) s.copy_indices.push_back(static_cast<int>(i));
+    if (static_cast<int>(i) != s.video_index && type != AVMEDIA_TYPE_AUDIO && type != AVMEDIA_TYPE_SUBTITLE)
+      s.format->streams[i]->discard = AVDISCARD_ALL;
+  }
+
+  auto& info = s.info;
+  const auto* par = stream->codecpar;
+  info.width = par->width;
+  info.height = par->height;
+  if (info.width <= 0 || info.height <= 0) throw Error(path + ": video stream without a frame size");
+  AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
+  if (stream->r_frame_rate.num > 0 && stream->avg_frame_rate.num > 0 &&
+      av_cmp_q(stream->r_frame_rate, stream->avg_frame_rate) != 0 &&
+      std::abs(av_q2d(stream->r_frame_rate) - av_q2d(stream->avg_frame_rate)) < 0.01 * av_q2d(stream->r_frame_rate))
+    rate = stream->r_frame_rate;  // prefer the exact nominal rate (24000/1001) when they agree
+  if (rate.num <= 0) rate = av_guess_frame_rate(s.format.get(), stream, nullptr);
+  if (rate.num <= 0) throw Error(path + ": unknown frame rate");
+  info.frame_rate = {rate.num, rate.den};
+  info.time_base = {stream->time_base.num, stream->time_base.den};
+  info.start_pts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
+  info.frame_count = stream->nb_frames;
+  info.codec = codec->name;
+  const auto fmt = static_cast<AVPixelFormat>(par->format);
+  info.pixel_format = av_get_pix_fmt_name(fmt) ? av_get_pix_fmt_name(fmt) : "unknown";
+  info.bit_depth = av::bit_depth_of(fmt);
+  info.color_primaries = par->color_primaries;
+  info.color_trc = par->color_trc;
+  info.colorspace = par->color_space;
+  info.color_range = par->color_range;
+  info.chroma_location = par->chroma_location;
+  const AVRational sar = av_guess_sample_aspect_ratio(s.format.get(), stream, nullptr);
+  info.sample_aspect_ratio = {sar.num, sar.den};
+}
+
+VideoReader::~VideoReader() = default;
+
+const VideoInfo& VideoReader::info() const { return state_->info; }
+
+AVStream* VideoReader::video_stream() const { return state_->format->streams[state_->video_index]; }
+
+std::vector<AVStream*> VideoReader::copy_streams() const {
+  std::vector<AVStream*> out;
+  for (int i : state_->copy_indices) out.push_back(state_->format->streams[i]);
+  return out;
+}
+
+VideoReader::Item VideoReader::next(Image& image, int64_t& pts, AVPacket* packet) {
+  auto& s = *state_;
+  while (true) {
+    int ret = avcodec_receive_frame(s.decoder.get(), s.frame.get());
+    if (ret == 0) {
+      s.convert(image);
+      pts = s.frame->best_effort_timestamp;
+      av_frame_unref(s.frame.get());
+      return Item::Frame;
+    }
+    if (ret == AVERROR_EOF) return Item::End;
+    if (ret != AVERROR(EAGAIN)) av::check(ret, s.path + ": decoding failed");
+    if (s.input_done) return Item::End;  // decoder drained without EOF (defensive)
+
+    ret = av_read_frame(s.format.get(), s.packet.get());
+    if (ret == AVERROR_EOF) {
+      s.input_done = true;
+      av::check(avcodec_send_packet(s.decoder.get(), nullptr), s.path + ": flushing decoder");
+      continue;
+    }
+    if (ret < 0) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+    if (s.packet->stream_index == s.video_index) {
+      ret = avcodec_send_packet(s.decoder.get(), s.packet.get());
+      av_packet_unref(s.packet.get());
+      if (ret < 0 && ret != AVERROR(EAGAIN))
+        throw Error(s.path + ": corrupt video data (" + av::error_string(ret) + ")");
+      continue;
+    }
+    for (int i : s.copy_indices) {
+      if (s.packet->stream_index == i && packet) {
+        av_packet_move_ref(packet, s.packet.get());
+        return Item::Packet;
+      }
+    }
+    av_packet_unref(s.packet.get());
+  }
+}
+
+}  // namespace interp::io

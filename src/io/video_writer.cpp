@@ -1,0 +1,229 @@
+/// Encoder + muxer set-up following FFmpeg's doc/examples (transcode, encode_video).
+#include "interp/io/video_writer.h"
+
+#include "ffmpeg_util.h"
+
+extern "C" {
+#include <libavutil/display.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+}
+
+#include <cstring>
+#include <map>
+
+namespace interp::io {
+
+namespace {
+
+bool subsampled(AVPixelFormat fmt) {
+  const auto* d = av_pix_fmt_desc_get(fmt);
+  return d && (d->log2_chroma_w > 0 || d->log2_chroma_h > 0);
+}
+
+/// The encoder's pixel format closest to the source (keeps 10-bit when the encoder can,
+/// and avoids chroma subsampling when the frame size is odd).
+AVPixelFormat choose_pixel_format(const AVCodec* codec, const VideoInfo& src, const std::string& requested,
+                                  const std::string& path) {
+  if (!requested.empty()) {
+    const AVPixelFormat fmt = av_get_pix_fmt(requested.c_str());
+    if (fmt == AV_PIX_FMT_NONE) throw Error("--pix-fmt: unknown pixel format '" + requested + "'");
+    if (subsampled(fmt) && (src.width % 2 || src.height % 2))
+      throw Error("--pix-fmt " + requested + " needs even frame sizes; the video is " + std::to_string(src.width) +
+                  "x" + std::to_string(src.height));
+    return fmt;
+  }
+  AVPixelFormat source = av_get_pix_fmt(src.pixel_format.c_str());
+  if (source == AV_PIX_FMT_NONE) source = AV_PIX_FMT_YUV420P;
+  if (subsampled(source) && (src.width % 2 || src.height % 2))
+    source = src.bit_depth > 8 ? AV_PIX_FMT_YUV444P10 : AV_PIX_FMT_YUV444P;
+  if (!codec->pix_fmts) return source;
+  for (const AVPixelFormat* p = codec->pix_fmts; *p != AV_PIX_FMT_NONE; ++p)
+    if (*p == source) return source;
+  // Prefer a same-depth format of the list; swscale will convert.
+  const AVPixelFormat best = avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, source, 0, nullptr);
+  if (best == AV_PIX_FMT_NONE) throw Error(path + ": encoder " + codec->name + " has no usable pixel format");
+  return best;
+}
+
+}  // namespace
+
+struct VideoWriter::State {
+  std::string path;
+  av::OutputContext format;
+  av::CodecContext encoder;
+  av::Frame frame = av::make_frame();
+  av::Packet packet = av::make_packet();
+  av::Sws sws;
+  AVStream* video = nullptr;
+  std::map<int, AVStream*> copied;  // source stream index -> output stream
+  std::map<int, AVRational> source_time_base;
+  int64_t start_offset = 0;         // source start in encoder time base
+  bool header_written = false;
+  bool finished = false;
+
+  void drain(bool flush) {
+    if (flush) av::check(avcodec_send_frame(encoder.get(), nullptr), path + ": flushing encoder");
+    while (true) {
+      int ret = avcodec_receive_packet(encoder.get(), packet.get());
+      if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
+      av::check(ret, path + ": encoding failed");
+      av_packet_rescale_ts(packet.get(), encoder->time_base, video->time_base);
+      packet->stream_index = video->index;
+      av::check(av_interleaved_write_frame(format.get(), packet.get()), path + ": write failed");
+    }
+  }
+};
+
+VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint, const EncoderOptions& options,
+                         VideoReader& source, Rational frame_rate)
+    : state_(std::make_unique<State>()) {
+  auto& s = *state_;
+  s.path = format_hint;
+  const VideoInfo& src = source.info();
+
+  AVFormatContext* raw = nullptr;
+  int ret = avformat_alloc_output_context2(&raw, nullptr, nullptr, format_hint.c_str());
+  if (ret < 0 || !raw) throw Error(format_hint + ": unknown output container (use .mp4, .mkv, .mov or .webm)");
+  s.format.reset(raw);
+
+  const AVCodec* codec = avcodec_find_encoder_by_name(options.codec.c_str());
+  if (!codec) throw Error("--codec: no encoder named '" + options.codec + "' in this FFmpeg");
+  if (codec->type != AVMEDIA_TYPE_VIDEO) throw Error("--codec: '" + options.codec + "' is not a video encoder");
+  if (avformat_query_codec(s.format->oformat, codec->id, FF_COMPLIANCE_NORMAL) != 1)
+    throw Error(format_hint + ": container cannot hold " + options.codec + " video");
+
+  s.encoder.reset(avcodec_alloc_context3(codec));
+  if (!s.encoder) throw Error("out of memory (encoder)");
+  auto* enc = s.encoder.get();
+  enc->width = src.width;
+  enc->height = src.height;
+  enc->pix_fmt = choose_pixel_format(codec, src, options.pixel_format, format_hint);
+  enc->framerate = AVRational{frame_rate.num, frame_rate.den};
+  enc->time_base = av_inv_q(enc->framerate);
+  enc->sample_aspect_ratio = AVRational{src.sample_aspect_ratio.num, src.sample_aspect_ratio.den};
+  enc->color_primaries = static_cast<AVColorPrimaries>(src.color_primaries);
+  enc->color_trc = static_cast<AVColorTransferCharacteristic>(src.color_trc);
+  enc->colorspace = static_cast<AVColorSpace>(src.colorspace);
+  enc->color_range = src.color_range != AVCOL_RANGE_UNSPECIFIED ? static_cast<AVColorRange>(src.color_range)
+                                                                : AVCOL_RANGE_MPEG;
+  enc->chroma_sample_location = static_cast<AVChromaLocation>(src.chroma_location);
+  enc->thread_count = 0;
+  if (s.format->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (options.crf >= 0) {
+    av_opt_set_int(enc->priv_data, "crf", options.crf, 0);  // absent option: encoder default
+    if (options.codec == "libvpx-vp9" || options.codec == "libaom-av1") enc->bit_rate = 0;
+  }
+  if (!options.preset.empty()) av_opt_set(enc->priv_data, "preset", options.preset.c_str(), 0);
+  av::check(avcodec_open2(enc, codec, nullptr), format_hint + ": cannot open encoder " + options.codec);
+
+  s.video = avformat_new_stream(s.format.get(), nullptr);
+  if (!s.video) throw Error("out of memory (stream)");
+  av::check(avcodec_parameters_from_context(s.video->codecpar, enc), format_hint + ": stream set-up");
+  s.video->time_base = enc->time_base;
+  s.video->sample_aspect_ratio = enc->sample_aspect_ratio;
+  s.video->avg_frame_rate = enc->framerate;
+
+  // Rotation and other display transforms travel as the display matrix.
+  AVStream* in_video = source.video_stream();
+#if LIBAVFORMAT_VERSION_MAJOR < 61
+  size_t matrix_size = 0;
+  const uint8_t* matrix = av_stream_get_side_data(in_video, AV_PKT_DATA_DISPLAYMATRIX, &matrix_size);
+  if (matrix && matrix_size) {
+    uint8_t* dst = av_stream_new_side_data(s.video, AV_PKT_DATA_DISPLAYMATRIX, matrix_size);
+    if (dst) std::memcpy(dst, matrix, matrix_size);
+  }
+#else
+  if (const AVPacketSideData* sd = av_packet_side_data_get(in_video->codecpar->coded_side_data,
+                                                           in_video->codecpar->nb_coded_side_data,
+                                                           AV_PKT_DATA_DISPLAYMATRIX)) {
+    AVPacketSideData* dst = av_packet_side_data_new(&s.video->codecpar->coded_side_data,
+                                                    &s.video->codecpar->nb_coded_side_data,
+                                                    AV_PKT_DATA_DISPLAYMATRIX, sd->size, 0);
+    if (dst) std::memcpy(dst->data, sd->data, sd->size);
+  }
+#endif
+
+  for (AVStream* in : source.copy_streams()) {
+    if (avformat_query_codec(s.format->oformat, in->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
+      av_log(nullptr, AV_LOG_WARNING, "stream %d (%s) cannot be stored in %s; dropped\n", in->index,
+             avcodec_get_name(in->codecpar->codec_id), s.format->oformat->name);
+      continue;
+    }
+    AVStream* out = avformat_new_stream(s.format.get(), nullptr);
+    if (!out) throw Error("out of memory (stream)");
+    av::check(avcodec_parameters_copy(out->codecpar, in->codecpar), format_hint + ": stream copy");
+    out->codecpar->codec_tag = 0;
+    out->time_base = in->time_base;
+    out->disposition = in->disposition;
+    av_dict_copy(&out->metadata, in->metadata, 0);
+    s.copied[in->index] = out;
+    s.source_time_base[in->index] = in->time_base;
+  }
+
+  if (!(s.format->oformat->flags & AVFMT_NOFILE)) {
+    ret = avio_open(&s.format->pb, path.c_str(), AVIO_FLAG_WRITE);
+    if (ret < 0) throw Error(path + ": cannot create output (" + av::error_string(ret) + ")");
+  }
+  av::check(avformat_write_header(s.format.get(), nullptr), format_hint + ": cannot write header");
+  s.header_written = true;
+
+  s.start_offset = av_rescale_q(src.start_pts, AVRational{src.time_base.num, src.time_base.den}, enc->time_base);
+
+  s.frame->format = enc->pix_fmt;
+  s.frame->width = enc->width;
+  s.frame->height = enc->height;
+  s.frame->color_range = enc->color_range;
+  s.frame->colorspace = enc->colorspace;
+  s.frame->color_primaries = enc->color_primaries;
+  s.frame->color_trc = enc->color_trc;
+  av::check(av_frame_get_buffer(s.frame.get(), 0), "frame buffer");
+}
+
+VideoWriter::~VideoWriter() = default;
+
+void VideoWriter::write_frame(const Image& rgb, int64_t index) {
+  auto& s = *state_;
+  const AVPixelFormat src_fmt = rgb.bit_depth > 8 ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24;
+  if (!s.sws) {
+    s.sws.reset(sws_getContext(rgb.width, rgb.height, src_fmt, s.encoder->width, s.encoder->height,
+                               s.encoder->pix_fmt, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, nullptr,
+                               nullptr, nullptr));
+    if (!s.sws) throw Error(s.path + ": cannot convert RGB to the encoder's pixel format");
+    av::set_colorspace(s.sws.get(), s.encoder->colorspace, s.encoder->color_range, /*yuv_is_source=*/false);
+  }
+  av::check(av_frame_make_writable(s.frame.get()), "frame buffer");
+  const uint8_t* src[4] = {rgb.data.data(), nullptr, nullptr, nullptr};
+  const int src_stride[4] = {static_cast<int>(rgb.row_bytes()), 0, 0, 0};
+  sws_scale(s.sws.get(), src, src_stride, 0, rgb.height, s.frame->data, s.frame->linesize);
+  s.frame->pts = s.start_offset + index;
+  av::check(avcodec_send_frame(s.encoder.get(), s.frame.get()), s.path + ": encoding failed");
+  s.drain(false);
+}
+
+void VideoWriter::write_copied(AVPacket* packet) {
+  auto& s = *state_;
+  auto it = s.copied.find(packet->stream_index);
+  if (it == s.copied.end()) {
+    av_packet_unref(packet);
+    return;
+  }
+  av_packet_rescale_ts(packet, s.source_time_base[packet->stream_index], it->second->time_base);
+  packet->stream_index = it->second->index;
+  packet->pos = -1;
+  av::check(av_interleaved_write_frame(s.format.get(), packet), s.path + ": write failed");
+}
+
+void VideoWriter::finish() {
+  auto& s = *state_;
+  if (s.finished) return;
+  s.drain(true);
+  av::check(av_write_trailer(s.format.get()), s.path + ": cannot finish the file");
+  if (s.format->pb) av::check(avio_closep(&s.format->pb), s.path + ": cannot close the file");
+  s.finished = true;
+}
+
+std::string VideoWriter::pixel_format() const { return av_get_pix_fmt_name(state_->encoder->pix_fmt); }
+std::string VideoWriter::codec_name() const { return state_->encoder->codec->name; }
+
+}  // namespace interp::io

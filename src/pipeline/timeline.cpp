@@ -1,0 +1,99 @@
+/// Exact output timing for frame-rate multiplication.
+#include "interp/pipeline/timeline.h"
+
+#include "interp/core/error.h"
+
+#include <numeric>
+
+namespace interp::pipeline {
+
+namespace {
+RateRatio reduced(int64_t num, int64_t den) {
+  const int64_t g = std::gcd(num, den);
+  return {num / g, den / g};
+}
+}  // namespace
+
+Timeline::Timeline(RateRatio ratio) : ratio_(reduced(ratio.num, ratio.den)) {
+  if (ratio_.num <= 0 || ratio_.den <= 0) throw Error("frame-rate ratio must be positive");
+}
+
+std::vector<OutputSlot> Timeline::slots_for_pair(int64_t i) const {
+  // k * den / num in [i, i+1)  <=>  k in [ceil(i*num/den), ceil((i+1)*num/den))
+  const auto ceil_div = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  const int64_t first = ceil_div(i * ratio_.num, ratio_.den);
+  const int64_t last = ceil_div((i + 1) * ratio_.num, ratio_.den);
+  std::vector<OutputSlot> slots;
+  for (int64_t k = first; k < last; ++k) {
+    // t = k*den/num - i = (k*den - i*num) / num
+    const int64_t tn = k * ratio_.den - i * ratio_.num;
+    const int64_t g = std::gcd(tn, ratio_.num);
+    slots.push_back({k, static_cast<double>(tn) / ratio_.num, tn / (g ? g : 1), ratio_.num / (g ? g : 1)});
+  }
+  return slots;
+}
+
+int64_t Timeline::output_count(int64_t inputs) const {
+  return (inputs * ratio_.num + ratio_.den - 1) / ratio_.den;
+}
+
+bool Timeline::dyadic(int* depth) const {
+  // Every t has denominator dividing num/gcd; dyadic iff den == 1 and num is 2^e.
+  if (ratio_.den != 1 || (ratio_.num & (ratio_.num - 1)) != 0) return false;
+  if (depth) {
+    int e = 0;
+    while ((int64_t{1} << e) < ratio_.num) ++e;
+    *depth = e;
+  }
+  return true;
+}
+
+RateRatio parse_rate(const std::string& text) {
+  const auto slash = text.find('/');
+  try {
+    size_t used = 0;
+    if (slash != std::string::npos) {
+      const int64_t num = std::stoll(text.substr(0, slash), &used);
+      if (used != slash) throw std::invalid_argument("");
+      const std::string den_text = text.substr(slash + 1);
+      const int64_t den = std::stoll(den_text, &used);
+      if (used != den_text.size() || num <= 0 || den <= 0) throw std::invalid_argument("");
+      return reduced(num, den);
+    }
+    const auto dot = text.find('.');
+    const std::string digits = dot == std::string::npos ? text : text.substr(0, dot) + text.substr(dot + 1);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 15)
+      throw std::invalid_argument("");
+    int64_t den = 1;
+    if (dot != std::string::npos)
+      for (size_t i = dot + 1; i < text.size(); ++i) den *= 10;
+    const int64_t num = std::stoll(digits);
+    if (num <= 0) throw std::invalid_argument("");
+    return reduced(num, den);
+  } catch (const std::exception&) {
+    throw Error("--fps: '" + text + "' is not a frame rate (e.g. 60, 59.94 or 60000/1001)");
+  }
+}
+
+RateRatio make_ratio(int exp, int multi, const std::string& fps, int64_t in_num, int64_t in_den) {
+  const int given = (exp != 0) + (multi != 0) + (!fps.empty());
+  if (given > 1) throw Error("use only one of --exp, --multi, --fps");
+  if (exp != 0) {
+    if (exp < 1 || exp > 6) throw Error("--exp must be between 1 and 6 (got " + std::to_string(exp) + ")");
+    return {int64_t{1} << exp, 1};
+  }
+  if (multi != 0) {
+    if (multi < 2 || multi > 64) throw Error("--multi must be between 2 and 64 (got " + std::to_string(multi) + ")");
+    return {multi, 1};
+  }
+  if (!fps.empty()) {
+    const RateRatio target = parse_rate(fps);
+    // ratio = target / input = (tn/td) / (in_num/in_den)
+    RateRatio r = reduced(target.num * in_den, target.den * in_num);
+    if (r.num <= r.den) throw Error("--fps " + fps + " is not above the input rate " + std::to_string(in_num) + "/" + std::to_string(in_den));
+    return r;
+  }
+  return {2, 1};
+}
+
+}  // namespace interp::pipeline
