@@ -51,11 +51,12 @@ pipeline::Timeline timeline_for(const CommonSettings& s) {
   return pipeline::Timeline(pipeline::make_ratio(s.exp, s.multi, s.fps, 1, 1));
 }
 
+/// `detect_cuts`: sequences may contain cuts; an explicit pair is always interpolated.
 pipeline::PairOptions pair_options(const CommonSettings& s, const FrameInterpolator& model,
-                                   const pipeline::Timeline& timeline) {
+                                   const pipeline::Timeline& timeline, bool detect_cuts) {
   pipeline::PairOptions o;
   o.batch = s.batch;
-  o.scene_threshold = 0;  // explicit pairs and sequences are the user's choice: always interpolate
+  o.scene_threshold = detect_cuts ? s.scene_threshold : 0;
   if (s.exp != 0 || !model.arbitrary_timestep()) {
     if (!timeline.dyadic())
       throw Error(model.name() + " only makes midpoints: use --exp, or --multi with a power of two");
@@ -149,7 +150,7 @@ int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_
   }
 
   const auto timeline = timeline_for(s);
-  pipeline::PairInterpolator pairs(*model, pair_options(s, *model, timeline));
+  pipeline::PairInterpolator pairs(*model, pair_options(s, *model, timeline, false));
   const auto slots = timeline.slots_for_pair(0);
   std::vector<torch::Tensor> middles;
   {
@@ -181,7 +182,7 @@ int run_folder(CommonSettings& s, const std::string& input, const std::string& o
   io::PendingOutput folder(output, io::PendingOutput::Kind::Folder, s.overwrite);
   auto model = prepare_model(s);
   const auto timeline = timeline_for(s);
-  pipeline::PairInterpolator pairs(*model, pair_options(s, *model, timeline));
+  pipeline::PairInterpolator pairs(*model, pair_options(s, *model, timeline, true));
   const int64_t total = timeline.output_count(static_cast<int64_t>(files.size()));
   Progress progress(fs::path(output).filename().string(), !s.quiet);
   const auto start = std::chrono::steady_clock::now();

@@ -21,7 +21,7 @@ struct CommonSettings {
   int multi = 0;
   std::string fps;
   double timestep = -1;  ///< pair: single frame at this t
-  double scene_threshold = 0.2;
+  double scene_threshold = 0.07;
   io::EncoderOptions encoder;
 };
 

@@ -12,7 +12,7 @@ namespace interp::pipeline {
 struct PairOptions {
   TimingMode mode = TimingMode::Direct;
   int batch = 1;                 ///< pairs per forward pass
-  double scene_threshold = 0.2;  ///< scene_change_score above this is a cut; <= 0 disables
+  double scene_threshold = 0.07; ///< scene_change_score above this is a cut; <= 0 disables
 };
 
 /// Mean absolute difference of the two frames' luminance at 64×36, in [0,1].

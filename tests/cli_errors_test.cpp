@@ -1,0 +1,120 @@
+// Bad input: one line on stderr naming the problem, a non-zero exit, no output left.
+#include "cli_support.h"
+
+namespace interp::test {
+namespace {
+
+class BadInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    INTERP_REQUIRE_SHARED(model, "golden/rife_v4.6_random.pkl");
+    (void)model;
+    make_clip(dir / "good.mp4", 128, 96, "25", 4);
+  }
+
+  /// Runs interp, expects failure with `phrase` in a single stderr line, and that the
+  /// folder holds exactly `files` afterwards (nothing partial).
+  void expect_failure(const std::string& args, const std::string& phrase, std::vector<std::string> files) {
+    auto r = run(interp_cmd(args));
+    EXPECT_NE(r.code, 0) << args;
+    EXPECT_NE(r.err.find(phrase), std::string::npos) << "stderr: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "stderr: " << r.err;
+    std::sort(files.begin(), files.end());
+    EXPECT_EQ(entries(dir.path().string()), files) << args;
+  }
+
+  std::string model() const { return "--model " + quote(test_model()) + " "; }
+  TempDir dir;
+};
+
+TEST_F(BadInput, MissingFile) {
+  expect_failure(model() + quote(dir / "absent.mp4") + " " + quote(dir / "o.mp4"), "no such file", {"good.mp4"});
+}
+
+TEST_F(BadInput, NotAVideo) {
+  std::ofstream(dir / "text.mp4") << "hello, not a video\n";
+  expect_failure(model() + quote(dir / "text.mp4") + " " + quote(dir / "o.mp4"), "not a readable video",
+                 {"good.mp4", "text.mp4"});
+}
+
+TEST_F(BadInput, TruncatedFile) {
+  const std::string data = slurp(dir / "good.mp4");
+  std::ofstream(dir / "cut.mp4", std::ios::binary) << data.substr(0, data.size() / 2);
+  auto r = run(interp_cmd(model() + quote(dir / "cut.mp4") + " " + quote(dir / "o.mp4")));
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "o.mp4"));
+}
+
+TEST_F(BadInput, SingleFrameVideo) {
+  make_clip(dir / "one.mp4", 128, 96, "25", 1);
+  expect_failure(model() + quote(dir / "one.mp4") + " " + quote(dir / "o.mp4"), "at least 2",
+                 {"good.mp4", "one.mp4"});
+}
+
+TEST_F(BadInput, InvalidFactors) {
+  const std::string io = quote(dir / "good.mp4") + " " + quote(dir / "o.mp4");
+  expect_failure(model() + "--exp=0 --multi=1 " + io, "--multi", {"good.mp4"});
+  expect_failure(model() + "--exp=9 " + io, "--exp must be between", {"good.mp4"});
+  expect_failure(model() + "--multi=1 " + io, "--multi must be between", {"good.mp4"});
+  expect_failure(model() + "--exp=1 --multi=4 " + io, "only one of", {"good.mp4"});
+  expect_failure(model() + "--fps=abc " + io, "not a frame rate", {"good.mp4"});
+  expect_failure(model() + "--fps=10 " + io, "not above the input rate", {"good.mp4"});
+  expect_failure(model() + "--scale=0.3 " + io, "--scale must be", {"good.mp4"});
+}
+
+TEST_F(BadInput, ExistingOutputIsKeptWithoutOverwriteFlag) {
+  std::ofstream(dir / "o.mp4") << "precious";
+  expect_failure(model() + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4"), "already exists",
+                 {"good.mp4", "o.mp4"});
+  EXPECT_EQ(slurp(dir / "o.mp4"), "precious");
+}
+
+TEST_F(BadInput, InputIsNeverOverwritten) {
+  expect_failure(model() + "-y " + quote(dir / "good.mp4") + " " + quote(dir / "good.mp4"), "is the input",
+                 {"good.mp4"});
+}
+
+TEST_F(BadInput, UnwritableOutputFolder) {
+  expect_failure(model() + quote(dir / "good.mp4") + " " + quote(dir / "missing/o.mp4"), "does not exist",
+                 {"good.mp4"});
+  auto r = run(interp_cmd(model() + quote(dir / "good.mp4") + " /proc/interp_test_out.mp4"));
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST_F(BadInput, ModelFileOfTheWrongKind) {
+  std::ofstream(dir / "weights.pkl") << "not weights";
+  expect_failure("--model " + quote(dir / "weights.pkl") + " " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4"),
+                 "not a model file", {"good.mp4", "weights.pkl"});
+  expect_failure("--model rife-v9 " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4"), "unknown model",
+                 {"good.mp4", "weights.pkl"});
+  INTERP_REQUIRE_SHARED(cases, "golden/rife_v4.6_cases.pt");  // a torch zip without IFNet weights
+  expect_failure("--model " + quote(cases) + " " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4"),
+                 "holds no RIFE IFNet weights", {"good.mp4", "weights.pkl"});
+}
+
+TEST_F(BadInput, PairOfDifferentSizes) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_I0_0.png");
+  expect_failure(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "mid.png") + " -t 0.5",
+                 "differ in size", {"good.mp4"});
+}
+
+TEST_F(BadInput, InvalidTimestep) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
+  expect_failure(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "mid.png") + " -t 1.5",
+                 "--timestep must be", {"good.mp4"});
+  expect_failure(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "mid.png") + " -t 0",
+                 "--timestep must be", {"good.mp4"});
+}
+
+TEST_F(BadInput, UnknownOptionIsOneLine) {
+  auto r = run(interp_cmd("--frobnicate " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4")));
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+}  // namespace interp::test

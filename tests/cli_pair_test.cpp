@@ -1,0 +1,106 @@
+// `interp pair`, image folders and `interp convert`.
+#include "cli_support.h"
+#include "interp/io/image_file.h"
+
+namespace interp::test {
+namespace {
+
+class PairCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    INTERP_REQUIRE_SHARED(model, "golden/rife_v4.6_random.pkl");
+    (void)model;
+  }
+  std::string model() const { return "--model " + quote(test_model()) + " "; }
+  TempDir dir;
+};
+
+TEST_F(PairCli, SingleTimestepWritesOneImageOfTheSameSize) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_I0_0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_I0_1.png");
+  auto r = run(interp_cmd(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "mid.png") + " -t 0.25"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto mid = io::read_image(dir / "mid.png");
+  EXPECT_EQ(mid.width, 448);
+  EXPECT_EQ(mid.height, 256);
+  EXPECT_EQ(entries(dir.path().string()), std::vector<std::string>{"mid.png"});
+}
+
+TEST_F(PairCli, ExpWritesEndsAndInBetweensInOrder) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
+  auto r = run(interp_cmd(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "out") + " --exp=2"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(entries(dir / "out"), (std::vector<std::string>{"0000.png", "0001.png", "0002.png", "0003.png", "0004.png"}));
+  // The ends are the inputs themselves.
+  const auto first = io::read_image(dir / "out/0000.png");
+  EXPECT_EQ(first.data, io::read_image(a).data);
+  EXPECT_EQ(io::read_image(dir / "out/0004.png").data, io::read_image(b).data);
+  // The folder exists now: without -y it is kept.
+  r = run(interp_cmd(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "out") + " --exp=1"));
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(entries(dir / "out").size(), 5u);
+}
+
+TEST_F(PairCli, SixteenBitAndAlphaAreKept) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
+  for (const auto& [src, dst] : {std::pair{a, dir / "a16.png"}, std::pair{b, dir / "b16.png"}})
+    ASSERT_EQ(run("ffmpeg -v error -i " + quote(src) + " -pix_fmt rgba64be " + quote(dst)).code, 0);
+  // Alpha: opaque first image, half-transparent second.
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(b) + " -vf format=rgba,colorchannelmixer=aa=0.5 " + quote(dir / "b8a.png")).code, 0);
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(a) + " -vf format=rgba " + quote(dir / "a8a.png")).code, 0);
+
+  auto r = run(interp_cmd(model() + "pair " + quote(dir / "a16.png") + " " + quote(dir / "b16.png") + " " +
+                          quote(dir / "m16.png") + " -t 0.5"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(io::read_image(dir / "m16.png").bit_depth, 16);
+
+  r = run(interp_cmd(model() + "pair " + quote(dir / "a8a.png") + " " + quote(dir / "b8a.png") + " " +
+                     quote(dir / "ma.png") + " -t 0.5"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto mid = io::read_image(dir / "ma.png");
+  ASSERT_EQ(mid.channels, 4);
+  // alpha = 0.5 * 255 + 0.5 * ~128: linear in t (documented behaviour)
+  const int alpha = mid.data[3];
+  EXPECT_NEAR(alpha, 191, 2);
+}
+
+TEST_F(PairCli, FolderSequenceInNaturalOrder) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
+  std::filesystem::create_directory(dir / "seq");
+  // frame2 must come before frame10 (natural sort), whatever the byte order says.
+  std::filesystem::copy_file(a, dir / "seq/frame2.png");
+  std::filesystem::copy_file(b, dir / "seq/frame10.png");
+  std::filesystem::copy_file(a, dir / "seq/frame11.png");
+  auto r = run(interp_cmd(model() + "--exp=1 " + quote(dir / "seq") + " " + quote(dir / "out")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto out = entries(dir / "out");
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_EQ(io::read_image(dir / "out/0000.png").data, io::read_image(a).data);
+  EXPECT_EQ(io::read_image(dir / "out/0002.png").data, io::read_image(b).data);
+}
+
+TEST_F(PairCli, ConvertThenLoadByName) {
+  auto r = run(interp_cmd("convert " + quote(test_model()) + " " + quote(dir / "rife-v4.6.safetensors")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
+  r = run(interp_cmd("--model rife-v4.6 --models-dir " + quote(dir.path().string()) + " pair " + quote(a) + " " +
+                     quote(b) + " " + quote(dir / "by_name.png") + " -t 0.5"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run(interp_cmd(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "by_file.png") + " -t 0.5"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(io::read_image(dir / "by_name.png").data, io::read_image(dir / "by_file.png").data);
+}
+
+TEST(VersionCli, ReportsLibTorchAndCuda) {
+  auto r = run(quote(INTERP_BINARY) + " --version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("LibTorch 2."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CUDA: "), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace interp::test

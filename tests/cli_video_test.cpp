@@ -1,0 +1,96 @@
+// Video -> video through the interp binary: frame counts, exact rates, durations,
+// audio copy, scene cuts, 10-bit, odd sizes.
+#include "cli_support.h"
+
+namespace interp::test {
+namespace {
+
+class VideoCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    INTERP_REQUIRE_SHARED(model, "golden/rife_v4.6_random.pkl");
+    (void)model;
+  }
+  TempDir dir;
+};
+
+TEST_F(VideoCli, ExpOneDoublesFramesRateAndKeepsAudioInSync) {
+  const std::string in = dir / "in.mp4", out = dir / "out.mp4";
+  make_clip(in, 320, 240, "24000/1001", 24, "-pix_fmt yuv420p -c:v libx264", /*audio=*/true);
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --exp=1 " + quote(in) + " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "48");
+  EXPECT_EQ(probe(out, "v:0", "r_frame_rate"), "48000/1001");
+  EXPECT_EQ(probe(out, "a:0", "codec_name"), "aac");
+  const double frame = 1001.0 / 48000.0;
+  EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), frame);
+  EXPECT_NEAR(probe_duration(out, "a:0"), probe_duration(in, "a:0"), 1e-3);  // copied, not re-encoded
+  EXPECT_EQ(entries(dir.path().string()), (std::vector<std::string>{"in.mp4", "out.mp4"}));
+}
+
+TEST_F(VideoCli, BigBuckBunnyExpTwoGivesFourTimesTheFrames) {
+  INTERP_REQUIRE_SHARED(clip, "clips/bigbuckbunny.mp4");
+  const std::string in = dir / "bbb.mp4", out = dir / "bbb4x.mkv";
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(clip) + " -frames:v 6 -c copy " + quote(in)).code, 0);
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --exp=2 " + quote(in) + " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "24");
+  EXPECT_EQ(probe(out, "v:0", "r_frame_rate"), "100/1");
+  EXPECT_EQ(probe(out, "v:0", "width"), "1280");
+}
+
+TEST_F(VideoCli, MultiThreeAndFpsTargetUseExactRates) {
+  const std::string in = dir / "in.mp4";
+  make_clip(in, 160, 96, "25", 10);
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --multi=3 " + quote(in) + " " + quote(dir / "m3.mp4")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(dir / "m3.mp4", "v:0", "nb_read_frames", true), "30");
+  EXPECT_EQ(probe(dir / "m3.mp4", "v:0", "r_frame_rate"), "75/1");
+  r = run(interp_cmd("--model " + quote(test_model()) + " --fps=60 " + quote(in) + " " + quote(dir / "f60.mp4")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(dir / "f60.mp4", "v:0", "r_frame_rate"), "60/1");
+  EXPECT_EQ(probe(dir / "f60.mp4", "v:0", "nb_read_frames", true), "24");  // ceil(10 * 60/25)
+}
+
+TEST_F(VideoCli, TenBitStaysTenBit) {
+  const std::string in = dir / "in10.mkv", out = dir / "out10.mkv";
+  make_clip(in, 192, 128, "30", 6, "-pix_fmt yuv420p10le -c:v libx264");
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --exp=1 " + quote(in) + " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "pix_fmt"), "yuv420p10le");
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "12");
+}
+
+TEST_F(VideoCli, OddFrameSizeWorks) {
+  const std::string in = dir / "odd.mkv", out = dir / "odd2x.mkv";
+  make_clip(in, 320, 240, "24", 5, "-vf scale=333:201 -pix_fmt yuv444p -c:v libx264");
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --exp=1 " + quote(in) + " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "width"), "333");
+  EXPECT_EQ(probe(out, "v:0", "height"), "201");
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "10");
+}
+
+TEST_F(VideoCli, SceneCutsAreRepeatedNotBlended) {
+  INTERP_REQUIRE_SHARED(clip, "clips/scene_cuts.mp4");
+  // Frames 20..39 of the clip hold the cut between its frames 29 and 30.
+  const std::string in = dir / "cut.mkv", out = dir / "cut2x.mkv";
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(clip) + " -vf trim=start_frame=20:end_frame=40,setpts=PTS-STARTPTS "
+                "-c:v ffv1 " + quote(in)).code, 0);
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --exp=1 --codec ffv1 " + quote(in) + " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto frames = gray_frames(out, 1280, 272);
+  ASSERT_EQ(frames.size(), 40u);
+  // Pair 9 (clip frames 29|30) is the cut: its in-between frame repeats frame 9.
+  EXPECT_LT(mean_abs_diff(frames[19], frames[18]), 1.0);
+  // An ordinary pair is interpolated (random weights: clearly not a copy).
+  EXPECT_GT(mean_abs_diff(frames[5], frames[4]), 1.0);
+  // With detection off, the cut pair is blended like any other.
+  r = run(interp_cmd("-y --scene-threshold 0 --model " + quote(test_model()) + " --exp=1 --codec ffv1 " + quote(in) +
+                     " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_GT(mean_abs_diff(gray_frames(out, 1280, 272)[19], frames[18]), 1.0);
+}
+
+}  // namespace
+}  // namespace interp::test
