@@ -27,6 +27,7 @@ void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, boo
 
 namespace interp::io {
 
-void set_ffmpeg_log_level(bool verbose) { av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_FATAL);  // our own error line carries the reason }
+// interp's own one-line error carries the reason; FFmpeg's lines only with -v.
+void set_ffmpeg_log_level(bool verbose) { av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_FATAL); }
 
 }  // namespace interp::io
