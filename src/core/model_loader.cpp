@@ -2,9 +2,12 @@
 #include "interp/model_loader.h"
 
 #include "interp/core/error.h"
+#include "interp/film/film_interpolator.h"
 #include "interp/rife/rife_interpolator.h"
 #include "interp/weights/safetensors.h"
 #include "interp/weights/torch_pickle.h"
+
+#include <caffe2/serialize/inline_container.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -57,6 +60,30 @@ ModelWeights as_rife(weights::StateDict dict, const std::string& path, const std
   return w;
 }
 
+ModelWeights as_film(weights::StateDict dict) {
+  ModelWeights w;
+  w.arch = "film";
+  w.variant = "film";
+  w.tensors = std::move(dict);
+  return w;
+}
+
+/// TorchScript archives carry compiled code next to the pickled data.
+bool is_torchscript(const std::string& path) {
+  try {
+    caffe2::serialize::PyTorchStreamReader reader(path);
+    return reader.hasRecord("constants.pkl") || reader.hasRecord("code/__torch__.py");
+  } catch (const c10::Error&) {
+    return false;
+  }
+}
+
+constexpr const char* kFilmHelp =
+    "FILM's trained weights come from its authors' release (google-research/frame-interpolation) "
+    "and the PyTorch port's exported film_net_fp32.pt / film_net_fp16.pt "
+    "(dajes/frame-interpolation-pytorch releases); use one with --model FILE, or install it with "
+    "`interp convert film_net_fp32.pt models/film.safetensors`";
+
 bool looks_like_rife(const weights::StateDict& dict) {
   const auto plain = rife::normalise_rife_keys(dict);
   return plain.count("block0.conv0.0.0.weight") > 0;
@@ -88,6 +115,11 @@ ModelWeights read_model_weights(const std::string& path, const std::string& vari
     auto file = weights::read_safetensors(path);
     const std::string arch = file.metadata.count("interp.arch") ? file.metadata.at("interp.arch") : "";
     const std::string stored = file.metadata.count("interp.variant") ? file.metadata.at("interp.variant") : "";
+    if (arch == "film" || (arch.empty() && film::looks_like_film(file.tensors))) {
+      auto w = as_film(std::move(file.tensors));
+      w.metadata = file.metadata;
+      return w;
+    }
     if (arch == "rife" || (arch.empty() && looks_like_rife(file.tensors))) {
       auto w = as_rife(std::move(file.tensors), path, variant.empty() ? stored : variant);
       w.metadata = file.metadata;
@@ -97,9 +129,15 @@ ModelWeights read_model_weights(const std::string& path, const std::string& vari
   }
   if (!is_zip(path))
     throw Error(path + ": not a model file (expected .safetensors, a torch.save .pkl/.pth or a TorchScript .pt)");
+  if (is_torchscript(path)) {
+    auto dict = film::read_torchscript_weights(path);
+    if (film::looks_like_film(dict)) return as_film(std::move(dict));
+    throw Error(path + ": TorchScript archive that is not a FILM Interpolator");
+  }
   auto dict = weights::read_torch_state_dict(path);
   if (looks_like_rife(dict)) return as_rife(std::move(dict), path, variant);
-  throw Error(path + ": holds no RIFE IFNet weights (first key: " + dict.begin()->first + ")");
+  if (film::looks_like_film(dict)) return as_film(std::move(dict));
+  throw Error(path + ": holds no RIFE IFNet or FILM weights (first key: " + dict.begin()->first + ")");
 }
 
 void write_model_file(const std::string& path, const ModelWeights& w, const std::string& source) {
@@ -115,28 +153,37 @@ std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options) {
   std::string path = options.model;
   if (!fs::exists(path)) {
     const auto variant = rife::IFNetVariant::by_name(path);
+    const bool film_name = path == "film";
     const std::string ext = lower_extension(path);
     const bool looks_like_path = path.find('/') != std::string::npos || ext == ".safetensors" ||
                                  ext == ".pkl" || ext == ".pth" || ext == ".pt";
-    if (!variant && looks_like_path) throw Error(path + ": no such model file");
-    if (!variant)
+    if (!variant && !film_name && looks_like_path) throw Error(path + ": no such model file");
+    if (!variant && !film_name)
       throw Error("unknown model '" + path + "' (names: " + joined(rife::IFNetVariant::known_names()) +
                   ", film; or a weight file)");
+    const std::string name = film_name ? "film" : variant->name;
     std::string found;
     for (const auto& dir : model_search_dirs(options.models_dir)) {
-      const auto candidate = fs::path(dir) / (variant->name + ".safetensors");
+      const auto candidate = fs::path(dir) / (name + ".safetensors");
       if (fs::is_regular_file(candidate)) {
         found = candidate.string();
         break;
       }
     }
+    if (found.empty() && film_name) throw Error(std::string("model film not installed: ") + kFilmHelp);
     if (found.empty())
-      throw Error("model " + variant->name + " not installed: no " + variant->name +
+      throw Error("model " + name + " not installed: no " + name +
                   ".safetensors in the models folders (run scripts/fetch_models.sh, or "
-                  "`interp convert flownet.pkl models/" + variant->name + ".safetensors`)");
+                  "`interp convert flownet.pkl models/" + name + ".safetensors`)");
     path = found;
   }
   auto w = read_model_weights(path, options.variant);
+  if (w.arch == "film") {
+    film::FilmOptions fo;
+    fo.device = options.device;
+    fo.dtype = options.dtype;
+    return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, fo);
+  }
   rife::RifeOptions ro;
   ro.device = options.device;
   ro.dtype = options.dtype;

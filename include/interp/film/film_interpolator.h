@@ -1,0 +1,43 @@
+#pragma once
+/// FILM as a FrameInterpolator, and reading FILM weight files: the PyTorch port's
+/// TorchScript exports (fp32 or fp16), plain state dicts and interp's safetensors.
+#include "interp/core/frame_interpolator.h"
+#include "interp/film/interpolator.h"
+#include "interp/weights/state_dict.h"
+
+namespace interp::film {
+
+/// Reads the parameters of a TorchScript-exported Interpolator (torch.jit.script(...).save).
+weights::StateDict read_torchscript_weights(const std::string& path);
+
+/// True when the names are FILM's ("extract.extract_sublevels...").
+bool looks_like_film(const weights::StateDict& dict);
+
+/// The configuration the weights were trained with (filters, sub_levels, flow
+/// predictors from the shapes; pyramid depths at their defaults).
+FilmConfig infer_config(const weights::StateDict& dict);
+
+struct FilmOptions {
+  torch::Device device = torch::kCPU;
+  torch::Dtype dtype = torch::kFloat32;
+};
+
+class FilmInterpolator : public FrameInterpolator {
+ public:
+  FilmInterpolator(const FilmConfig& config, const weights::StateDict& dict, FilmOptions options);
+
+  torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
+                            const std::vector<double>& times) override;
+  std::string name() const override { return "film"; }
+  bool arbitrary_timestep() const override { return false; }  // published models: t = 0.5
+  torch::Device device() const override { return options_.device; }
+  torch::Dtype dtype() const override { return options_.dtype; }
+
+  Interpolator& net() { return net_; }
+
+ private:
+  Interpolator net_;
+  FilmOptions options_;
+};
+
+}  // namespace interp::film

@@ -1,0 +1,78 @@
+/// FILM inference: centred zero padding to a multiple of 64 (as the port's pad_batch),
+/// fp16 files cast to the runtime dtype on load.
+#include "interp/film/film_interpolator.h"
+
+#include "interp/core/error.h"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+namespace interp::film {
+
+weights::StateDict read_torchscript_weights(const std::string& path) {
+  torch::jit::Module module;
+  try {
+    module = torch::jit::load(path, torch::kCPU);
+  } catch (const c10::Error& e) {
+    throw Error(path + ": not a readable TorchScript archive");
+  }
+  weights::StateDict dict;
+  for (const auto& p : module.named_parameters(/*recurse=*/true)) dict[p.name] = p.value;
+  for (const auto& b : module.named_buffers(/*recurse=*/true)) dict[b.name] = b.value;
+  if (dict.empty()) throw Error(path + ": TorchScript archive without parameters");
+  return dict;
+}
+
+bool looks_like_film(const weights::StateDict& dict) {
+  return dict.count("extract.extract_sublevels.convs.0.0.0.weight") > 0 && dict.count("fuse.output_conv.weight") > 0;
+}
+
+FilmConfig infer_config(const weights::StateDict& dict) {
+  FilmConfig c;
+  c.filters = dict.at("extract.extract_sublevels.convs.0.0.0.weight").size(0);
+  c.sub_levels = 0;
+  while (dict.count("extract.extract_sublevels.convs." + std::to_string(c.sub_levels) + ".0.0.weight")) ++c.sub_levels;
+  int64_t specialised = 0;
+  while (dict.count("predict_flow._predictors." + std::to_string(specialised) + "._convs.0.0.weight")) ++specialised;
+  const auto count_convs = [&](const std::string& prefix) {
+    int64_t n = 0;
+    while (dict.count(prefix + "._convs." + std::to_string(n) + ".0.weight")) ++n;
+    return n;
+  };
+  c.flow_convs.clear();
+  c.flow_filters.clear();
+  // Predictor order: finest specialised first (stored coarse-first), the shared one last.
+  for (int64_t i = specialised - 1; i >= 0; --i) {
+    const std::string prefix = "predict_flow._predictors." + std::to_string(i);
+    c.flow_convs.push_back(count_convs(prefix) - 2);
+    c.flow_filters.push_back(dict.at(prefix + "._convs.0.0.weight").size(0));
+  }
+  c.flow_convs.push_back(count_convs("predict_flow._predictor") - 2);
+  c.flow_filters.push_back(dict.at("predict_flow._predictor._convs.0.0.weight").size(0));
+  return c;
+}
+
+FilmInterpolator::FilmInterpolator(const FilmConfig& config, const weights::StateDict& dict, FilmOptions options)
+    : net_(config), options_(options) {
+  weights::load_into(*net_, dict, "FILM weights");
+  net_->eval();
+  net_->to(options_.device, options_.dtype);
+}
+
+torch::Tensor FilmInterpolator::interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
+                                            const std::vector<double>& times) {
+  const int64_t n = img0.size(0), h = img0.size(2), w = img0.size(3);
+  if (static_cast<int64_t>(times.size()) != n) throw Error("one timestep per pair is required");
+  torch::InferenceMode guard;
+  const int64_t m = net_->config().pad_multiple();
+  const int64_t ph = (m - h % m) % m, pw = (m - w % m) % m;
+  const std::vector<int64_t> pad{pw / 2, pw - pw / 2, ph / 2, ph - ph / 2};
+  auto opts = torch::TensorOptions().device(options_.device).dtype(options_.dtype);
+  auto a = torch::constant_pad_nd(img0.to(opts), pad, 0.0);
+  auto b = torch::constant_pad_nd(img1.to(opts), pad, 0.0);
+  auto t = torch::tensor(std::vector<double>(times.begin(), times.end()), opts).view({n, 1});
+  auto out = net_->forward(a, b, t);
+  return out.slice(2, ph / 2, ph / 2 + h).slice(3, pw / 2, pw / 2 + w);
+}
+
+}  // namespace interp::film

@@ -1,0 +1,46 @@
+/// Fusion decoder with the reference's channel arithmetic.
+#include "interp/film/fusion.h"
+
+#include <torch/torch.h>
+
+namespace interp::film {
+
+int64_t fusion_channels_at_level(int64_t level, int64_t filters) {
+  int64_t features = 0;
+  for (int64_t i = 0; i < level; ++i) features += filters << i;
+  return (features + 3 /*rgb*/ + 2 /*flow*/) * 2 /*images*/;
+}
+
+FusionImpl::FusionImpl(int64_t levels, int64_t specialized_levels, int64_t filters) {
+  output_conv = register_module("output_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(filters, 3, 1)));
+  convs = register_module("convs", torch::nn::ModuleList());
+  int64_t in_channels = fusion_channels_at_level(levels, filters);
+  int64_t increase = 0;
+  for (int64_t i = levels - 1; i >= 0; --i) {
+    const int64_t num_filters = i < specialized_levels ? filters << i : filters << specialized_levels;
+    auto level = torch::nn::ModuleList();
+    level->push_back(Conv(in_channels, num_filters, 2, /*activation=*/false));
+    level->push_back(Conv(in_channels + (increase ? increase : num_filters), num_filters, 3));
+    level->push_back(Conv(num_filters, num_filters, 3));
+    convs->push_back(level);
+    in_channels = num_filters;
+    increase = fusion_channels_at_level(i, filters) - num_filters / 2;
+  }
+}
+
+torch::Tensor FusionImpl::forward(const Pyramid& pyramid) {
+  torch::Tensor net = pyramid.back();
+  const int64_t n = static_cast<int64_t>(convs->size());
+  for (int64_t k = 0; k < n; ++k) {
+    const int64_t i = n - 1 - k;
+    auto level = convs[k]->as<torch::nn::ModuleList>();
+    net = torch::upsample_nearest2d(net, {pyramid[i].size(2), pyramid[i].size(3)});
+    net = (*level)[0]->as<Conv>()->forward(net);
+    net = torch::cat({pyramid[i], net}, 1);
+    net = (*level)[1]->as<Conv>()->forward(net);
+    net = (*level)[2]->as<Conv>()->forward(net);
+  }
+  return output_conv->forward(net);
+}
+
+}  // namespace interp::film
