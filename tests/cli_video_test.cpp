@@ -92,5 +92,18 @@ TEST_F(VideoCli, SceneCutsAreRepeatedNotBlended) {
   EXPECT_GT(mean_abs_diff(gray_frames(out, 1280, 272)[19], frames[18]), 1.0);
 }
 
+TEST_F(VideoCli, FilmRecursesAndRefusesNonDyadicFactors) {
+  INTERP_REQUIRE_SHARED(film, "golden/film_small_random.pt");
+  const std::string in = dir / "in.mp4";
+  make_clip(in, 128, 96, "25", 4);
+  auto r = run(interp_cmd("--model " + quote(film) + " --exp=2 " + quote(in) + " " + quote(dir / "f4.mp4")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(dir / "f4.mp4", "v:0", "nb_read_frames", true), "16");
+  r = run(interp_cmd("--model " + quote(film) + " --multi=3 " + quote(in) + " " + quote(dir / "f3.mp4")));
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("power of two"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "f3.mp4"));
+}
+
 }  // namespace
 }  // namespace interp::test

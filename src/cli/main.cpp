@@ -1,5 +1,6 @@
 /// interp's command line: parses options (CLI11), sets up logging (spdlog) and runs
 /// a command. Every user error ends as one line on stderr and a non-zero exit code.
+#include "bench.h"
 #include "commands.h"
 #include "log.h"
 
@@ -88,6 +89,16 @@ int main(int argc, char** argv) {
   convert->add_option("OUT", convert_out, "output .safetensors")->required();
   convert->fallthrough();
 
+  auto* bench = app.add_subcommand("bench", "measure model-only and end-to-end throughput");
+  interp::cli::BenchSettings bench_settings;
+  bench->add_option("--size", bench_settings.size, "WxH of the model-only runs")->capture_default_str();
+  bench->add_option("--runs", bench_settings.runs, "timed runs (median reported)")->capture_default_str();
+  bench->add_option("--warmup", bench_settings.warmup, "untimed runs first")->capture_default_str();
+  bench->add_option("--clip", bench_settings.clip, "also run --exp=1 end to end on this clip's first frames");
+  bench->add_option("--frames", bench_settings.clip_frames, "frames of --clip")->capture_default_str();
+  bench->add_option("--json", bench_settings.json, "write the figures as JSON too");
+  bench->fallthrough();
+
   // --version also reports the runtime (LibTorch, CUDA); CLI11 prints the flag's text.
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--version") {
@@ -116,6 +127,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*pair) return interp::cli::run_pair(s, pair_a, pair_b, pair_out);
+    if (*bench) return interp::cli::run_bench(s, bench_settings);
     if (*convert) return interp::cli::run_convert(s, convert_in, convert_out);
     if (input.empty() || output.empty()) {
       std::cerr << "interp: error: INPUT and OUTPUT are required (see --help)\n";

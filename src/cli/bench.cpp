@@ -1,0 +1,119 @@
+/// Benchmark: model-only pairs/s, end-to-end fps, peak RSS.
+#include "bench.h"
+
+#include "interp/core/error.h"
+#include "interp/io/output_file.h"
+#include "interp/pipeline/video_job.h"
+#include "log.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace interp::cli {
+namespace {
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;  // kilobytes on Linux
+}
+
+void synchronize(torch::Device device) {
+  if (device.is_cuda()) {
+    // A tiny host copy waits for the device's queue (no c10_cuda dependency needed).
+    torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
+  }
+}
+
+std::pair<int64_t, int64_t> parse_size(const std::string& text) {
+  int w = 0, h = 0;
+  char x = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d", &w, &x, &h) != 3 || (x != 'x' && x != 'X') || w < 8 || h < 8)
+    throw Error("--size must look like 1280x720 (got '" + text + "')");
+  return {w, h};
+}
+
+}  // namespace
+
+int run_bench(CommonSettings& s, const BenchSettings& b) {
+  if (b.runs < 1) throw Error("--runs must be at least 1");
+  const auto [w, h] = parse_size(b.size);
+  auto model = prepare_model(s);
+  const auto opts = torch::TensorOptions().device(model->device()).dtype(model->dtype());
+  const int64_t n = s.batch;
+  auto a = torch::rand({n, 3, h, w}, opts), c = torch::rand({n, 3, h, w}, opts);
+  std::vector<double> times(n, 0.5);
+
+  std::vector<double> seconds;
+  for (int i = 0; i < b.warmup + b.runs; ++i) {
+    synchronize(model->device());
+    const auto t0 = std::chrono::steady_clock::now();
+    model->interpolate(a, c, times);
+    synchronize(model->device());
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (i >= b.warmup) seconds.push_back(dt);
+  }
+  std::sort(seconds.begin(), seconds.end());
+  const double median = seconds[seconds.size() / 2];
+  const double pairs_per_s = n / median;
+
+  char line[512];
+  std::snprintf(line, sizeof(line), "model-only: %s %s %s %s batch %lld: %.3f pairs/s (median %.3f s of %d runs)",
+                model->name().c_str(), b.size.c_str(), model->device().str().c_str(),
+                model->dtype() == torch::kFloat16 ? "fp16" : "fp32", static_cast<long long>(n), pairs_per_s, median,
+                b.runs);
+  std::printf("%s\n", line);
+
+  double e2e_input_fps = 0, e2e_output_fps = 0;
+  std::string clip_size;
+  if (!b.clip.empty()) {
+    namespace fs = std::filesystem;
+    const fs::path tmp = fs::temp_directory_path() / ("interp_bench_" + std::to_string(::getpid()));
+    fs::create_directories(tmp);
+    const std::string cut = (tmp / "clip.mkv").string();
+    // The clip's first frames, stream-copied by our own reader/writer would re-encode;
+    // ffmpeg's CLI keeps this a pure cut.
+    const std::string cmd = "ffmpeg -v error -y -i '" + b.clip + "' -frames:v " + std::to_string(b.clip_frames) +
+                            " -an -c copy '" + cut + "'";
+    if (std::system(cmd.c_str()) != 0) throw Error(b.clip + ": cannot cut the first frames (is ffmpeg installed?)");
+    pipeline::VideoJobOptions job;
+    job.input = cut;
+    job.output = (tmp / "out.mkv").string();
+    job.exp = 1;
+    job.batch = s.batch;
+    job.scene_threshold = s.scene_threshold;
+    job.encoder = s.encoder;
+    const auto result = pipeline::run_video_job(*model, job);
+    fs::remove_all(tmp);
+    e2e_input_fps = result.input_frames / result.seconds;
+    e2e_output_fps = result.output_frames / result.seconds;
+    std::snprintf(line, sizeof(line),
+                  "end-to-end --exp=1: %lld frames in %.2f s: %.3f input frames/s (%.3f output fps); model %.2f s",
+                  static_cast<long long>(result.input_frames), result.seconds, e2e_input_fps, e2e_output_fps,
+                  result.model_seconds);
+    std::printf("%s\n", line);
+  }
+  const double rss = peak_rss_mib();
+  std::printf("peak host RSS: %.0f MiB\n", rss);
+
+  if (!b.json.empty()) {
+    std::ofstream out(b.json);
+    out << "{\"model\":\"" << model->name() << "\",\"size\":\"" << b.size << "\",\"device\":\""
+        << model->device().str() << "\",\"dtype\":\"" << (model->dtype() == torch::kFloat16 ? "fp16" : "fp32")
+        << "\",\"batch\":" << n << ",\"threads\":" << torch::get_num_threads() << ",\"runs\":" << b.runs
+        << ",\"model_pairs_per_s\":" << pairs_per_s << ",\"model_median_s\":" << median
+        << ",\"e2e_input_fps\":" << e2e_input_fps << ",\"e2e_output_fps\":" << e2e_output_fps
+        << ",\"peak_rss_mib\":" << rss << "}\n";
+    if (!out) throw Error(b.json + ": cannot write");
+  }
+  return 0;
+}
+
+}  // namespace interp::cli
