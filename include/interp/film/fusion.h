@@ -11,8 +11,9 @@ namespace interp::film {
 class FusionImpl : public torch::nn::Module {
  public:
   FusionImpl(int64_t levels, int64_t specialized_levels, int64_t filters);
-  /// `pyramid`: aligned features, finest first, `levels` + 1 entries.
-  torch::Tensor forward(const Pyramid& pyramid);
+  /// `pyramid`: aligned features, finest first, `levels` + 1 entries. Taken by value:
+  /// each level is released once concatenated, which lowers the peak at full size.
+  torch::Tensor forward(Pyramid pyramid);
 
  private:
   torch::nn::Conv2d output_conv{nullptr};

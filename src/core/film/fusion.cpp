@@ -28,8 +28,9 @@ FusionImpl::FusionImpl(int64_t levels, int64_t specialized_levels, int64_t filte
   }
 }
 
-torch::Tensor FusionImpl::forward(const Pyramid& pyramid) {
+torch::Tensor FusionImpl::forward(Pyramid pyramid) {
   torch::Tensor net = pyramid.back();
+  pyramid.back() = torch::Tensor();
   const int64_t n = static_cast<int64_t>(convs->size());
   for (int64_t k = 0; k < n; ++k) {
     const int64_t i = n - 1 - k;
@@ -37,6 +38,7 @@ torch::Tensor FusionImpl::forward(const Pyramid& pyramid) {
     net = torch::upsample_nearest2d(net, {pyramid[i].size(2), pyramid[i].size(3)});
     net = (*level)[0]->as<Conv>()->forward(net);
     net = torch::cat({pyramid[i], net}, 1);
+    pyramid[i] = torch::Tensor();
     net = (*level)[1]->as<Conv>()->forward(net);
     net = (*level)[2]->as<Conv>()->forward(net);
   }

@@ -47,7 +47,7 @@ torch::Tensor InterpolatorImpl::forward(const torch::Tensor& x0, const torch::Te
   features1.clear();
   forward_flow.clear();
   backward_flow.clear();
-  return fuse->forward(aligned);
+  return fuse->forward(std::move(aligned));
 }
 
 }  // namespace interp::film

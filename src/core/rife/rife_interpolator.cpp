@@ -39,6 +39,13 @@ RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::S
   weights::load_into(*net_, normalise_rife_keys(dict), variant.name + " weights");
   net_->eval();
   net_->to(options_.device, options_.dtype);
+  {
+    // Channels-last convolutions measured 3-8% faster on CPU (oneDNN); cuDNN prefers
+    // them for fp16 too.
+    torch::NoGradGuard no_grad;
+    for (auto& p : net_->parameters())
+      if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+  }
 }
 
 torch::Tensor RifeInterpolator::interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
@@ -51,6 +58,8 @@ torch::Tensor RifeInterpolator::interpolate(const torch::Tensor& img0, const tor
   auto opts = torch::TensorOptions().device(options_.device).dtype(options_.dtype);
   auto a = pad_to_multiple(img0.to(opts), multiple);
   auto b = pad_to_multiple(img1.to(opts), multiple);
+  a = a.contiguous(torch::MemoryFormat::ChannelsLast);
+  b = b.contiguous(torch::MemoryFormat::ChannelsLast);
   auto t = torch::tensor(std::vector<double>(times.begin(), times.end()), opts)
                .view({n, 1, 1, 1})
                .expand({n, 1, a.size(2), a.size(3)});

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Standard speed matrix -> Markdown table (stdout) and JSON lines (bench.jsonl).
+# Model-only pairs/s at 480p/720p/1080p (and 4K on CUDA), plus end-to-end --exp=1 on
+# the first 60 frames of a real 720p clip. Speed does not depend on the weights, so
+# without an installed model the golden random-weight file from ../shared is used.
+#
+#   scripts/bench.sh [--model M] [--device cpu|cuda] [--fp16] [--batch B] [--runs N]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+INTERP=${INTERP:-$ROOT/build/interp}
+MODEL=""
+DEVICE=cpu
+RUNS=5
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --model) MODEL=$2; shift 2 ;;
+    --device) DEVICE=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --fp16) EXTRA+=(--fp16); shift ;;
+    --batch) EXTRA+=(--batch "$2"); shift 2 ;;
+    *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$MODEL" ]; then
+  for m in "$ROOT"/models/rife-v4.6.safetensors "$ROOT"/../shared/golden/rife_v4.6_random.pkl; do
+    [ -f "$m" ] && { MODEL=$m; break; }
+  done
+fi
+[ -n "$MODEL" ] || { echo "bench.sh: no model; pass --model" >&2; exit 2; }
+CLIP=${CLIP:-$ROOT/../shared/clips/bigbuckbunny.mp4}
+SIZES=(854x480 1280x720 1920x1080)
+[ "$DEVICE" != cpu ] && SIZES+=(3840x2160)
+JSONL=${JSONL:-bench.jsonl}
+: >"$JSONL"
+
+echo "interp bench, $(date -u +%Y-%m-%d), $(nproc) CPU threads ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), device $DEVICE"
+echo "model: $(basename "$MODEL"); $("$INTERP" --version)"
+echo
+echo "| what | size | pairs/s or fps | peak RSS MiB |"
+echo "|---|---|---|---|"
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+for size in "${SIZES[@]}"; do
+  "$INTERP" -q bench --model "$MODEL" --device "$DEVICE" "${EXTRA[@]}" --size "$size" --runs "$RUNS" --json "$tmp" >/dev/null
+  cat "$tmp" >>"$JSONL"
+  pps=$(sed -n 's/.*"model_pairs_per_s":\([0-9.e+-]*\).*/\1/p' "$tmp")
+  rss=$(sed -n 's/.*"peak_rss_mib":\([0-9.e+-]*\).*/\1/p' "$tmp")
+  printf '| model-only | %s | %.3f pairs/s | %.0f |\n' "$size" "$pps" "$rss"
+done
+if [ -f "$CLIP" ]; then
+  "$INTERP" -q bench --model "$MODEL" --device "$DEVICE" "${EXTRA[@]}" --size 1280x720 --runs "$RUNS" \
+            --clip "$CLIP" --frames 60 --json "$tmp" >/dev/null
+  cat "$tmp" >>"$JSONL"
+  pps=$(sed -n 's/.*"model_pairs_per_s":\([0-9.e+-]*\).*/\1/p' "$tmp")
+  e2e=$(sed -n 's/.*"e2e_input_fps":\([0-9.e+-]*\).*/\1/p' "$tmp")
+  rss=$(sed -n 's/.*"peak_rss_mib":\([0-9.e+-]*\).*/\1/p' "$tmp")
+  printf '| end-to-end --exp=1 (60 frames of %s, x264 medium) | 1280x720 | %.3f input fps (%.0f%% of model-only %.3f) | %.0f |\n' \
+    "$(basename "$CLIP")" "$e2e" "$(awk -v a="$e2e" -v b="$pps" 'BEGIN{print 100*a/b}')" "$pps" "$rss"
+fi
