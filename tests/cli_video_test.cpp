@@ -107,3 +107,22 @@ TEST_F(VideoCli, FilmRecursesAndRefusesNonDyadicFactors) {
 
 }  // namespace
 }  // namespace interp::test
+
+namespace interp::test {
+namespace {
+
+TEST(Interrupt, CtrlCLeavesNoOutput) {
+  INTERP_REQUIRE_SHARED(model, "golden/rife_v4.6_random.pkl");
+  INTERP_REQUIRE_SHARED(clip, "clips/bigbuckbunny.mp4");
+  TempDir dir;
+  // The whole 720p clip takes far longer than the 3 s before the interrupt.
+  const std::string cmd = quote(INTERP_BINARY) + " -q --model " + quote(model) + " --exp=1 " + quote(clip) + " " +
+                          quote(dir / "out.mp4") + " & pid=$!; sleep 3; kill -INT $pid; wait $pid";
+  auto r = run("(" + cmd + ")");  // one subshell, so its stderr is captured whole
+  EXPECT_EQ(r.code, 130) << r.err;
+  EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+  EXPECT_TRUE(entries(dir.path().string()).empty());  // neither out.mp4 nor a partial file
+}
+
+}  // namespace
+}  // namespace interp::test

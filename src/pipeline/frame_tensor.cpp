@@ -14,7 +14,9 @@ torch::Tensor to_tensor(const io::Image& image, torch::Device device, torch::Dty
   auto t = host.to(device, /*non_blocking=*/false, /*copy=*/true);  // own the data
   if (deep) t = t.to(torch::kInt32);  // uint16 arithmetic is limited; int32 holds it exactly
   const double scale = deep ? 65535.0 : 255.0;
-  return t.permute({2, 0, 1}).unsqueeze(0).to(dtype).div_(scale).contiguous();
+  // HWC data viewed as NCHW is already channels-last, the layout the models convolve
+  // in: no transpose here.
+  return t.permute({2, 0, 1}).unsqueeze(0).to(dtype).div_(scale);
 }
 
 void to_image(const torch::Tensor& tensor, int bit_depth, io::Image& image) {
