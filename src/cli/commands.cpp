@@ -83,6 +83,9 @@ std::unique_ptr<FrameInterpolator> prepare_model(CommonSettings& s) {
 
 int run_video(CommonSettings& s, const std::string& input, const std::string& output, const std::atomic<bool>& cancel) {
   if (!fs::exists(input)) throw Error(input + ": no such file");
+  // Refuse a bad output before spending seconds loading the model.
+  io::ensure_distinct(input, output);
+  { io::PendingOutput check(output, io::PendingOutput::Kind::File, s.overwrite); }
   auto model = prepare_model(s);
   pipeline::VideoJobOptions options;
   options.input = input;
