@@ -92,6 +92,23 @@ TEST_F(VideoCli, SceneCutsAreRepeatedNotBlended) {
   EXPECT_GT(mean_abs_diff(gray_frames(out, 1280, 272)[19], frames[18]), 1.0);
 }
 
+TEST_F(VideoCli, RotationAndSubtitlesAreKept) {
+  make_clip(dir / "plain.mp4", 128, 96, "25", 6, "-c:v libx264 -pix_fmt yuv420p");
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(dir / "plain.mp4") + " -c copy -metadata:s:v:0 rotate=90 " +
+                quote(dir / "rot.mp4")).code, 0);
+  std::ofstream(dir / "s.srt") << "1\n00:00:00,000 --> 00:00:00,200\nhello\n";
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(dir / "rot.mp4") + " -i " + quote(dir / "s.srt") +
+                " -map 0 -map 1 -c copy -c:s srt " + quote(dir / "sub.mkv")).code, 0);
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --exp=1 " + quote(dir / "rot.mp4") + " " +
+                          quote(dir / "rot2x.mp4")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(run("ffprobe -v error -show_streams " + quote(dir / "rot2x.mp4")).out.find("rotation=90"), std::string::npos);
+  r = run(interp_cmd("--model " + quote(test_model()) + " --exp=1 " + quote(dir / "sub.mkv") + " " +
+                     quote(dir / "sub2x.mkv")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(dir / "sub2x.mkv", "s:0", "codec_name"), "subrip");
+}
+
 TEST_F(VideoCli, FilmRecursesAndRefusesNonDyadicFactors) {
   INTERP_REQUIRE_SHARED(film, "golden/film_small_random.pt");
   const std::string in = dir / "in.mp4";
