@@ -126,12 +126,10 @@ int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_
   if (single && (s.exp || s.multi || !s.fps.empty())) throw Error("--timestep makes one frame; drop --exp/--multi/--fps");
   if (single && !(s.timestep > 0 && s.timestep < 1)) throw Error("--timestep must be strictly between 0 and 1");
   if (!single && !s.fps.empty()) throw Error("--fps applies to videos; use --exp or --multi for a pair");
-  if (!s.fps.empty() || (!single && !s.exp && !s.multi)) s.exp = s.exp ? s.exp : 1;
-  if (single) {
-    // Fail on the output before spending time in the model.
-    io::PendingOutput check(output, io::PendingOutput::Kind::File, s.overwrite);
-  } else {
-    io::PendingOutput check(output, io::PendingOutput::Kind::Folder, s.overwrite);
+  if (!single && !s.exp && !s.multi) s.exp = 1;  // default: the midpoint
+  {  // Fail on the output before spending time in the model.
+    io::PendingOutput check(output, single ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
+                            s.overwrite);
   }
 
   auto model = prepare_model(s);
