@@ -57,13 +57,7 @@ pipeline::PairOptions pair_options(const CommonSettings& s, const FrameInterpola
   pipeline::PairOptions o;
   o.batch = s.batch;
   o.scene_threshold = detect_cuts ? s.scene_threshold : 0;
-  if (s.exp != 0 || !model.arbitrary_timestep()) {
-    if (!timeline.dyadic())
-      throw Error(model.name() + " only makes midpoints: use --exp, or --multi with a power of two");
-    o.mode = pipeline::TimingMode::Recursive;
-  } else {
-    o.mode = pipeline::TimingMode::Direct;
-  }
+  o.mode = pipeline::choose_timing(s.exp != 0, timeline, model);
   return o;
 }
 

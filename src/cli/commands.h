@@ -3,6 +3,7 @@
 /// interp::Error for anything the user can fix; main() prints it as one line.
 #include "interp/io/video_writer.h"
 #include "interp/model_loader.h"
+#include "interp/pipeline/pair_interpolator.h"
 
 #include <atomic>
 #include <string>
@@ -21,7 +22,7 @@ struct CommonSettings {
   int multi = 0;
   std::string fps;
   double timestep = -1;  ///< pair: single frame at this t
-  double scene_threshold = 0.07;
+  double scene_threshold = pipeline::kDefaultSceneThreshold;
   io::EncoderOptions encoder;
 };
 

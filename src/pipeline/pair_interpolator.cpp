@@ -19,6 +19,13 @@ double scene_change_score(const torch::Tensor& a, const torch::Tensor& b) {
   return (luma(a) - luma(b)).abs().mean().item<double>();
 }
 
+TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, const FrameInterpolator& model) {
+  if (recursion_requested) return TimingMode::Recursive;  // --exp: always dyadic
+  if (model.arbitrary_timestep()) return TimingMode::Direct;
+  if (timeline.dyadic()) return TimingMode::Recursive;
+  throw Error(model.name() + " only makes midpoints: use --exp, or --multi with a power of two");
+}
+
 PairInterpolator::PairInterpolator(FrameInterpolator& model, PairOptions options)
     : model_(model), options_(options) {
   if (options_.batch < 1) throw Error("--batch must be at least 1");

@@ -72,13 +72,6 @@ class Failure {
   std::exception_ptr error_;
 };
 
-TimingMode choose_mode(const VideoJobOptions& options, const Timeline& timeline, const FrameInterpolator& model) {
-  if (options.exp != 0) return TimingMode::Recursive;
-  if (model.arbitrary_timestep()) return TimingMode::Direct;
-  if (timeline.dyadic()) return TimingMode::Recursive;
-  throw Error(model.name() + " only makes midpoints: use --exp, or --multi with a power of two");
-}
-
 }  // namespace
 
 VideoJobResult run_video_job(FrameInterpolator& model, const VideoJobOptions& options,
@@ -89,7 +82,7 @@ VideoJobResult run_video_job(FrameInterpolator& model, const VideoJobOptions& op
   const auto& info = reader.info();
   const Timeline timeline(make_ratio(options.exp, options.multi, options.fps, info.frame_rate.num, info.frame_rate.den));
   PairOptions pair_options;
-  pair_options.mode = choose_mode(options, timeline, model);
+  pair_options.mode = choose_timing(options.exp != 0, timeline, model);
   pair_options.batch = options.batch;
   pair_options.scene_threshold = options.scene_threshold;
   PairInterpolator pairs(model, pair_options);

@@ -9,11 +9,19 @@
 
 namespace interp::pipeline {
 
+/// Default --scene-threshold: cuts in ../shared/clips/scene_cuts.mp4 score 0.088-0.16,
+/// ordinary (even fast) motion at most ~0.04.
+constexpr double kDefaultSceneThreshold = 0.07;
+
 struct PairOptions {
   TimingMode mode = TimingMode::Direct;
-  int batch = 1;                 ///< pairs per forward pass
-  double scene_threshold = 0.07; ///< scene_change_score above this is a cut; <= 0 disables
+  int batch = 1;                                     ///< pairs per forward pass
+  double scene_threshold = kDefaultSceneThreshold;   ///< score above this is a cut; <= 0 disables
 };
+
+/// Recursive midpoints when asked (--exp) or when the model is trained for t=0.5 only
+/// (then every time must be k/2^e, else interp::Error); exact times otherwise.
+TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, const FrameInterpolator& model);
 
 /// Mean absolute difference of the two frames' luminance at 64×36, in [0,1].
 double scene_change_score(const torch::Tensor& a, const torch::Tensor& b);

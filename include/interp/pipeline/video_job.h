@@ -21,7 +21,7 @@ struct VideoJobOptions {
   int multi = 0;          ///< integer factor
   std::string fps;        ///< target rate
   int batch = 1;
-  double scene_threshold = 0.07;
+  double scene_threshold = kDefaultSceneThreshold;
   const std::atomic<bool>* cancel = nullptr;  ///< set (e.g. by SIGINT) to stop early
 };
 
