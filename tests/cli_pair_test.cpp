@@ -95,6 +95,48 @@ TEST_F(PairCli, ConvertThenLoadByName) {
   EXPECT_EQ(io::read_image(dir / "by_name.png").data, io::read_image(dir / "by_file.png").data);
 }
 
+TEST_F(PairCli, PngTargetWithoutOptionsIsTheMidpoint) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
+  auto r = run(interp_cmd(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "mid.png")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(entries(dir.path().string()), std::vector<std::string>{"mid.png"});
+  EXPECT_EQ(io::read_image(dir / "mid.png").width, 320);
+}
+
+/// Average PSNR (dB) that ffmpeg's filter graph `graph` (ending in psnr) prints for `inputs`.
+double ffmpeg_psnr(const std::string& inputs, const std::string& graph) {
+  // In parentheses: run() redirects the whole line's stdin, which must not replace the pipe.
+  const auto r = run("(ffmpeg -nostdin -v info " + inputs + " -lavfi '" + graph +
+                     "' -f null - 2>&1 | sed -n 's/.*average:\\([0-9.]*\\).*/\\1/p')");
+  return r.out.empty() ? 0.0 : std::stod(r.out);
+}
+
+// The installed default model (no --model) restores real frames of a cartoon: it must beat
+// a 50/50 blend of the neighbours, which wrongly mapped weights or a broken network do not.
+TEST(DefaultModel, RestoresDroppedFramesBetterThanBlending) {
+  INTERP_REQUIRE_MODEL(installed, "rife");
+  INTERP_REQUIRE_SHARED(clip, "clips/bigbuckbunny.mp4");
+  TempDir dir;
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(clip) + " -frames:v 104 " + quote(dir / "f%03d.png")).code, 0);
+  for (int first : {21, 61, 101}) {
+    auto frame = [&](int n) {
+      char name[16];
+      std::snprintf(name, sizeof name, "f%03d.png", n);
+      return dir / name;
+    };
+    const std::string mid = dir / ("mid" + std::to_string(first) + ".png");
+    auto r = run(interp_cmd("pair " + quote(frame(first)) + " " + quote(frame(first + 2)) + " " + quote(mid)));
+    ASSERT_EQ(r.code, 0) << r.err;
+    const double ours = ffmpeg_psnr("-i " + quote(mid) + " -i " + quote(frame(first + 1)), "psnr");
+    const double blend = ffmpeg_psnr(
+        "-i " + quote(frame(first)) + " -i " + quote(frame(first + 2)) + " -i " + quote(frame(first + 1)),
+        "[0][1]blend=all_mode=average[m];[m][2]psnr");
+    EXPECT_GT(ours, blend + 1.0) << "frames " << first << ".." << first + 2 << ": interp " << ours << " dB, blend "
+                                 << blend << " dB";
+  }
+}
+
 TEST(VersionCli, ReportsLibTorchAndCuda) {
   auto r = run(quote(INTERP_BINARY) + " --version");
   EXPECT_EQ(r.code, 0);

@@ -1,6 +1,9 @@
 #pragma once
-/// Helpers shared by the test files: locating ../shared (a failure under CI=true, a
-/// skip elsewhere), loading golden case files, and comparing tensors.
+/// Helpers shared by the test files: locating ../shared and installed models (a failure
+/// under CI=true, a skip elsewhere), loading golden case files, and comparing tensors.
+#include "interp/core/error.h"
+#include "interp/model_loader.h"
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -27,6 +30,19 @@ inline std::string shared_file(const std::string& relative) {
   if (var.empty()) {                                                                        \
     if (::interp::test::running_in_ci()) FAIL() << "shared data missing under CI: " << relative; \
     GTEST_SKIP() << "shared data not found: " << relative;                                  \
+  }
+
+/// The installed model file of a name ("rife-v3.9"), or FAIL (under CI) / SKIP when
+/// set-up has not installed it.
+#define INTERP_REQUIRE_MODEL(var, name)                                                    \
+  std::string var;                                                                         \
+  try {                                                                                    \
+    ::interp::ModelOptions model_options_;                                                 \
+    model_options_.model = name;                                                           \
+    var = ::interp::resolve_model_path(model_options_);                                    \
+  } catch (const ::interp::Error& e) {                                                     \
+    if (::interp::test::running_in_ci()) FAIL() << "model missing under CI: " << e.what(); \
+    GTEST_SKIP() << e.what();                                                              \
   }
 
 /// torch.save'd dict of tensors (the golden *_cases.pt files).

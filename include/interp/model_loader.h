@@ -10,8 +10,13 @@
 
 namespace interp {
 
+/// The default --model: the first installed of kDefaultRifePreference.
+inline constexpr const char* kDefaultRifeModel = "rife";
+/// Newer trained RIFE models first; rife-v3.9 is the one scripts/fetch_models.sh installs.
+inline constexpr const char* kDefaultRifePreference[] = {"rife-v4.6", "rife-v4.26", "rife-v4.25", "rife-v3.9"};
+
 struct ModelOptions {
-  std::string model = "rife-v4.6";  ///< name (resolved under the models dirs) or file path
+  std::string model = kDefaultRifeModel;  ///< name (resolved under the models dirs) or file path
   std::string variant;              ///< forces the architecture variant of a .pkl ("rife-v4.25")
   std::string models_dir;           ///< searched first for names (also $INTERP_MODELS_DIR)
   torch::Device device = torch::kCPU;
@@ -22,6 +27,11 @@ struct ModelOptions {
 /// Folders searched for model names, in order: options.models_dir, $INTERP_MODELS_DIR,
 /// the models/ folder beside the executable's build tree and the source tree's models/.
 std::vector<std::string> model_search_dirs(const std::string& models_dir);
+
+/// The weight file options.model names: a path as given, "rife" (the preferred installed
+/// RIFE model), or a model name looked up in model_search_dirs(). Throws interp::Error
+/// naming what is missing.
+std::string resolve_model_path(const ModelOptions& options);
 
 /// Throws interp::Error with a one-line reason (unknown name, missing file, wrong kind
 /// of file, weights that do not fit the architecture).

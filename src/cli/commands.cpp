@@ -116,6 +116,9 @@ int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_
                 ", " + b_path + " is " + std::to_string(b.width) + "x" + std::to_string(b.height));
   io::ensure_distinct(a_path, output);
   io::ensure_distinct(b_path, output);
+  // "interp pair a.png b.png mid.png" means the midpoint image, not a folder named mid.png.
+  const bool png_target = fs::path(output).extension() == ".png" && !fs::is_directory(output);
+  if (s.timestep < 0 && png_target && !s.exp && !s.multi && s.fps.empty()) s.timestep = 0.5;
   const bool single = s.timestep >= 0;
   if (single && (s.exp || s.multi || !s.fps.empty())) throw Error("--timestep makes one frame; drop --exp/--multi/--fps");
   if (single && !(s.timestep > 0 && s.timestep < 1)) throw Error("--timestep must be strictly between 0 and 1");
@@ -227,12 +230,13 @@ int run_folder(CommonSettings& s, const std::string& input, const std::string& o
   return 0;
 }
 
-int run_convert(const CommonSettings& s, const std::string& input, const std::string& output) {
+int run_convert(const CommonSettings& s, const std::string& input, const std::string& output,
+                const std::string& source) {
   const auto weights = read_model_weights(input, s.model.variant);
   io::ensure_distinct(input, output);
   if (fs::path(output).extension() != ".safetensors") throw Error(output + ": the output must end in .safetensors");
   io::PendingOutput pending(output, io::PendingOutput::Kind::File, s.overwrite);
-  write_model_file(pending.temp_path(), weights, fs::path(input).filename().string());
+  write_model_file(pending.temp_path(), weights, source.empty() ? fs::path(input).filename().string() : source);
   pending.commit();
   log::info(output + ": " + weights.arch + " " + weights.variant + " (" + std::to_string(weights.tensors.size()) +
             " tensors)");

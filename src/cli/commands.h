@@ -34,6 +34,8 @@ int run_video(CommonSettings& settings, const std::string& input, const std::str
 int run_pair(CommonSettings& settings, const std::string& a, const std::string& b, const std::string& output);
 int run_folder(CommonSettings& settings, const std::string& input, const std::string& output,
                const std::atomic<bool>& cancel);
-int run_convert(const CommonSettings& settings, const std::string& input, const std::string& output);
+/// `source` is recorded in the file's metadata (interp.source); empty: the input's name.
+int run_convert(const CommonSettings& settings, const std::string& input, const std::string& output,
+                const std::string& source);
 
 }  // namespace interp::cli

@@ -53,8 +53,8 @@ int main(int argc, char** argv) {
   app.add_option("--exp", s.exp, "multiply the frame rate by 2^N by recursive midpoints");
   app.add_option("--multi", s.multi, "multiply the frame rate by M (direct timesteps with RIFE)");
   app.add_option("--fps", s.fps, "target frame rate (e.g. 60, 59.94, 60000/1001)");
-  app.add_option("--model", s.model.model, "rife-v4.6, rife-v4.25, rife-v4.26, or a weight file")->capture_default_str();
-  app.add_option("--variant", s.model.variant, "architecture of a .pkl when not recognised (rife-v4.6, rife-v4.25)");
+  app.add_option("--model", s.model.model, "rife (best installed: v4.6, v4.26, v4.25, then v3.9), rife-v3.9, rife-v4.6, rife-v4.25, rife-v4.26, film, or a weight file")->capture_default_str();
+  app.add_option("--variant", s.model.variant, "architecture of a .pkl when not recognised (rife-v3.9, rife-v4.6, rife-v4.25)");
   app.add_option("--models-dir", s.model.models_dir, "folder of installed models (also $INTERP_MODELS_DIR)");
   app.add_option("--device", s.device, "cpu, cuda, cuda:N or auto")->capture_default_str();
   app.add_flag("--fp16", s.fp16, "half precision (CUDA)");
@@ -79,14 +79,15 @@ int main(int argc, char** argv) {
   std::string pair_a, pair_b, pair_out;
   pair->add_option("A", pair_a, "first image")->required();
   pair->add_option("B", pair_b, "second image")->required();
-  pair->add_option("OUT", pair_out, "PNG file (with --timestep) or folder (with --exp/--multi)")->required();
+  pair->add_option("OUT", pair_out, "a .png file (one frame: at --timestep, default 0.5) or a folder (all frames of --exp/--multi)")->required();
   pair->add_option("--timestep,-t", s.timestep, "one frame at this time in (0,1)");
   pair->fallthrough();
 
   auto* convert = app.add_subcommand("convert", "write interp's .safetensors model file from official weights");
-  std::string convert_in, convert_out;
+  std::string convert_in, convert_out, convert_source;
   convert->add_option("IN", convert_in, "flownet.pkl / .pth / .safetensors")->required();
   convert->add_option("OUT", convert_out, "output .safetensors")->required();
+  convert->add_option("--source", convert_source, "where the weights came from, kept in the file (default: IN's name)");
   convert->fallthrough();
 
   auto* bench = app.add_subcommand("bench", "measure model-only and end-to-end throughput");
@@ -128,7 +129,7 @@ int main(int argc, char** argv) {
     }
     if (*pair) return interp::cli::run_pair(s, pair_a, pair_b, pair_out);
     if (*bench) return interp::cli::run_bench(s, bench_settings);
-    if (*convert) return interp::cli::run_convert(s, convert_in, convert_out);
+    if (*convert) return interp::cli::run_convert(s, convert_in, convert_out, convert_source);
     if (input.empty() || output.empty()) {
       std::cerr << "interp: error: INPUT and OUTPUT are required (see --help)\n";
       return 2;

@@ -56,7 +56,7 @@ ModelWeights as_rife(weights::StateDict dict, const std::string& path, const std
     throw Error(path + ": RIFE weights of an unrecognised variant; name it with --variant (" +
                 joined(rife::IFNetVariant::known_names()) + ")");
   w.variant = variant->name;
-  w.tensors = rife::normalise_rife_keys(dict);
+  w.tensors = rife::used_weights(dict, *variant);
   return w;
 }
 
@@ -149,34 +149,48 @@ void write_model_file(const std::string& path, const ModelWeights& w, const std:
   weights::write_safetensors(path, w.tensors, meta);
 }
 
-std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options) {
-  std::string path = options.model;
-  if (!fs::exists(path)) {
-    const auto variant = rife::IFNetVariant::by_name(path);
-    const bool film_name = path == "film";
-    const std::string ext = lower_extension(path);
-    const bool looks_like_path = path.find('/') != std::string::npos || ext == ".safetensors" ||
-                                 ext == ".pkl" || ext == ".pth" || ext == ".pt";
-    if (!variant && !film_name && looks_like_path) throw Error(path + ": no such model file");
-    if (!variant && !film_name)
-      throw Error("unknown model '" + path + "' (names: " + joined(rife::IFNetVariant::known_names()) +
-                  ", film; or a weight file)");
-    const std::string name = film_name ? "film" : variant->name;
-    std::string found;
-    for (const auto& dir : model_search_dirs(options.models_dir)) {
-      const auto candidate = fs::path(dir) / (name + ".safetensors");
-      if (fs::is_regular_file(candidate)) {
-        found = candidate.string();
-        break;
-      }
-    }
-    if (found.empty() && film_name) throw Error(std::string("model film not installed: ") + kFilmHelp);
-    if (found.empty())
-      throw Error("model " + name + " not installed: no " + name +
-                  ".safetensors in the models folders (run scripts/fetch_models.sh, or "
-                  "`interp convert flownet.pkl models/" + name + ".safetensors`)");
-    path = found;
+namespace {
+
+std::string find_installed_model(const std::string& name, const std::string& models_dir) {
+  for (const auto& dir : model_search_dirs(models_dir)) {
+    const auto candidate = fs::path(dir) / (name + ".safetensors");
+    if (fs::is_regular_file(candidate)) return candidate.string();
   }
+  return "";
+}
+
+}  // namespace
+
+std::string resolve_model_path(const ModelOptions& options) {
+  const std::string& path = options.model;
+  if (fs::exists(path)) return path;
+  if (path == kDefaultRifeModel) {
+    for (const char* name : kDefaultRifePreference)
+      if (auto found = find_installed_model(name, options.models_dir); !found.empty()) return found;
+    throw Error("no RIFE model installed (looked for " + joined({std::begin(kDefaultRifePreference), std::end(kDefaultRifePreference)}) +
+                " in the models folders): run scripts/fetch_models.sh, or pass --model FILE");
+  }
+  const auto variant = rife::IFNetVariant::by_name(path);
+  const bool film_name = path == "film";
+  const std::string ext = lower_extension(path);
+  const bool looks_like_path = path.find('/') != std::string::npos || ext == ".safetensors" ||
+                               ext == ".pkl" || ext == ".pth" || ext == ".pt";
+  if (!variant && !film_name && looks_like_path) throw Error(path + ": no such model file");
+  if (!variant && !film_name)
+    throw Error("unknown model '" + path + "' (names: rife, " + joined(rife::IFNetVariant::known_names()) +
+                ", film; or a weight file)");
+  const std::string name = film_name ? "film" : variant->name;
+  const std::string found = find_installed_model(name, options.models_dir);
+  if (found.empty() && film_name) throw Error(std::string("model film not installed: ") + kFilmHelp);
+  if (found.empty())
+    throw Error("model " + name + " not installed: no " + name +
+                ".safetensors in the models folders (run scripts/fetch_models.sh, or "
+                "`interp convert flownet.pkl models/" + name + ".safetensors`)");
+  return found;
+}
+
+std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options) {
+  const std::string path = resolve_model_path(options);
   auto w = read_model_weights(path, options.variant);
   if (w.arch == "film") {
     film::FilmOptions fo;

@@ -1,8 +1,12 @@
 #pragma once
-/// IFBlock: one coarse-to-fine stage of IFNet. Two stride-2 conv+LeakyReLU, eight
-/// residual convs with a learned per-channel scale, and a ConvTranspose+PixelShuffle
-/// head that predicts a flow update, a mask and (v4.25+) features for the next block.
+/// IFBlock: one coarse-to-fine stage of IFNet. Two stride-2 convs, eight convs at 1/4
+/// of the block's resolution, and a transposed-conv head that predicts a flow update, a
+/// mask and (v4.25+) features for the next block. The variant picks the activation,
+/// the kind of trunk and the head (see ifnet_variant.h).
+#include "interp/rife/ifnet_variant.h"
+
 #include <torch/nn/module.h>
+#include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/pimpl.h>
@@ -11,15 +15,16 @@
 
 namespace interp::rife {
 
-/// Conv2d + LeakyReLU(0.2), the conv registered as "0" like the reference's
-/// nn.Sequential(Conv2d, LeakyReLU) so keys read "conv0.<i>.0.weight".
+/// Conv2d + activation, registered as "0" and "1" like the reference's
+/// nn.Sequential(Conv2d, act) so keys read "conv0.<i>.0.weight" ("…1.weight": PReLU).
 class ConvReluImpl : public torch::nn::Module {
  public:
-  ConvReluImpl(int64_t in, int64_t out, int64_t stride);
+  ConvReluImpl(int64_t in, int64_t out, int64_t stride, Activation activation = Activation::kLeakyRelu);
   torch::Tensor forward(const torch::Tensor& x);
 
  private:
   torch::nn::Conv2d conv{nullptr};
+  torch::nn::PReLU prelu{nullptr};  ///< null for LeakyReLU
 };
 TORCH_MODULE(ConvRelu);
 
@@ -41,16 +46,29 @@ struct IFBlockOutput {
   torch::Tensor features;  ///< N×F×H×W passed to the next block (undefined when F=0)
 };
 
+struct IFBlockOptions {
+  int64_t in_channels = 0;
+  int64_t width = 0;         ///< channels of the trunk
+  int64_t out_channels = 0;  ///< flow(4) + mask(1) + passed features
+  Activation activation = Activation::kLeakyRelu;
+  Trunk trunk = Trunk::kResConv;
+  BlockHead head = BlockHead::kDeconvPixelShuffle;
+};
+
 class IFBlockImpl : public torch::nn::Module {
  public:
-  IFBlockImpl(int64_t in_channels, int64_t width, int64_t out_channels);
+  explicit IFBlockImpl(IFBlockOptions options);
 
   /// x: block inputs at full resolution; flow: current estimate (undefined for the
   /// first block); scale: the block works at 1/scale of the input resolution.
   IFBlockOutput forward(const torch::Tensor& x, const torch::Tensor& flow, double scale);
 
  private:
-  torch::nn::Sequential conv0{nullptr}, convblock{nullptr}, lastconv{nullptr};
+  IFBlockOptions options_;
+  torch::nn::Sequential conv0{nullptr}, convblock{nullptr};
+  // "lastconv": a Sequential(deconv, PixelShuffle) or a bare deconv, per options_.head.
+  torch::nn::Sequential lastconv_shuffle{nullptr};
+  torch::nn::ConvTranspose2d lastconv_deconv{nullptr};
 };
 TORCH_MODULE(IFBlock);
 

@@ -34,6 +34,12 @@ class IFNetImpl : public torch::nn::Module {
   const IFNetVariant& variant() const { return variant_; }
 
  private:
+  /// forward_with_features() one pair at a time, for batches whose pairs take
+  /// different paths (v3.9's large-motion restart).
+  torch::Tensor forward_each(const torch::Tensor& img0, const torch::Tensor& img1,
+                             const torch::Tensor& feat0, const torch::Tensor& feat1,
+                             const torch::Tensor& timestep, double scale);
+
   IFNetVariant variant_;
   std::vector<IFBlock> blocks_;
   Head head_{nullptr};

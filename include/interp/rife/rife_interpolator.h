@@ -14,12 +14,15 @@ struct RifeOptions {
   torch::Dtype dtype = torch::kFloat32;
 };
 
-/// Recognises the variant from a state dict's names and shapes (Head present -> v4.25
-/// family, else v4.6); nullopt when it matches no known variant.
+/// The variant whose parameter names and shapes the state dict holds exactly (after
+/// dropping the variant's unused sub-networks); nullopt when none fits.
 std::optional<IFNetVariant> detect_variant(const weights::StateDict& dict);
 
 /// Accepts "module."-prefixed official dicts and plain ones.
 weights::StateDict normalise_rife_keys(const weights::StateDict& dict);
+
+/// normalise_rife_keys() without the sub-networks `variant` does not run.
+weights::StateDict used_weights(const weights::StateDict& dict, const IFNetVariant& variant);
 
 class RifeInterpolator : public FrameInterpolator {
  public:

@@ -19,10 +19,15 @@ torch::Tensor leaky(torch::Tensor x) {
 
 }  // namespace
 
-ConvReluImpl::ConvReluImpl(int64_t in, int64_t out, int64_t stride)
-    : conv(register_module("0", conv3x3(in, out, stride))) {}
+ConvReluImpl::ConvReluImpl(int64_t in, int64_t out, int64_t stride, Activation activation)
+    : conv(register_module("0", conv3x3(in, out, stride))) {
+  if (activation == Activation::kPRelu)
+    prelu = register_module("1", nn::PReLU(nn::PReLUOptions().num_parameters(out)));
+}
 
-torch::Tensor ConvReluImpl::forward(const torch::Tensor& x) { return leaky(conv->forward(x)); }
+torch::Tensor ConvReluImpl::forward(const torch::Tensor& x) {
+  return prelu ? prelu->forward(conv->forward(x)) : leaky(conv->forward(x));
+}
 
 torch::Tensor resize_bilinear(const torch::Tensor& x, double factor) {
   if (factor == 1.0) return x;
@@ -38,26 +43,43 @@ torch::Tensor ResConvImpl::forward(const torch::Tensor& x) {
   return leaky(torch::addcmul(x, conv->forward(x), beta));
 }
 
-IFBlockImpl::IFBlockImpl(int64_t in_channels, int64_t width, int64_t out_channels) {
-  conv0 = register_module("conv0", nn::Sequential(ConvRelu(in_channels, width / 2, 2),
-                                                  ConvRelu(width / 2, width, 2)));
+IFBlockImpl::IFBlockImpl(IFBlockOptions options) : options_(options) {
+  const int64_t width = options.width;
+  conv0 = register_module("conv0", nn::Sequential(ConvRelu(options.in_channels, width / 2, 2, options.activation),
+                                                  ConvRelu(width / 2, width, 2, options.activation)));
   convblock = register_module("convblock", nn::Sequential());
-  for (int i = 0; i < 8; ++i) convblock->push_back(ResConv(width));
-  lastconv = register_module(
-      "lastconv",
-      nn::Sequential(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(width, 4 * out_channels, 4)
-                                             .stride(2)
-                                             .padding(1)),
-                     nn::PixelShuffle(2)));
+  for (int i = 0; i < 8; ++i) {
+    if (options.trunk == Trunk::kResConv)
+      convblock->push_back(ResConv(width));
+    else
+      convblock->push_back(ConvRelu(width, width, 1, options.activation));
+  }
+  auto deconv = [&](int64_t out) {
+    return nn::ConvTranspose2d(nn::ConvTranspose2dOptions(width, out, 4).stride(2).padding(1));
+  };
+  if (options.head == BlockHead::kDeconvPixelShuffle) {
+    lastconv_shuffle = register_module(
+        "lastconv", nn::Sequential(deconv(4 * options.out_channels), nn::PixelShuffle(2)));
+  } else {
+    lastconv_deconv = register_module("lastconv", deconv(options.out_channels));
+  }
 }
 
 IFBlockOutput IFBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& flow, double scale) {
   torch::Tensor input = resize_bilinear(x, 1.0 / scale);
   if (flow.defined()) input = torch::cat({input, resize_bilinear(flow, 1.0 / scale) / scale}, 1);
-  torch::Tensor out = lastconv->forward(convblock->forward(conv0->forward(input)));
-  out = resize_bilinear(out, scale);
+  torch::Tensor features = conv0->forward(input);
+  if (options_.trunk == Trunk::kConvStackWithSkip)
+    features = convblock->forward(features) + features;
+  else
+    features = convblock->forward(features);
+  torch::Tensor out = lastconv_shuffle ? lastconv_shuffle->forward(features) : lastconv_deconv->forward(features);
+  // The head leaves the output at 1/scale (4x up) or 1/(2·scale) (2x up); flow values
+  // are in pixels of that grid, so they grow with the resize.
+  const double up = options_.head == BlockHead::kDeconvPixelShuffle ? scale : 2.0 * scale;
+  out = resize_bilinear(out, up);
   IFBlockOutput result;
-  result.flow = out.slice(1, 0, 4) * scale;
+  result.flow = out.slice(1, 0, 4) * up;
   result.mask = out.slice(1, 4, 5);
   if (out.size(1) > 5) result.features = out.slice(1, 5);
   return result;

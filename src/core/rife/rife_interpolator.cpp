@@ -15,17 +15,27 @@ weights::StateDict normalise_rife_keys(const weights::StateDict& dict) {
   return weights::strip_prefix(dict, "module.");
 }
 
+weights::StateDict used_weights(const weights::StateDict& dict, const IFNetVariant& variant) {
+  weights::StateDict used;
+  for (const auto& [name, tensor] : normalise_rife_keys(dict)) {
+    bool unused = false;
+    for (const auto& prefix : variant.unused_weight_prefixes) unused = unused || name.rfind(prefix, 0) == 0;
+    if (!unused) used.emplace(name, tensor);
+  }
+  return used;
+}
+
 std::optional<IFNetVariant> detect_variant(const weights::StateDict& raw) {
-  const auto dict = normalise_rife_keys(raw);
-  for (const auto& candidate : {IFNetVariant::v4_6(), IFNetVariant::v4_25()}) {
-    const auto first = dict.find("block0.conv0.0.0.weight");
-    const auto last = dict.find("block" + std::to_string(candidate.num_blocks() - 1) + ".lastconv.0.weight");
-    const bool has_head = dict.count("encode.cnn0.weight") > 0;
-    if (first == dict.end() || last == dict.end() || has_head != (candidate.head_channels > 0)) continue;
-    if (dict.count("block" + std::to_string(candidate.num_blocks()) + ".conv0.0.0.weight")) continue;
-    if (first->second.size(1) == candidate.block_inputs(0) &&
-        last->second.size(1) == 4 * candidate.block_outputs)
-      return candidate;
+  for (const auto& candidate : IFNetVariant::all()) {
+    const auto expected = weights::module_state(*IFNet(candidate));
+    const auto dict = used_weights(raw, candidate);
+    if (dict.size() != expected.size()) continue;
+    bool fits = true;
+    for (const auto& [name, tensor] : expected) {
+      const auto it = dict.find(name);
+      fits = fits && it != dict.end() && it->second.sizes() == tensor.sizes();
+    }
+    if (fits) return candidate;
   }
   return std::nullopt;
 }
@@ -36,7 +46,7 @@ RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::S
   const double scales[] = {0.25, 0.5, 1.0, 2.0, 4.0};
   if (std::find(std::begin(scales), std::end(scales), options_.scale) == std::end(scales))
     throw Error("--scale must be one of 0.25, 0.5, 1, 2, 4 (got " + std::to_string(options_.scale) + ")");
-  weights::load_into(*net_, normalise_rife_keys(dict), variant.name + " weights");
+  weights::load_into(*net_, used_weights(dict, variant), variant.name + " weights");
   net_->eval();
   net_->to(options_.device, options_.dtype);
   {
