@@ -52,6 +52,22 @@ else()
   message(STATUS "interp: LibTorch from ${INTERP_LIBTORCH_ROOT}")
 endif()
 
+# Our own CPU kernels parallelise with at::parallel_for, which LibTorch implements as
+# inline OpenMP pragmas: compile them with OpenMP, and run them on the OpenMP runtime
+# LibTorch itself uses (the wheel bundles libgomp.so.1; one runtime, one thread pool).
+find_file(INTERP_TORCH_GOMP libgomp.so.1 PATHS "${INTERP_TORCH_LIBDIR}" NO_DEFAULT_PATH)
+if(INTERP_TORCH_GOMP)
+  target_compile_options(interp_torch INTERFACE -fopenmp)
+  target_link_libraries(interp_torch INTERFACE "${INTERP_TORCH_GOMP}")
+else()
+  find_package(OpenMP COMPONENTS CXX)
+  if(OpenMP_CXX_FOUND)
+    target_link_libraries(interp_torch INTERFACE OpenMP::OpenMP_CXX)
+  else()
+    message(WARNING "interp: no OpenMP; interp's own CPU kernels will run on one thread")
+  endif()
+endif()
+
 # Executables find LibTorch's shared libraries without LD_LIBRARY_PATH.
 set(CMAKE_BUILD_RPATH "${INTERP_TORCH_LIBDIR}")
 set(CMAKE_INSTALL_RPATH "${INTERP_TORCH_LIBDIR}")

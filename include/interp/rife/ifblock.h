@@ -33,10 +33,14 @@ class ResConvImpl : public torch::nn::Module {
  public:
   explicit ResConvImpl(int64_t channels);
   torch::Tensor forward(const torch::Tensor& x);
+  /// For inference once the weights are final: scales the conv by beta so forward()
+  /// is one conv and one fused add+activation (same result to rounding).
+  void fold_beta();
 
  private:
   torch::nn::Conv2d conv{nullptr};
   torch::Tensor beta;
+  torch::Tensor folded_weight_, folded_bias_;  // undefined until fold_beta()
 };
 TORCH_MODULE(ResConv);
 
@@ -63,10 +67,23 @@ class IFBlockImpl : public torch::nn::Module {
   /// first block); scale: the block works at 1/scale of the input resolution.
   IFBlockOutput forward(const torch::Tensor& x, const torch::Tensor& flow, double scale);
 
+  /// The convolutional part alone: `input` already at 1/scale with the flow channels
+  /// appended; returns flow/mask/features at 1/upscale(scale), flow in that grid's pixels.
+  /// With shuffle=false a PixelShuffle head's output is returned before the shuffle
+  /// (N×4C×h/2×w/2), for callers that read it shuffled (cpu_glue::resize_into).
+  torch::Tensor predict(const torch::Tensor& input, bool shuffle = true);
+  /// Whether predict(…, false) leaves a pixel shuffle to the caller.
+  bool defers_shuffle() const { return static_cast<bool>(lastconv_shuffle); }
+  /// Inference-only rewrites of the loaded weights (ResConv::fold_beta).
+  void prepare_for_inference();
+  /// Factor from predict()'s output back to full resolution.
+  double upscale(double scale) const;
+
  private:
   IFBlockOptions options_;
   torch::nn::Sequential conv0{nullptr}, convblock{nullptr};
-  // "lastconv": a Sequential(deconv, PixelShuffle) or a bare deconv, per options_.head.
+  // "lastconv": a Sequential(deconv, PixelShuffle) or a bare deconv, per options_.head;
+  // lastconv_deconv is the deconv in both cases.
   torch::nn::Sequential lastconv_shuffle{nullptr};
   torch::nn::ConvTranspose2d lastconv_deconv{nullptr};
 };

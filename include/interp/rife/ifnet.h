@@ -33,6 +33,14 @@ class IFNetImpl : public torch::nn::Module {
 
   const IFNetVariant& variant() const { return variant_; }
 
+  /// Inference-only weight rewrites (IFBlock::prepare_for_inference); call once the
+  /// weights, device and dtype are final.
+  void prepare_for_inference();
+
+  /// CPU float32 runs take the fused glue path (cpu_glue.h) unless switched off here;
+  /// both paths compute the same result (tests compare them).
+  void use_fused_cpu(bool on) { fused_cpu_ = on; }
+
  private:
   /// forward_with_features() one pair at a time, for batches whose pairs take
   /// different paths (v3.9's large-motion restart).
@@ -40,11 +48,21 @@ class IFNetImpl : public torch::nn::Module {
                              const torch::Tensor& feat0, const torch::Tensor& feat1,
                              const torch::Tensor& timestep, double scale);
 
+  /// forward_with_features() with cpu_glue kernels between the convolutions.
+  torch::Tensor forward_fused_cpu(const torch::Tensor& img0, const torch::Tensor& img1,
+                                  const torch::Tensor& feat0, const torch::Tensor& feat1,
+                                  const torch::Tensor& timestep, double scale);
+  bool fused_cpu_applies(const torch::Tensor& image) const;
+
   IFNetVariant variant_;
+  bool fused_cpu_ = true;
   std::vector<IFBlock> blocks_;
   Head head_{nullptr};
   BackwardWarp warp_;
 };
 TORCH_MODULE(IFNet);
+
+/// Per pair (N): does the N×4×H×W flow update exceed `px` pixels towards both images?
+torch::Tensor moves_more_than(const torch::Tensor& flow_update, double px);
 
 }  // namespace interp::rife

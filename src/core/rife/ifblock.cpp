@@ -1,6 +1,8 @@
 /// IFBlock, ResConv and Head, named so that official state dicts load unchanged.
 #include "interp/rife/ifblock.h"
 
+#include "interp/rife/cpu_glue.h"
+
 #include <torch/torch.h>
 
 namespace interp::rife {
@@ -39,8 +41,20 @@ ResConvImpl::ResConvImpl(int64_t channels)
     : conv(register_module("conv", conv3x3(channels, channels, 1))),
       beta(register_parameter("beta", torch::ones({1, channels, 1, 1}))) {}
 
+void ResConvImpl::fold_beta() {
+  torch::NoGradGuard no_grad;
+  const auto per_channel = beta.reshape({-1});
+  const auto format = conv->weight.is_contiguous(torch::MemoryFormat::ChannelsLast) ? torch::MemoryFormat::ChannelsLast
+                                                                                     : torch::MemoryFormat::Contiguous;
+  folded_weight_ = (conv->weight * per_channel.view({-1, 1, 1, 1})).contiguous(format);
+  folded_bias_ = conv->bias * per_channel;
+}
+
 torch::Tensor ResConvImpl::forward(const torch::Tensor& x) {
-  return leaky(torch::addcmul(x, conv->forward(x), beta));
+  if (!folded_weight_.defined()) return leaky(torch::addcmul(x, conv->forward(x), beta));
+  auto y = torch::conv2d(x, folded_weight_, folded_bias_, 1, 1);
+  if (cpu_glue::add_leaky_relu_(y, x, 0.2f)) return y;
+  return leaky(y.add_(x));
 }
 
 IFBlockImpl::IFBlockImpl(IFBlockOptions options) : options_(options) {
@@ -58,26 +72,39 @@ IFBlockImpl::IFBlockImpl(IFBlockOptions options) : options_(options) {
     return nn::ConvTranspose2d(nn::ConvTranspose2dOptions(width, out, 4).stride(2).padding(1));
   };
   if (options.head == BlockHead::kDeconvPixelShuffle) {
-    lastconv_shuffle = register_module(
-        "lastconv", nn::Sequential(deconv(4 * options.out_channels), nn::PixelShuffle(2)));
+    lastconv_deconv = deconv(4 * options.out_channels);
+    lastconv_shuffle = register_module("lastconv", nn::Sequential(lastconv_deconv, nn::PixelShuffle(2)));
   } else {
     lastconv_deconv = register_module("lastconv", deconv(options.out_channels));
   }
 }
 
-IFBlockOutput IFBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& flow, double scale) {
-  torch::Tensor input = resize_bilinear(x, 1.0 / scale);
-  if (flow.defined()) input = torch::cat({input, resize_bilinear(flow, 1.0 / scale) / scale}, 1);
+void IFBlockImpl::prepare_for_inference() {
+  for (auto& layer : *convblock)
+    if (auto* res = layer.ptr()->as<ResConvImpl>()) res->fold_beta();
+}
+
+torch::Tensor IFBlockImpl::predict(const torch::Tensor& input, bool shuffle) {
   torch::Tensor features = conv0->forward(input);
   if (options_.trunk == Trunk::kConvStackWithSkip)
     features = convblock->forward(features) + features;
   else
     features = convblock->forward(features);
-  torch::Tensor out = lastconv_shuffle ? lastconv_shuffle->forward(features) : lastconv_deconv->forward(features);
-  // The head leaves the output at 1/scale (4x up) or 1/(2·scale) (2x up); flow values
-  // are in pixels of that grid, so they grow with the resize.
-  const double up = options_.head == BlockHead::kDeconvPixelShuffle ? scale : 2.0 * scale;
-  out = resize_bilinear(out, up);
+  auto out = lastconv_deconv->forward(features);
+  return shuffle && lastconv_shuffle ? torch::pixel_shuffle(out, 2) : out;
+}
+
+double IFBlockImpl::upscale(double scale) const {
+  // The head leaves the output at 1/scale (4x up) or 1/(2·scale) (2x up).
+  return options_.head == BlockHead::kDeconvPixelShuffle ? scale : 2.0 * scale;
+}
+
+IFBlockOutput IFBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& flow, double scale) {
+  torch::Tensor input = resize_bilinear(x, 1.0 / scale);
+  if (flow.defined()) input = torch::cat({input, resize_bilinear(flow, 1.0 / scale) / scale}, 1);
+  const double up = upscale(scale);
+  // Flow values are in pixels of the output grid, so they grow with the resize.
+  torch::Tensor out = resize_bilinear(predict(input), up);
   IFBlockOutput result;
   result.flow = out.slice(1, 0, 4) * up;
   result.mask = out.slice(1, 4, 5);

@@ -1,6 +1,8 @@
 /// IFNet's coarse-to-fine loop, shared by every v4 variant.
 #include "interp/rife/ifnet.h"
 
+#include "interp/rife/cpu_glue.h"
+
 #include <torch/torch.h>
 
 namespace interp::rife {
@@ -19,6 +21,10 @@ IFNetImpl::IFNetImpl(IFNetVariant variant) : variant_(std::move(variant)) {
   if (variant_.head_channels > 0) head_ = register_module("encode", Head(variant_.head_channels));
 }
 
+void IFNetImpl::prepare_for_inference() {
+  for (auto& block : blocks_) block->prepare_for_inference();
+}
+
 torch::Tensor IFNetImpl::encode(const torch::Tensor& image) {
   return head_ ? head_->forward(image) : torch::Tensor();
 }
@@ -28,19 +34,20 @@ torch::Tensor IFNetImpl::forward(const torch::Tensor& img0, const torch::Tensor&
   return forward_with_features(img0, img1, encode(img0), encode(img1), timestep, scale);
 }
 
-namespace {
-
-/// Per sample: does the flow update exceed `px` pixels towards both images?
 torch::Tensor moves_more_than(const torch::Tensor& flow_update, double px) {
   auto reach = [&](int64_t from) { return flow_update.slice(1, from, from + 2).abs().amax({1, 2, 3}); };
   return torch::logical_and(reach(0) > px, reach(2) > px);
 }
 
-}  // namespace
+bool IFNetImpl::fused_cpu_applies(const torch::Tensor& image) const {
+  return fused_cpu_ && cpu_glue::applicable(image) && !blocks_.empty() &&
+         blocks_.front()->parameters().front().scalar_type() == torch::kFloat32;
+}
 
 torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0_in, const torch::Tensor& img1_in,
                                                const torch::Tensor& feat0, const torch::Tensor& feat1,
                                                const torch::Tensor& timestep, double scale) {
+  if (fused_cpu_applies(img0_in)) return forward_fused_cpu(img0_in, img1_in, feat0, feat1, timestep, scale);
   const auto img0 = img0_in.clamp(0.0, 1.0);
   const auto img1 = img1_in.clamp(0.0, 1.0);
   const bool has_head = feat0.defined();

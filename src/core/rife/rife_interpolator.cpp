@@ -56,6 +56,7 @@ RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::S
     for (auto& p : net_->parameters())
       if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
   }
+  net_->prepare_for_inference();
 }
 
 torch::Tensor RifeInterpolator::interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
