@@ -63,16 +63,6 @@ TEST(CpuGlue, WarpMatchesGridSampleIncludingBorders) {
             1e-5);
 }
 
-TEST(CpuGlue, AddLeakyReluInPlace) {
-  auto y = torch::randn({1, 8, 9, 11}).contiguous(kChannelsLast);
-  const auto x = torch::randn({1, 8, 9, 11}).contiguous(kChannelsLast);
-  const auto expected = torch::leaky_relu(y + x, 0.2);
-  ASSERT_TRUE(glue::add_leaky_relu_(y, x, 0.2f));
-  EXPECT_LE(max_abs_diff(y, expected), 1e-6);
-  auto nchw = torch::randn({1, 8, 9, 11});
-  EXPECT_FALSE(glue::add_leaky_relu_(nchw, x, 0.2f));  // layouts differ: caller falls back
-}
-
 struct PathCase {
   std::string variant;
   double scale;

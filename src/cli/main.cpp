@@ -6,6 +6,7 @@
 
 #include "interp/core/device.h"
 #include "interp/core/error.h"
+#include "interp/core/host_memory.h"
 #include "interp/io/ffmpeg_log.h"
 
 #include <CLI/CLI.hpp>
@@ -36,6 +37,7 @@ std::string first_line(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  interp::keep_freed_memory_for_reuse();
   using interp::cli::CommonSettings;
   CommonSettings s;
   CLI::App app{"interp: video frame interpolation (RIFE v4, FILM) on LibTorch.\n"

@@ -21,10 +21,6 @@ void resize_into(const torch::Tensor& src, torch::Tensor& dst, double factor, fl
 void resize_shuffled_into(const torch::Tensor& src, torch::Tensor& dst, double factor, float multiplier = 1.0f,
                           bool accumulate = false);
 
-/// y = leaky_relu(y + x, slope) in place, one pass, when both are CPU float32 and laid
-/// out alike (contiguous or channels-last); returns false (nothing done) otherwise.
-bool add_leaky_relu_(torch::Tensor& y, const torch::Tensor& x, float slope);
-
 /// grid_sample(image, base_grid + flow / ((W-1)/2, (H-1)/2)), bilinear, border,
 /// align_corners=True, for both images at once: out0 from img0 and flow[:, 0:2], out1
 /// from img1 and flow[:, 2:4]. Images N×C×H×W, flow N×4×H×W, outputs like the images.

@@ -60,15 +60,18 @@ inline BorderSample border_sample(float g, int64_t size) {
   const float scaling = static_cast<float>(size - 1) / 2;
   float v = (g + 1.0f) * scaling;
   v = std::min(max_val, std::max(v, 0.0f));
-  const float f = std::floor(v);
-  const float frac = v - f;
-  const auto i0 = static_cast<int64_t>(f);
+  // v >= 0 here, so truncation is floor (and avoids a libm call per coordinate).
+  const auto i0 = static_cast<int64_t>(v);
+  const float frac = v - static_cast<float>(i0);
   return {i0, i0 + 1 < size, frac, 1.0f - frac};
 }
 
 /// Backward-warps one pixel of all channels: out[c] = bilinear(image at base + flow).
+/// kChannels > 0 fixes the channel count at compile time.
+template <int kChannels = 0>
 inline void warp_pixel(const View4& image, int64_t n, int64_t channels, const BorderSample& sx,
                        const BorderSample& sy, float* out, int64_t out_sc) {
+  if (kChannels > 0) channels = kChannels;
   const float nw = sy.w_this * sx.w_this, ne = sy.w_this * sx.w_next;
   const float sw = sy.w_next * sx.w_this, se = sy.w_next * sx.w_next;
   const int64_t x1 = sx.i0 + 1, y1 = sy.i0 + 1;
@@ -93,29 +96,32 @@ void for_each_warp_sample(const torch::Tensor& flow, Fn fn) {
   const auto lin_y = torch::linspace(-1.0, 1.0, h, torch::kFloat32);
   const float* gx = lin_x.data_ptr<float>();
   const float* gy = lin_y.data_ptr<float>();
-  // The reference divides the flow by float32 ((W-1)/2, (H-1)/2).
-  const auto div_x = static_cast<float>((w - 1.0) / 2.0), div_y = static_cast<float>((h - 1.0) / 2.0);
+  // The reference divides the flow by float32 ((W-1)/2, (H-1)/2); multiplying by the
+  // reciprocal differs by at most an ulp of the normalised coordinate.
+  const float inv_x = 1.0f / static_cast<float>((w - 1.0) / 2.0), inv_y = 1.0f / static_cast<float>((h - 1.0) / 2.0);
   const View4 f(flow);
   at::parallel_for(0, n_count * h, 4, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       const int64_t n = row / h, y = row % h;
       for (int64_t x = 0; x < w; ++x) {
         const float* fp = f.at(n, y, x);
-        const auto sx0 = border_sample(gx[x] + fp[0] / div_x, w);
-        const auto sy0 = border_sample(gy[y] + fp[f.sc] / div_y, h);
-        const auto sx1 = border_sample(gx[x] + fp[2 * f.sc] / div_x, w);
-        const auto sy1 = border_sample(gy[y] + fp[3 * f.sc] / div_y, h);
+        const auto sx0 = border_sample(gx[x] + fp[0] * inv_x, w);
+        const auto sy0 = border_sample(gy[y] + fp[f.sc] * inv_y, h);
+        const auto sx1 = border_sample(gx[x] + fp[2 * f.sc] * inv_x, w);
+        const auto sy1 = border_sample(gy[y] + fp[3 * f.sc] * inv_y, h);
         fn(n, y, x, sx0, sy0, sx1, sy1);
       }
     }
   });
 }
 
-/// Reads a tensor as it is.
+/// Reads a tensor as it is: element offsets split into batch, row and column parts.
 struct PlainSource {
   View4 v;
   explicit PlainSource(const torch::Tensor& t) : v(t) {}
-  const float* at(int64_t n, int64_t y, int64_t x) const { return v.at(n, y, x); }
+  int64_t n_offset(int64_t n) const { return n * v.sn; }
+  int64_t y_offset(int64_t y) const { return y * v.sh; }
+  int64_t x_offset(int64_t x) const { return x * v.sw; }
   int64_t channel_stride() const { return v.sc; }
 };
 
@@ -123,11 +129,33 @@ struct PlainSource {
 struct ShuffledSource {
   View4 v;
   explicit ShuffledSource(const torch::Tensor& t) : v(t) {}
-  const float* at(int64_t n, int64_t y, int64_t x) const {
-    return v.at(n, y / 2, x / 2) + (2 * (y % 2) + (x % 2)) * v.sc;
-  }
+  int64_t n_offset(int64_t n) const { return n * v.sn; }
+  int64_t y_offset(int64_t y) const { return (y / 2) * v.sh + (y % 2) * 2 * v.sc; }
+  int64_t x_offset(int64_t x) const { return (x / 2) * v.sw + (x % 2) * v.sc; }
   int64_t channel_stride() const { return 4 * v.sc; }
 };
+
+/// One output row of a bilinear resize; kChannels > 0 fixes the channel count at compile
+/// time (the common 1, 3 and 4) so the inner loop unrolls.
+template <int kChannels>
+void resize_row(const float* src, int64_t channels, int64_t sc, int64_t y0, int64_t y1, float ly0, float ly1,
+                const int64_t* x0, const int64_t* x1, const float* lx0, const float* lx1, int64_t out_w, float* out,
+                int64_t out_sw, int64_t out_sc, float multiplier, bool accumulate) {
+  const int64_t c_count = kChannels > 0 ? kChannels : channels;
+  for (int64_t x = 0; x < out_w; ++x) {
+    const float* p00 = src + y0 + x0[x];
+    const float* p01 = src + y0 + x1[x];
+    const float* p10 = src + y1 + x0[x];
+    const float* p11 = src + y1 + x1[x];
+    float* o = out + x * out_sw;
+    for (int64_t c = 0; c < c_count; ++c) {
+      const int64_t k = c * sc;
+      const float v = ly0 * (lx0[x] * p00[k] + lx1[x] * p01[k]) + ly1 * (lx0[x] * p10[k] + lx1[x] * p11[k]);
+      float& target = o[c * out_sc];
+      target = accumulate ? target + v * multiplier : v * multiplier;
+    }
+  }
+}
 
 template <typename Source>
 void resize_from(const Source& s, int64_t n_count, int64_t channels, int64_t in_h, int64_t in_w, torch::Tensor& dst,
@@ -140,26 +168,25 @@ void resize_from(const Source& s, int64_t n_count, int64_t channels, int64_t in_
               "cpu_glue: destination size does not match the factor");
   const auto ty = linear_taps(in_h, out_h, factor);
   const auto tx = linear_taps(in_w, out_w, factor);
+  // Column taps as source offsets and weights, computed once per call.
+  std::vector<int64_t> x0(out_w), x1(out_w);
+  std::vector<float> lx0(out_w), lx1(out_w);
+  for (int64_t x = 0; x < out_w; ++x) {
+    x0[x] = s.x_offset(tx[x].i0);
+    x1[x] = s.x_offset(tx[x].i1);
+    lx0[x] = tx[x].l0;
+    lx1[x] = tx[x].l1;
+  }
   const View4 d(dst);
   const int64_t sc = s.channel_stride();
+  const float* base = s.v.data;
+  auto row = channels == 1 ? resize_row<1> : channels == 3 ? resize_row<3> : channels == 4 ? resize_row<4> : resize_row<0>;
   at::parallel_for(0, n_count * out_h, 8, [&](int64_t begin, int64_t end) {
-    for (int64_t row = begin; row < end; ++row) {
-      const int64_t n = row / out_h, y = row % out_h;
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t n = r / out_h, y = r % out_h;
       const LinearTap& a = ty[y];
-      for (int64_t x = 0; x < out_w; ++x) {
-        const LinearTap& b = tx[x];
-        const float* p00 = s.at(n, a.i0, b.i0);
-        const float* p01 = s.at(n, a.i0, b.i1);
-        const float* p10 = s.at(n, a.i1, b.i0);
-        const float* p11 = s.at(n, a.i1, b.i1);
-        float* out = d.at(n, y, x);
-        for (int64_t c = 0; c < channels; ++c) {
-          const int64_t o = c * sc;
-          const float v = a.l0 * (b.l0 * p00[o] + b.l1 * p01[o]) + a.l1 * (b.l0 * p10[o] + b.l1 * p11[o]);
-          float& target = out[c * d.sc];
-          target = accumulate ? target + v * multiplier : v * multiplier;
-        }
-      }
+      row(base + s.n_offset(n), channels, sc, s.y_offset(a.i0), s.y_offset(a.i1), a.l0, a.l1, x0.data(), x1.data(),
+          lx0.data(), lx1.data(), out_w, d.at(n, y, 0), d.sw, d.sc, multiplier, accumulate);
     }
   });
 }
@@ -191,32 +218,23 @@ void resize_shuffled_into(const torch::Tensor& src, torch::Tensor& dst, double f
               multiplier, accumulate);
 }
 
-bool add_leaky_relu_(torch::Tensor& y, const torch::Tensor& x, float slope) {
-  if (!applicable(y) || !applicable(x) || y.sizes() != x.sizes() || y.strides() != x.strides()) return false;
-  const bool dense = y.is_contiguous() || y.is_contiguous(torch::MemoryFormat::ChannelsLast);
-  if (!dense) return false;
-  float* out = y.data_ptr<float>();
-  const float* in = x.data_ptr<float>();
-  at::parallel_for(0, y.numel(), 16384, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const float v = out[i] + in[i];
-      out[i] = v > 0.0f ? v : v * slope;
-    }
-  });
-  return true;
-}
-
 void warp_both(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& flow, torch::Tensor& out0,
                torch::Tensor& out1) {
   check_warp_inputs(img0, img1, flow);
   TORCH_CHECK(out0.sizes() == img0.sizes() && out1.sizes() == img1.sizes(), "cpu_glue::warp_both: output shape");
   const int64_t channels = img0.size(1);
   const View4 a(img0), b(img1), o0(out0), o1(out1);
-  for_each_warp_sample(flow, [&](int64_t n, int64_t y, int64_t x, const BorderSample& sx0, const BorderSample& sy0,
-                                 const BorderSample& sx1, const BorderSample& sy1) {
-    warp_pixel(a, n, channels, sx0, sy0, o0.at(n, y, x), o0.sc);
-    warp_pixel(b, n, channels, sx1, sy1, o1.at(n, y, x), o1.sc);
-  });
+  auto warp_all = [&](auto pixel) {
+    for_each_warp_sample(flow, [&](int64_t n, int64_t y, int64_t x, const BorderSample& sx0, const BorderSample& sy0,
+                                   const BorderSample& sx1, const BorderSample& sy1) {
+      pixel(a, n, channels, sx0, sy0, o0.at(n, y, x), o0.sc);
+      pixel(b, n, channels, sx1, sy1, o1.at(n, y, x), o1.sc);
+    });
+  };
+  if (channels == 3)
+    warp_all(warp_pixel<3>);
+  else
+    warp_all(warp_pixel<0>);
 }
 
 torch::Tensor warp_and_merge(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& flow,
@@ -230,8 +248,8 @@ torch::Tensor warp_and_merge(const torch::Tensor& img0, const torch::Tensor& img
   for_each_warp_sample(flow, [&](int64_t n, int64_t y, int64_t x, const BorderSample& sx0, const BorderSample& sy0,
                                  const BorderSample& sx1, const BorderSample& sy1) {
     float w0[4], w1[4];
-    warp_pixel(a, n, channels, sx0, sy0, w0, 1);
-    warp_pixel(b, n, channels, sx1, sy1, w1, 1);
+    warp_pixel<0>(a, n, channels, sx0, sy0, w0, 1);
+    warp_pixel<0>(b, n, channels, sx1, sy1, w1, 1);
     const float weight = 1.0f / (1.0f + std::exp(-*m.at(n, y, x)));
     float* dst = o.at(n, y, x);
     for (int64_t c = 0; c < channels; ++c) dst[c * o.sc] = w0[c] * weight + w1[c] * (1 - weight);

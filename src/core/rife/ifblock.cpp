@@ -1,8 +1,6 @@
 /// IFBlock, ResConv and Head, named so that official state dicts load unchanged.
 #include "interp/rife/ifblock.h"
 
-#include "interp/rife/cpu_glue.h"
-
 #include <torch/torch.h>
 
 namespace interp::rife {
@@ -52,9 +50,7 @@ void ResConvImpl::fold_beta() {
 
 torch::Tensor ResConvImpl::forward(const torch::Tensor& x) {
   if (!folded_weight_.defined()) return leaky(torch::addcmul(x, conv->forward(x), beta));
-  auto y = torch::conv2d(x, folded_weight_, folded_bias_, 1, 1);
-  if (cpu_glue::add_leaky_relu_(y, x, 0.2f)) return y;
-  return leaky(y.add_(x));
+  return leaky(torch::conv2d(x, folded_weight_, folded_bias_, 1, 1).add_(x));
 }
 
 IFBlockImpl::IFBlockImpl(IFBlockOptions options) : options_(options) {
