@@ -52,9 +52,9 @@ if [ -f "$CLIP" ]; then
   "$INTERP" -q bench --model "$MODEL" --device "$DEVICE" "${EXTRA[@]}" --size 1280x720 --runs "$RUNS" \
             --clip "$CLIP" --frames 60 --json "$tmp" >/dev/null
   cat "$tmp" >>"$JSONL"
-  pps=$(sed -n 's/.*"model_pairs_per_s":\([0-9.e+-]*\).*/\1/p' "$tmp")
+  pps=$(sed -n 's/.*"clip_model_pairs_per_s":\([0-9.e+-]*\).*/\1/p' "$tmp")
   e2e=$(sed -n 's/.*"e2e_input_fps":\([0-9.e+-]*\).*/\1/p' "$tmp")
   rss=$(sed -n 's/.*"peak_rss_mib":\([0-9.e+-]*\).*/\1/p' "$tmp")
-  printf '| end-to-end --exp=1 (60 frames of %s, x264 medium) | 1280x720 | %.3f input fps (%.0f%% of model-only %.3f) | %.0f |\n' \
+  printf '| end-to-end --exp=1 (first 60 frames of %s, default x264 veryfast) | 1280x720 | %.3f input fps (%.0f%% of model-only %.3f pairs/s on the same frames) | %.0f |\n' \
     "$(basename "$CLIP")" "$e2e" "$(awk -v a="$e2e" -v b="$pps" 'BEGIN{print 100*a/b}')" "$pps" "$rss"
 fi

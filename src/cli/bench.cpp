@@ -3,6 +3,8 @@
 
 #include "interp/core/error.h"
 #include "interp/io/output_file.h"
+#include "interp/io/video_reader.h"
+#include "interp/pipeline/frame_tensor.h"
 #include "interp/pipeline/video_job.h"
 #include "log.h"
 
@@ -40,6 +42,34 @@ std::pair<int64_t, int64_t> parse_size(const std::string& text) {
   return {w, h};
 }
 
+/// Model-only pairs/s on a clip's own consecutive frames (t = 0.5), decoded and
+/// converted to tensors before timing: the model's share of an --exp=1 run.
+double clip_model_only(FrameInterpolator& model, const std::string& clip) {
+  io::VideoReader reader(clip);
+  std::vector<io::Image> frames;
+  io::Image image;
+  int64_t pts = 0;
+  for (;;) {
+    const auto kind = reader.next(image, pts, nullptr);
+    if (kind == io::VideoReader::Item::End) break;
+    if (kind == io::VideoReader::Item::Frame) frames.push_back(image);
+  }
+  if (frames.size() < 2) throw Error(clip + ": fewer than 2 frames");
+  torch::InferenceMode guard;
+  double seconds = 0;
+  auto previous = pipeline::to_tensor(frames[0], model.device(), model.dtype());
+  for (size_t i = 1; i < frames.size(); ++i) {
+    auto next = pipeline::to_tensor(frames[i], model.device(), model.dtype());
+    synchronize(model.device());
+    const auto t0 = std::chrono::steady_clock::now();
+    model.interpolate(previous, next, {0.5});
+    synchronize(model.device());
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    previous = next;
+  }
+  return static_cast<double>(frames.size() - 1) / seconds;
+}
+
 }  // namespace
 
 int run_bench(CommonSettings& s, const BenchSettings& b) {
@@ -71,7 +101,7 @@ int run_bench(CommonSettings& s, const BenchSettings& b) {
                 b.runs);
   std::printf("%s\n", line);
 
-  double e2e_input_fps = 0, e2e_output_fps = 0;
+  double e2e_input_fps = 0, e2e_output_fps = 0, clip_pairs_per_s = 0;
   std::string clip_size;
   if (!b.clip.empty()) {
     namespace fs = std::filesystem;
@@ -91,6 +121,7 @@ int run_bench(CommonSettings& s, const BenchSettings& b) {
     job.scene_threshold = s.scene_threshold;
     job.encoder = s.encoder;
     const auto result = pipeline::run_video_job(*model, job);
+    clip_pairs_per_s = clip_model_only(*model, cut);
     fs::remove_all(tmp);
     e2e_input_fps = result.input_frames / result.seconds;
     e2e_output_fps = result.output_frames / result.seconds;
@@ -99,6 +130,8 @@ int run_bench(CommonSettings& s, const BenchSettings& b) {
                   static_cast<long long>(result.input_frames), result.seconds, e2e_input_fps, e2e_output_fps,
                   result.model_seconds);
     std::printf("%s\n", line);
+    std::printf("model-only on the same frames: %.3f pairs/s; end-to-end / model-only = %.0f%%\n", clip_pairs_per_s,
+                100.0 * e2e_input_fps / clip_pairs_per_s);
   }
   const double rss = peak_rss_mib();
   std::printf("peak host RSS: %.0f MiB\n", rss);
@@ -110,6 +143,7 @@ int run_bench(CommonSettings& s, const BenchSettings& b) {
         << "\",\"batch\":" << n << ",\"threads\":" << torch::get_num_threads() << ",\"runs\":" << b.runs
         << ",\"model_pairs_per_s\":" << pairs_per_s << ",\"model_median_s\":" << median
         << ",\"e2e_input_fps\":" << e2e_input_fps << ",\"e2e_output_fps\":" << e2e_output_fps
+        << ",\"clip_model_pairs_per_s\":" << clip_pairs_per_s
         << ",\"peak_rss_mib\":" << rss << "}\n";
     if (!out) throw Error(b.json + ": cannot write");
   }
