@@ -2,6 +2,7 @@
 #include "bench.h"
 
 #include "interp/core/error.h"
+#include "interp/core/model_timing.h"
 #include "interp/io/output_file.h"
 #include "interp/io/video_reader.h"
 #include "interp/pipeline/frame_tensor.h"
@@ -25,13 +26,6 @@ double peak_rss_mib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024.0;  // kilobytes on Linux
-}
-
-void synchronize(torch::Device device) {
-  if (device.is_cuda()) {
-    // A tiny host copy waits for the device's queue (no c10_cuda dependency needed).
-    torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
-  }
 }
 
 std::pair<int64_t, int64_t> parse_size(const std::string& text) {
@@ -76,23 +70,9 @@ int run_bench(CommonSettings& s, const BenchSettings& b) {
   if (b.runs < 1) throw Error("--runs must be at least 1");
   const auto [w, h] = parse_size(b.size);
   auto model = prepare_model(s);
-  const auto opts = torch::TensorOptions().device(model->device()).dtype(model->dtype());
   const int64_t n = s.batch;
-  auto a = torch::rand({n, 3, h, w}, opts), c = torch::rand({n, 3, h, w}, opts);
-  std::vector<double> times(n, 0.5);
-
-  std::vector<double> seconds;
-  for (int i = 0; i < b.warmup + b.runs; ++i) {
-    synchronize(model->device());
-    const auto t0 = std::chrono::steady_clock::now();
-    model->interpolate(a, c, times);
-    synchronize(model->device());
-    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (i >= b.warmup) seconds.push_back(dt);
-  }
-  std::sort(seconds.begin(), seconds.end());
-  const double median = seconds[seconds.size() / 2];
-  const double pairs_per_s = n / median;
+  const auto timing = time_model(*model, w, h, n, b.warmup, b.runs);
+  const double pairs_per_s = timing.pairs_per_s, median = timing.median_s;
 
   char line[512];
   std::snprintf(line, sizeof(line), "model-only: %s %s %s %s batch %lld: %.3f pairs/s (median %.3f s of %d runs)",
@@ -135,6 +115,7 @@ int run_bench(CommonSettings& s, const BenchSettings& b) {
   }
   const double rss = peak_rss_mib();
   std::printf("peak host RSS: %.0f MiB\n", rss);
+  if (timing.peak_device_mib >= 0) std::printf("peak CUDA memory (model-only runs): %.0f MiB\n", timing.peak_device_mib);
 
   if (!b.json.empty()) {
     std::ofstream out(b.json);
@@ -144,7 +125,7 @@ int run_bench(CommonSettings& s, const BenchSettings& b) {
         << ",\"model_pairs_per_s\":" << pairs_per_s << ",\"model_median_s\":" << median
         << ",\"e2e_input_fps\":" << e2e_input_fps << ",\"e2e_output_fps\":" << e2e_output_fps
         << ",\"clip_model_pairs_per_s\":" << clip_pairs_per_s
-        << ",\"peak_rss_mib\":" << rss << "}\n";
+        << ",\"peak_rss_mib\":" << rss << ",\"peak_cuda_mib\":" << timing.peak_device_mib << "}\n";
     if (!out) throw Error(b.json + ": cannot write");
   }
   return 0;

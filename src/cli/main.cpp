@@ -29,11 +29,6 @@ extern "C" void on_signal(int) {
   if (g_cancel.exchange(true)) std::_Exit(130);  // second Ctrl-C: leave at once
 }
 
-std::string first_line(const std::string& text) {
-  const auto nl = text.find('\n');
-  return nl == std::string::npos ? text : text.substr(0, nl);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,7 +108,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::cerr << "interp: error: " << first_line(e.what()) << " (see --help)\n";
+    std::cerr << "interp: error: " << interp::first_line(e.what()) << " (see --help)\n";
     return 2;
   }
 
@@ -139,13 +134,13 @@ int main(int argc, char** argv) {
     if (std::filesystem::is_directory(input)) return interp::cli::run_folder(s, input, output, g_cancel);
     return interp::cli::run_video(s, input, output, g_cancel);
   } catch (const interp::Error& e) {
-    std::cerr << "interp: error: " << first_line(e.what()) << "\n";
+    std::cerr << "interp: error: " << interp::first_line(e.what()) << "\n";
     return g_cancel ? 130 : 1;
   } catch (const c10::Error& e) {
-    std::cerr << "interp: error: " << first_line(e.what_without_backtrace()) << "\n";
+    std::cerr << "interp: error: " << interp::first_line(e.what_without_backtrace()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "interp: error: " << first_line(e.what()) << "\n";
+    std::cerr << "interp: error: " << interp::first_line(e.what()) << "\n";
     return 1;
   }
 }

@@ -1,0 +1,102 @@
+// Model-only throughput with nothing but LibTorch: the benchmark that runs on a GPU box
+// without FFmpeg (scripts/gpu_build.sh builds it). Prints, never asserts.
+//
+//   interp_model_bench MODEL [--device cpu|cuda[:N]] [--fp16] [--size WxH]... [--batch N]...
+//                      [--runs N] [--warmup N] [--scale S]
+// MODEL: a weight file or a model name (rife, rife-v4.6, film, ...). One line per size ×
+// batch, then a JSON line per result.
+#include "interp/core/device.h"
+#include "interp/core/error.h"
+#include "interp/core/host_memory.h"
+#include "interp/core/model_timing.h"
+#include "interp/model_loader.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Args {
+  interp::ModelOptions model;
+  std::string device = "cpu";
+  std::vector<std::pair<int64_t, int64_t>> sizes;
+  std::vector<int64_t> batches;
+  int runs = 10, warmup = 3;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+  std::fprintf(stderr, "interp_model_bench: %s\nusage: interp_model_bench MODEL [--device D] [--fp16] "
+               "[--size WxH]... [--batch N]... [--runs N] [--warmup N] [--scale S]\n", why.c_str());
+  std::exit(2);
+}
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--device") a.device = value();
+    else if (arg == "--fp16") a.model.dtype = torch::kFloat16;
+    else if (arg == "--runs") a.runs = std::stoi(value());
+    else if (arg == "--warmup") a.warmup = std::stoi(value());
+    else if (arg == "--scale") a.model.scale = std::stod(value());
+    else if (arg == "--batch") a.batches.push_back(std::stoll(value()));
+    else if (arg == "--size") {
+      int w = 0, h = 0;
+      if (std::sscanf(value().c_str(), "%dx%d", &w, &h) != 2 || w < 8 || h < 8) usage("--size must look like 1920x1080");
+      a.sizes.emplace_back(w, h);
+    } else if (!arg.empty() && arg[0] == '-') usage("unknown option " + arg);
+    else a.model.model = arg;
+  }
+  if (a.sizes.empty()) a.sizes = {{1920, 1080}};
+  if (a.batches.empty()) a.batches = {1};
+  if (a.runs < 1) usage("--runs must be at least 1");
+  return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  interp::keep_freed_memory_for_reuse();
+  try {
+    Args a = parse(argc, argv);
+    interp::configure_cpu_threads(0);
+    a.model.device = interp::parse_device(a.device);
+    if (a.model.dtype == torch::kFloat16 && !a.model.device.is_cuda()) usage("--fp16 needs a CUDA device");
+    if (a.model.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+    auto model = interp::load_model(a.model);
+    std::printf("%s on %s (%s), %s\n", model->name().c_str(), a.model.device.str().c_str(),
+                a.model.dtype == torch::kFloat16 ? "fp16" : "fp32", interp::runtime_summary().c_str());
+    std::vector<std::string> json;
+    for (const auto& [w, h] : a.sizes) {
+      for (const int64_t batch : a.batches) {
+        const auto t = interp::time_model(*model, w, h, batch, a.warmup, a.runs);
+        std::printf("%lldx%lld batch %lld: %.3f pairs/s (median %.4f s of %d runs), peak CUDA memory %s\n",
+                    static_cast<long long>(w), static_cast<long long>(h), static_cast<long long>(batch),
+                    t.pairs_per_s, t.median_s, a.runs,
+                    t.peak_device_mib >= 0 ? (std::to_string(static_cast<long long>(t.peak_device_mib)) + " MiB").c_str()
+                                           : "n/a");
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "{\"model\":\"%s\",\"device\":\"%s\",\"dtype\":\"%s\",\"size\":\"%lldx%lld\",\"batch\":%lld,"
+                      "\"pairs_per_s\":%.4f,\"peak_cuda_mib\":%.0f}",
+                      model->name().c_str(), a.model.device.str().c_str(),
+                      a.model.dtype == torch::kFloat16 ? "fp16" : "fp32", static_cast<long long>(w),
+                      static_cast<long long>(h), static_cast<long long>(batch), t.pairs_per_s, t.peak_device_mib);
+        json.push_back(line);
+      }
+    }
+    for (const auto& line : json) std::printf("%s\n", line.c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "interp_model_bench: error: %s\n", interp::first_line(e.what()).c_str());
+    return 1;
+  }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds what runs on a GPU box that has PyTorch but no package registry and no FFmpeg:
+# interp_core (models + weights, LibTorch only), interp_model_bench and
+# interp_film_memory, linked against that PyTorch's own LibTorch with CUDA linked in.
+#
+#   scripts/gpu_build.sh                 # PyTorch from /opt/torch/.venv
+#   PYTHON=/path/to/venv/bin/python scripts/gpu_build.sh
+#   TESTS=ON scripts/gpu_build.sh        # also the core tests (needs GoogleTest there)
+# Then, e.g.:  build-gpu/bench/interp_model_bench rife-v4.6 --device cuda --fp16 --size 1920x1080 --batch 1 --batch 4
+# Needs: cmake >= 3.22 and a C++17 compiler on that machine; nothing is downloaded.
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PY=${PYTHON:-/opt/torch/.venv/bin/python}
+BUILD=${BUILD_DIR:-$ROOT/build-gpu}
+TESTS=${TESTS:-OFF}
+
+[ -x "$PY" ] || { echo "gpu_build.sh: no Python at $PY (set PYTHON=)" >&2; exit 1; }
+command -v cmake >/dev/null || { echo "gpu_build.sh: cmake not found" >&2; exit 1; }
+TORCH=$("$PY" -c 'import os, torch; print(os.path.dirname(torch.__file__))') ||
+  { echo "gpu_build.sh: $PY cannot import torch" >&2; exit 1; }
+SITE=$(dirname "$TORCH")
+echo "==> LibTorch from $TORCH ($("$PY" -c 'import torch; print(torch.__version__, "CUDA", torch.version.cuda)'))"
+
+# libtorch_cuda's own dependencies (cuDNN, cuBLAS, NCCL, cuSPARSELt, NVSHMEM, cuFile) live
+# in the nvidia-* wheels beside torch; the linker must see them, the loader finds them
+# through libtorch_cuda's RPATH.
+link_dirs=("$TORCH/lib")
+for d in "$SITE"/nvidia/*/lib "$SITE"/nvidia/*/*/lib /usr/local/cuda/lib64; do
+  [ -d "$d" ] && link_dirs+=("$d")
+done
+rpath_link=$(printf -- '-Wl,-rpath-link,%s ' "${link_dirs[@]}")
+
+generator="Unix Makefiles"
+command -v ninja >/dev/null && generator=Ninja
+cmake -S "$ROOT" -B "$BUILD" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
+      -DINTERP_CORE_ONLY=ON -DINTERP_LINK_CUDA=ON -DINTERP_BUILD_TESTS="$TESTS" \
+      -DINTERP_LIBTORCH_ROOT="$TORCH" -DCMAKE_EXE_LINKER_FLAGS="$rpath_link" >/dev/null
+cmake --build "$BUILD" -j "$(nproc)"
+echo "==> built: $BUILD/bench/interp_model_bench, $BUILD/bench/interp_film_memory"

@@ -1,0 +1,51 @@
+/// Model-only timing (see model_timing.h).
+#include "interp/core/model_timing.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#ifdef INTERP_LINKED_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+namespace interp {
+
+void synchronize(torch::Device device) {
+  // A tiny host copy waits for the device's queue (no c10_cuda dependency needed).
+  if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
+}
+
+ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, int64_t batch, int warmup,
+                       int runs) {
+  const auto opts = torch::TensorOptions().device(model.device()).dtype(model.dtype());
+  const auto a = torch::rand({batch, 3, height, width}, opts), b = torch::rand({batch, 3, height, width}, opts);
+  const std::vector<double> times(batch, 0.5);
+#ifdef INTERP_LINKED_CUDA
+  if (model.device().is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(model.device().index());
+#endif
+  std::vector<double> seconds;
+  for (int i = 0; i < warmup + runs; ++i) {
+    synchronize(model.device());
+    const auto t0 = std::chrono::steady_clock::now();
+    model.interpolate(a, b, times);
+    synchronize(model.device());
+    if (i >= warmup) seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  ModelTiming timing;
+  timing.median_s = seconds[seconds.size() / 2];
+  timing.pairs_per_s = static_cast<double>(batch) / timing.median_s;
+#ifdef INTERP_LINKED_CUDA
+  if (model.device().is_cuda()) {
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(model.device().index());
+    const auto all = static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE);
+    timing.peak_device_mib = static_cast<double>(stats.allocated_bytes[all].peak) / (1024.0 * 1024.0);
+  }
+#endif
+  return timing;
+}
+
+}  // namespace interp
