@@ -15,6 +15,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <sstream>
 
 namespace interp::cli {
 namespace fs = std::filesystem;
@@ -145,7 +146,9 @@ int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_
     torch::InferenceMode guard;
     auto rgb = model->interpolate(rgb_of(fa), rgb_of(fb), {s.timestep});
     save_png(output, with_alpha(rgb, fa, fb, s.timestep), depth, s.overwrite);
-    log::info(output + ": frame at t=" + std::to_string(s.timestep) + " written");
+    std::ostringstream t;
+    t << s.timestep;  // 0.5, 0.25, 0.333333: no trailing zeros
+    log::info(output + ": frame at t=" + t.str() + " written");
     return 0;
   }
 
