@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds what runs on a GPU box that has PyTorch but no package registry and no FFmpeg:
 # interp_core (models + weights, LibTorch only), interp_model_bench and
-# interp_film_memory, linked against that PyTorch's own LibTorch with CUDA linked in.
+# interp_film_memory, linked against that PyTorch's own LibTorch with CUDA linked in
+# (so a missing CUDA library fails at build time, not as a silent CPU run).
 #
 #   scripts/gpu_build.sh                 # PyTorch from /opt/torch/.venv
 #   PYTHON=/path/to/venv/bin/python scripts/gpu_build.sh

@@ -7,9 +7,7 @@
 #include <chrono>
 #include <vector>
 
-#ifdef INTERP_LINKED_CUDA
-#include <c10/cuda/CUDACachingAllocator.h>
-#endif
+#include <c10/core/CachingDeviceAllocator.h>
 
 namespace interp {
 
@@ -23,9 +21,11 @@ ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, 
   const auto opts = torch::TensorOptions().device(model.device()).dtype(model.dtype());
   const auto a = torch::rand({batch, 3, height, width}, opts), b = torch::rand({batch, 3, height, width}, opts);
   const std::vector<double> times(batch, 0.5);
-#ifdef INTERP_LINKED_CUDA
-  if (model.device().is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(model.device().index());
-#endif
+  // The device allocator is reached through c10's generic interface, so this works
+  // whether CUDA is linked or loaded at run time.
+  const bool cuda = model.device().is_cuda();
+  const auto index = model.device().has_index() ? model.device().index() : c10::DeviceIndex(0);
+  if (cuda) c10::getDeviceAllocator(c10::DeviceType::CUDA)->resetPeakStats(index);
   std::vector<double> seconds;
   for (int i = 0; i < warmup + runs; ++i) {
     synchronize(model.device());
@@ -38,13 +38,11 @@ ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, 
   ModelTiming timing;
   timing.median_s = seconds[seconds.size() / 2];
   timing.pairs_per_s = static_cast<double>(batch) / timing.median_s;
-#ifdef INTERP_LINKED_CUDA
-  if (model.device().is_cuda()) {
-    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(model.device().index());
+  if (cuda) {
+    const auto stats = c10::getDeviceAllocator(c10::DeviceType::CUDA)->getDeviceStats(index);
     const auto all = static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE);
     timing.peak_device_mib = static_cast<double>(stats.allocated_bytes[all].peak) / (1024.0 * 1024.0);
   }
-#endif
   return timing;
 }
 

@@ -8,8 +8,7 @@ namespace interp {
 struct ModelTiming {
   double pairs_per_s = 0;
   double median_s = 0;       ///< per forward of `batch` pairs
-  double peak_device_mib = -1;  ///< peak CUDA memory allocated; -1 when unknown (CPU, or
-                                ///< a build that loads CUDA at run time)
+  double peak_device_mib = -1;  ///< peak CUDA memory allocated by tensors; -1 on CPU
 };
 
 /// Waits for the device's queued work (no-op on CPU).

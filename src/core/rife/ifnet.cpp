@@ -1,4 +1,4 @@
-/// IFNet's coarse-to-fine loop, shared by every v4 variant.
+/// IFNet's coarse-to-fine loop with torch ops (any device and dtype), shared by every variant.
 #include "interp/rife/ifnet.h"
 
 #include "interp/rife/cpu_glue.h"
