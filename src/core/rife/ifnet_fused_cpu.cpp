@@ -69,11 +69,14 @@ torch::Tensor IFNetImpl::forward_fused_cpu(const torch::Tensor& img0_in, const t
       cpu_glue::resize_into(out.narrow(1, from, count), dst, up, multiplier, accumulate);
   };
   auto predict = [&](int64_t i) { return blocks_[i]->predict(block_input(i), /*shuffle=*/false); };
-  // Upsamples a block's output into the full-resolution state.
-  auto take_output = [&](int64_t i, const torch::Tensor& out, bool add_flow, bool add_mask) {
+  // Upsample a block's output into the full-resolution state.
+  auto take_flow = [&](int64_t i, const torch::Tensor& out, torch::Tensor& dst, bool accumulate) {
+    const double up = blocks_[i]->upscale(scales[i]);
+    resize_output(out, blocks_[i]->defers_shuffle(), 0, 4, dst, up, static_cast<float>(up), accumulate);
+  };
+  auto take_mask_and_features = [&](int64_t i, const torch::Tensor& out, bool add_mask) {
     const double up = blocks_[i]->upscale(scales[i]);
     const bool shuffled = blocks_[i]->defers_shuffle();
-    resize_output(out, shuffled, 0, 4, flow, up, static_cast<float>(up), add_flow);
     resize_output(out, shuffled, 4, 1, mask, up, 1.0f, add_mask);
     if (features.defined()) resize_output(out, shuffled, 5, features.size(1), features, up, 1.0f, false);
   };
@@ -81,19 +84,22 @@ torch::Tensor IFNetImpl::forward_fused_cpu(const torch::Tensor& img0_in, const t
     cpu_glue::warp_both(img0, img1, flow, warped0, warped1);
     if (has_head) cpu_glue::warp_both(feat0, feat1, flow, warped_feat0, warped_feat1);
   };
-  auto first_block = [&] { take_output(0, predict(0), false, false); };
+  auto first_block = [&] {
+    const auto out = predict(0);
+    take_flow(0, out, flow, false);
+    take_mask_and_features(0, out, false);
+  };
 
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) {
     if (i == 0) {
       first_block();
     } else {
-      const bool add_mask = variant_.mask_accumulates;
       auto out = predict(i);
+      bool flow_added = false;
       if (i == 1 && variant_.large_motion_restart_px > 0) {
         // The restart test looks at the full-resolution update, as the reference does.
         auto update = full(4);
-        const double up = blocks_[i]->upscale(scales[i]);
-        resize_output(out, blocks_[i]->defers_shuffle(), 0, 4, update, up, static_cast<float>(up), false);
+        take_flow(i, out, update, false);
         const auto restart = moves_more_than(update, variant_.large_motion_restart_px);
         const int64_t count = restart.sum().item<int64_t>();
         if (count > 0 && count < n) return forward_each(img0, img1, feat0, feat1, timestep, scale);
@@ -102,9 +108,13 @@ torch::Tensor IFNetImpl::forward_fused_cpu(const torch::Tensor& img0_in, const t
           first_block();
           warp_all();
           out = predict(i);
+        } else {
+          flow.add_(update);
+          flow_added = true;
         }
       }
-      take_output(i, out, true, add_mask);
+      if (!flow_added) take_flow(i, out, flow, true);
+      take_mask_and_features(i, out, variant_.mask_accumulates);
     }
     if (i + 1 < variant_.num_blocks()) warp_all();
   }
