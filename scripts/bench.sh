@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Standard speed matrix -> Markdown table (stdout) and JSON lines (bench.jsonl).
 # Model-only pairs/s at 480p/720p/1080p (and 4K on CUDA), plus end-to-end --exp=1 on
-# the first 60 frames of a real 720p clip. Speed does not depend on the weights, so
-# without an installed model the golden random-weight file from ../shared is used.
+# the first 60 frames of a real 720p clip. By default it measures the v4.6 architecture
+# (the one the Python reference figures are for): models/rife-v4.6.safetensors when
+# installed, else the golden random-weight file from ../shared (speed does not depend on
+# the weights). --model rife-v3.9 measures the installed default model.
 #
 #   scripts/bench.sh [--model M] [--device cpu|cuda] [--fp16] [--batch B] [--runs N]
 set -euo pipefail
