@@ -70,7 +70,6 @@ int main(int argc, char** argv) {
     interp::configure_cpu_threads(0);
     a.model.device = interp::parse_device(a.device);
     if (a.model.dtype == torch::kFloat16 && !a.model.device.is_cuda()) usage("--fp16 needs a CUDA device");
-    if (a.model.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
     auto model = interp::load_model(a.model);
     std::printf("%s on %s (%s), %s\n", model->name().c_str(), a.model.device.str().c_str(),
                 a.model.dtype == torch::kFloat16 ? "fp16" : "fp32", interp::runtime_summary().c_str());

@@ -71,8 +71,6 @@ std::unique_ptr<FrameInterpolator> prepare_model(CommonSettings& s) {
     if (!s.model.device.is_cuda()) throw Error("--fp16 needs a CUDA device (CPU half precision is slower than fp32)");
     s.model.dtype = torch::kFloat16;
   }
-  // cuDNN picks the fastest convolution algorithms for the (fixed) frame size once.
-  if (s.model.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   auto model = load_model(s.model);
   log::info("model " + model->name() + " on " + s.model.device.str() + (s.fp16 ? " (fp16)" : " (fp32)"));
   return model;

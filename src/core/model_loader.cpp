@@ -191,6 +191,8 @@ std::string resolve_model_path(const ModelOptions& options) {
 
 std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options) {
   const std::string path = resolve_model_path(options);
+  // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
+  if (options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   auto w = read_model_weights(path, options.variant);
   if (w.arch == "film") {
     film::FilmOptions fo;
