@@ -31,7 +31,9 @@ TEST_F(PairCli, ExpWritesEndsAndInBetweensInOrder) {
   INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
   auto r = run(interp_cmd(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "out") + " --exp=2"));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(entries(dir / "out"), (std::vector<std::string>{"0000.png", "0001.png", "0002.png", "0003.png", "0004.png"}));
+  // The frames, and the marker that lets a later -y replace this folder.
+  EXPECT_EQ(entries(dir / "out"),
+            (std::vector<std::string>{".interp-output", "0000.png", "0001.png", "0002.png", "0003.png", "0004.png"}));
   // The ends are the inputs themselves.
   const auto first = io::read_image(dir / "out/0000.png");
   EXPECT_EQ(first.data, io::read_image(a).data);
@@ -39,7 +41,7 @@ TEST_F(PairCli, ExpWritesEndsAndInBetweensInOrder) {
   // The folder exists now: without -y it is kept.
   r = run(interp_cmd(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "out") + " --exp=1"));
   EXPECT_NE(r.code, 0);
-  EXPECT_EQ(entries(dir / "out").size(), 5u);
+  EXPECT_EQ(entries(dir / "out").size(), 6u);
 }
 
 TEST_F(PairCli, SixteenBitAndAlphaAreKept) {
@@ -77,7 +79,7 @@ TEST_F(PairCli, FolderSequenceInNaturalOrder) {
   auto r = run(interp_cmd(model() + "--exp=1 " + quote(dir / "seq") + " " + quote(dir / "out")));
   ASSERT_EQ(r.code, 0) << r.err;
   const auto out = entries(dir / "out");
-  ASSERT_EQ(out.size(), 6u);
+  ASSERT_EQ(out.size(), 7u);  // 5 frames and the marker
   EXPECT_EQ(io::read_image(dir / "out/0000.png").data, io::read_image(a).data);
   EXPECT_EQ(io::read_image(dir / "out/0002.png").data, io::read_image(b).data);
 }

@@ -40,8 +40,9 @@ torch::Tensor with_alpha(const torch::Tensor& rgb, const torch::Tensor& a, const
 }
 
 /// Writes a PNG beside its target and renames it into place.
-void save_png(const std::string& path, const torch::Tensor& frame, int bit_depth, bool overwrite) {
-  io::PendingOutput pending(path, io::PendingOutput::Kind::File, overwrite);
+void save_png(const std::string& path, const torch::Tensor& frame, int bit_depth, bool overwrite,
+              const std::vector<std::string>& inputs) {
+  io::PendingOutput pending(path, io::PendingOutput::Kind::File, overwrite, inputs);
   io::Image image;
   pipeline::to_image(frame, bit_depth, image);
   io::write_png(pending.temp_path(), image);
@@ -54,8 +55,10 @@ pipeline::Timeline timeline_for(const CommonSettings& s) {
 
 /// `detect_cuts`: sequences may contain cuts; an explicit pair is always interpolated.
 pipeline::PairOptions pair_options(const CommonSettings& s, const FrameInterpolator& model,
-                                   const pipeline::Timeline& timeline, bool detect_cuts) {
+                                   const pipeline::Timeline& timeline, bool detect_cuts,
+                                   const std::atomic<bool>& cancel) {
   pipeline::PairOptions o;
+  o.cancel = &cancel;
   o.batch = s.batch;
   o.scene_threshold = detect_cuts ? s.scene_threshold : 0;
   o.mode = pipeline::choose_timing(s.exp != 0, timeline, model);
@@ -79,8 +82,7 @@ std::unique_ptr<FrameInterpolator> prepare_model(CommonSettings& s) {
 int run_video(CommonSettings& s, const std::string& input, const std::string& output, const std::atomic<bool>& cancel) {
   if (!fs::exists(input)) throw Error(input + ": no such file");
   // Refuse a bad output before spending seconds loading the model.
-  io::ensure_distinct(input, output);
-  { io::PendingOutput check(output, io::PendingOutput::Kind::File, s.overwrite); }
+  io::PendingOutput::check(output, io::PendingOutput::Kind::File, s.overwrite, {input});
   auto model = prepare_model(s);
   pipeline::VideoJobOptions options;
   options.input = input;
@@ -109,14 +111,13 @@ int run_video(CommonSettings& s, const std::string& input, const std::string& ou
   return 0;
 }
 
-int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_path, const std::string& output) {
+int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_path, const std::string& output,
+             const std::atomic<bool>& cancel) {
   const io::Image a = io::read_image(a_path);
   const io::Image b = io::read_image(b_path);
   if (a.width != b.width || a.height != b.height)
     throw Error("images differ in size: " + a_path + " is " + std::to_string(a.width) + "x" + std::to_string(a.height) +
                 ", " + b_path + " is " + std::to_string(b.width) + "x" + std::to_string(b.height));
-  io::ensure_distinct(a_path, output);
-  io::ensure_distinct(b_path, output);
   // "interp pair a.png b.png mid.png" means the midpoint image, not a folder named mid.png.
   const bool png_target = fs::path(output).extension() == ".png" && !fs::is_directory(output);
   if (s.timestep < 0 && png_target && !s.exp && !s.multi && s.fps.empty()) s.timestep = 0.5;
@@ -125,10 +126,8 @@ int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_
   if (single && !(s.timestep > 0 && s.timestep < 1)) throw Error("--timestep must be strictly between 0 and 1");
   if (!single && !s.fps.empty()) throw Error("--fps applies to videos; use --exp or --multi for a pair");
   if (!single && !s.exp && !s.multi) s.exp = 1;  // default: the midpoint
-  {  // Fail on the output before spending time in the model.
-    io::PendingOutput check(output, single ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
-                            s.overwrite);
-  }
+  const auto kind = single ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder;
+  io::PendingOutput::check(output, kind, s.overwrite, {a_path, b_path});  // before seconds of model loading
 
   auto model = prepare_model(s);
   const int depth = std::max(a.bit_depth, b.bit_depth);
@@ -143,7 +142,8 @@ int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_
   if (single) {
     torch::InferenceMode guard;
     auto rgb = model->interpolate(rgb_of(fa), rgb_of(fb), {s.timestep});
-    save_png(output, with_alpha(rgb, fa, fb, s.timestep), depth, s.overwrite);
+    if (cancel) throw Error("interrupted");
+    save_png(output, with_alpha(rgb, fa, fb, s.timestep), depth, s.overwrite, {a_path, b_path});
     std::ostringstream t;
     t << s.timestep;  // 0.5, 0.25, 0.333333: no trailing zeros
     log::info(output + ": frame at t=" + t.str() + " written");
@@ -151,14 +151,14 @@ int run_pair(CommonSettings& s, const std::string& a_path, const std::string& b_
   }
 
   const auto timeline = timeline_for(s);
-  pipeline::PairInterpolator pairs(*model, pair_options(s, *model, timeline, false));
+  pipeline::PairInterpolator pairs(*model, pair_options(s, *model, timeline, false, cancel));
   const auto slots = timeline.slots_for_pair(0);
+  io::PendingOutput folder(output, io::PendingOutput::Kind::Folder, s.overwrite, {a_path, b_path});
   std::vector<torch::Tensor> middles;
   {
     torch::InferenceMode guard;
     middles = pairs.between(rgb_of(fa), rgb_of(fb), slots);
   }
-  io::PendingOutput folder(output, io::PendingOutput::Kind::Folder, s.overwrite);
   const int64_t count = static_cast<int64_t>(slots.size()) + 1;
   size_t m = 0;
   for (const auto& slot : slots) {
@@ -179,11 +179,10 @@ int run_folder(CommonSettings& s, const std::string& input, const std::string& o
   const auto files = io::list_images(input);
   if (files.size() < 2) throw Error(input + ": holds " + std::to_string(files.size()) + " image(s); at least 2 are needed");
   if (!s.fps.empty()) throw Error("--fps applies to videos; use --exp or --multi for an image sequence");
-  if (fs::exists(output) && fs::equivalent(input, output)) throw Error(output + ": is the input folder");
-  io::PendingOutput folder(output, io::PendingOutput::Kind::Folder, s.overwrite);
+  io::PendingOutput folder(output, io::PendingOutput::Kind::Folder, s.overwrite, {input});
   auto model = prepare_model(s);
   const auto timeline = timeline_for(s);
-  pipeline::PairInterpolator pairs(*model, pair_options(s, *model, timeline, true));
+  pipeline::PairInterpolator pairs(*model, pair_options(s, *model, timeline, true, cancel));
   const int64_t total = timeline.output_count(static_cast<int64_t>(files.size()));
   Progress progress(fs::path(output).filename().string(), !s.quiet);
   const auto start = std::chrono::steady_clock::now();
@@ -236,9 +235,8 @@ int run_folder(CommonSettings& s, const std::string& input, const std::string& o
 int run_convert(const CommonSettings& s, const std::string& input, const std::string& output,
                 const std::string& source) {
   const auto weights = read_model_weights(input, s.model.variant);
-  io::ensure_distinct(input, output);
   if (fs::path(output).extension() != ".safetensors") throw Error(output + ": the output must end in .safetensors");
-  io::PendingOutput pending(output, io::PendingOutput::Kind::File, s.overwrite);
+  io::PendingOutput pending(output, io::PendingOutput::Kind::File, s.overwrite, {input});
   write_model_file(pending.temp_path(), weights, source.empty() ? fs::path(input).filename().string() : source);
   pending.commit();
   log::info(output + ": " + weights.arch + " " + weights.variant + " (" + std::to_string(weights.tensors.size()) +

@@ -31,7 +31,8 @@ std::unique_ptr<FrameInterpolator> prepare_model(CommonSettings& settings);
 
 int run_video(CommonSettings& settings, const std::string& input, const std::string& output,
               const std::atomic<bool>& cancel);
-int run_pair(CommonSettings& settings, const std::string& a, const std::string& b, const std::string& output);
+int run_pair(CommonSettings& settings, const std::string& a, const std::string& b, const std::string& output,
+             const std::atomic<bool>& cancel);
 int run_folder(CommonSettings& settings, const std::string& input, const std::string& output,
                const std::atomic<bool>& cancel);
 /// `source` is recorded in the file's metadata (interp.source); empty: the input's name.

@@ -3,6 +3,7 @@
 #include "bench.h"
 #include "commands.h"
 #include "log.h"
+#include "signals.h"
 
 #include "interp/core/device.h"
 #include "interp/core/error.h"
@@ -12,7 +13,6 @@
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -21,17 +21,9 @@
 #define INTERP_VERSION "0"
 #endif
 
-namespace {
-
-std::atomic<bool> g_cancel{false};
-
-extern "C" void on_signal(int) {
-  if (g_cancel.exchange(true)) std::_Exit(130);  // second Ctrl-C: leave at once
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
+  const interp::cli::SignalWatcher signals;  // first: before any thread exists
+  const auto& cancel = signals.cancel();
   interp::keep_freed_memory_for_reuse();
   using interp::cli::CommonSettings;
   CommonSettings s;
@@ -117,25 +109,23 @@ int main(int argc, char** argv) {
                                    : interp::cli::log::Level::Info);
 
   interp::io::set_ffmpeg_log_level(verbose);
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   try {
     if (show_runtime) {
       std::cout << interp::runtime_summary() << "\n";
       return 0;
     }
-    if (*pair) return interp::cli::run_pair(s, pair_a, pair_b, pair_out);
+    if (*pair) return interp::cli::run_pair(s, pair_a, pair_b, pair_out, cancel);
     if (*bench) return interp::cli::run_bench(s, bench_settings);
     if (*convert) return interp::cli::run_convert(s, convert_in, convert_out, convert_source);
     if (input.empty() || output.empty()) {
       std::cerr << "interp: error: INPUT and OUTPUT are required (see --help)\n";
       return 2;
     }
-    if (std::filesystem::is_directory(input)) return interp::cli::run_folder(s, input, output, g_cancel);
-    return interp::cli::run_video(s, input, output, g_cancel);
+    if (std::filesystem::is_directory(input)) return interp::cli::run_folder(s, input, output, cancel);
+    return interp::cli::run_video(s, input, output, cancel);
   } catch (const interp::Error& e) {
     std::cerr << "interp: error: " << interp::first_line(e.what()) << "\n";
-    return g_cancel ? 130 : 1;
+    return cancel ? 128 + signals.signal_number() : 1;
   } catch (const c10::Error& e) {
     std::cerr << "interp: error: " << interp::first_line(e.what_without_backtrace()) << "\n";
     return 1;

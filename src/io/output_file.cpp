@@ -1,46 +1,176 @@
-/// Temporary names beside the target, then rename(2): atomic on one filesystem.
+/// Temporary names beside the target, then renameat2(2): atomic on one filesystem, and
+/// with RENAME_NOREPLACE / RENAME_EXCHANGE the check and the move are one step.
 #include "interp/io/output_file.h"
 
 #include "interp/core/error.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
 #include <system_error>
 
 namespace interp::io {
 namespace fs = std::filesystem;
 
-void ensure_distinct(const std::string& input, const std::string& output) {
-  std::error_code ec;
-  if (fs::exists(output, ec) && fs::equivalent(input, output, ec))
-    throw Error(output + ": is the input; refusing to overwrite an input");
-  if (fs::weakly_canonical(input, ec) == fs::weakly_canonical(output, ec))
-    throw Error(output + ": is the input; refusing to overwrite an input");
+namespace {
+
+constexpr const char* kMarkerText =
+    "This folder was written by interp. `interp ... -y` may replace it as a whole,\n"
+    "as long as it holds nothing but this file and numbered frames.\n";
+
+/// Temporary outputs alive in this process, for remove_pending_outputs().
+struct Registry {
+  std::mutex mutex;
+  std::set<std::string> paths;
+};
+Registry& registry() {
+  static Registry* r = new Registry;  // never destroyed: a signal thread may use it during exit
+  return *r;
 }
 
-PendingOutput::PendingOutput(const std::string& target, Kind kind, bool overwrite) : target_(target), kind_(kind) {
-  const fs::path path(target);
-  if (path.filename().empty()) throw Error(target + ": output needs a file name");
+std::string without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+fs::path resolved(const fs::path& path) {
   std::error_code ec;
-  if (fs::exists(path, ec)) {
-    if (!overwrite) throw Error(target + ": already exists (use -y to overwrite)");
-    if (kind == Kind::File && fs::is_directory(path)) throw Error(target + ": is a folder");
+  auto abs = fs::absolute(path, ec);
+  auto canon = fs::weakly_canonical(abs, ec);
+  return ec ? abs.lexically_normal() : canon;
+}
+
+/// True when `outer` is `inner` or one of the folders above it.
+bool is_same_or_ancestor(const fs::path& outer, const fs::path& inner) {
+  for (fs::path p = inner;; p = p.parent_path()) {
+    if (p == outer) return true;
+    if (p == p.parent_path()) return false;
+  }
+}
+
+bool is_numbered_frame(const std::string& name) {
+  const auto dot = name.find('.');
+  if (dot == 0 || dot == std::string::npos) return false;
+  if (!std::all_of(name.begin(), name.begin() + dot, [](char c) { return c >= '0' && c <= '9'; })) return false;
+  const std::string ext = name.substr(dot);
+  return ext == ".png" || ext == ".jpg" || ext == ".tif" || ext == ".tiff" || ext == ".webp" || ext == ".bmp";
+}
+
+/// Empty when `folder` is an output folder interp wrote, else why it is not.
+std::string why_not_replaceable(const fs::path& folder) {
+  std::error_code ec;
+  const auto link = fs::symlink_status(folder, ec);
+  if (fs::is_symlink(link)) return "is a symbolic link";
+  if (!fs::is_directory(link)) return "is a file, not an output folder";
+  if (!fs::is_regular_file(fs::symlink_status(folder / kOutputFolderMarker, ec)))
+    return std::string("is a folder interp did not write (no ") + kOutputFolderMarker + " inside)";
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == kOutputFolderMarker) continue;
+    if (!fs::is_regular_file(it->symlink_status()) || !is_numbered_frame(name))
+      return "holds " + name + ", which interp did not write";
+  }
+  if (ec) return "cannot be listed (" + ec.message() + ")";
+  return "";
+}
+
+[[noreturn]] void refuse_folder(const std::string& target, const std::string& why) {
+  throw Error(target + ": " + why + "; -y only replaces a folder interp wrote (remove it yourself, or choose another name)");
+}
+
+/// rename(2) that fails with EEXIST instead of replacing; errno-style result (0: moved).
+int rename_no_replace(const std::string& from, const std::string& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return errno;
+  std::error_code ec;  // filesystem without the flag: check, then move (a small race remains)
+  if (fs::exists(fs::symlink_status(to, ec))) return EEXIST;
+  return ::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno;
+}
+
+/// Swaps two paths atomically; 0 or an errno value.
+int exchange(const std::string& a, const std::string& b) {
+  if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return errno;
+  const std::string parked = a + ".old";  // filesystem without the flag: two renames
+  if (::rename(b.c_str(), parked.c_str()) != 0) return errno;
+  if (::rename(a.c_str(), b.c_str()) != 0) {
+    const int err = errno;
+    ::rename(parked.c_str(), b.c_str());
+    return err;
+  }
+  return ::rename(parked.c_str(), a.c_str()) == 0 ? 0 : errno;
+}
+
+}  // namespace
+
+void PendingOutput::check(const std::string& target_in, Kind kind, bool overwrite,
+                          const std::vector<std::string>& inputs) {
+  const std::string target = without_trailing_slashes(target_in);
+  const fs::path path(target);
+  const std::string name = path.filename().string();
+  const fs::path where = resolved(path);
+  if (name.empty() || name == "." || name == ".." || where == where.root_path())
+    throw Error(target_in + ": names a folder that holds other files; give the output a name of its own");
+  std::error_code ec;
+  if (is_same_or_ancestor(where, resolved(fs::current_path(ec))))
+    throw Error(target_in + ": is the current folder or holds it; give the output a name of its own");
+  for (const auto& input : inputs) {
+    const fs::path source = resolved(input);
+    if (source == where || (fs::exists(path, ec) && fs::equivalent(input, path, ec)))
+      throw Error(target_in + ": is the input; refusing to overwrite an input");
+    if (is_same_or_ancestor(where, source))
+      throw Error(target_in + ": holds the input " + input + "; refusing to replace it");
+  }
+
+  const auto status = fs::symlink_status(path, ec);
+  if (fs::exists(status)) {
+    if (!overwrite) throw Error(target_in + ": already exists (use -y to overwrite)");
+    if (kind == Kind::File && fs::is_directory(fs::status(path, ec))) throw Error(target_in + ": is a folder");
+    if (kind == Kind::Folder) {
+      if (const auto why = why_not_replaceable(path); !why.empty()) refuse_folder(target_in, why);
+    }
   }
   fs::path parent = path.parent_path();
   if (parent.empty()) parent = ".";
-  if (!fs::is_directory(parent, ec)) throw Error(target + ": output folder " + parent.string() + " does not exist");
-  if (::access(parent.c_str(), W_OK) != 0) throw Error(target + ": output folder " + parent.string() + " is not writable");
+  if (!fs::is_directory(parent, ec)) throw Error(target_in + ": output folder " + parent.string() + " does not exist");
+  if (::access(parent.c_str(), W_OK) != 0)
+    throw Error(target_in + ": output folder " + parent.string() + " is not writable");
+}
 
-  const std::string stem = "." + path.filename().string() + ".interp-" + std::to_string(::getpid());
-  temp_ = (parent / (kind == Kind::File ? stem + ".partial" + path.extension().string() : stem + ".partial")).string();
+PendingOutput::PendingOutput(const std::string& target, Kind kind, bool overwrite,
+                             const std::vector<std::string>& inputs)
+    : target_(without_trailing_slashes(target)), kind_(kind), overwrite_(overwrite) {
+  check(target, kind, overwrite, inputs);
+  static std::atomic<int> serial{0};
+  const fs::path path(target_);
+  fs::path parent = path.parent_path();
+  if (parent.empty()) parent = ".";
+  const std::string stem = "." + path.filename().string() + ".interp-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(serial++) + ".partial";
+  temp_ = (parent / (kind == Kind::File ? stem + path.extension().string() : stem)).string();
+  {
+    std::lock_guard<std::mutex> lock(registry().mutex);
+    registry().paths.insert(temp_);
+  }
   if (kind == Kind::Folder) {
+    std::error_code ec;
     fs::create_directory(temp_, ec);
-    if (ec) throw Error(target + ": cannot create a folder beside it (" + ec.message() + ")");
+    if (ec) throw Error(target_ + ": cannot create a folder beside it (" + ec.message() + ")");
   }
 }
 
 PendingOutput::~PendingOutput() {
+  std::lock_guard<std::mutex> lock(registry().mutex);
+  registry().paths.erase(temp_);
   if (committed_) return;
   std::error_code ec;
   fs::remove_all(temp_, ec);
@@ -48,11 +178,47 @@ PendingOutput::~PendingOutput() {
 
 void PendingOutput::commit() {
   std::error_code ec;
-  if (!fs::exists(temp_, ec)) throw Error(target_ + ": nothing was written");
-  if (kind_ == Kind::Folder && fs::exists(target_, ec)) fs::remove_all(target_, ec);
-  fs::rename(temp_, target_, ec);
-  if (ec) throw Error(target_ + ": cannot move the result into place (" + ec.message() + ")");
+  if (!fs::exists(fs::symlink_status(temp_, ec))) throw Error(target_ + ": nothing was written");
+  if (kind_ == Kind::Folder) {
+    std::ofstream marker(fs::path(temp_) / kOutputFolderMarker);
+    marker << kMarkerText;
+    if (!marker.flush()) throw Error(target_ + ": cannot write into the output folder");
+  }
+  const int moved = rename_no_replace(temp_, target_);
+  if (moved == EEXIST) {
+    if (!overwrite_)
+      throw Error(target_ + ": appeared while interp was running; kept it and discarded this result (use -y to replace it)");
+    commit_replacing();
+  } else if (moved != 0) {
+    throw Error(target_ + ": cannot move the result into place (" + std::strerror(moved) + ")");
+  }
   committed_ = true;
+}
+
+void PendingOutput::commit_replacing() {
+  std::error_code ec;
+  if (kind_ == Kind::File) {
+    if (fs::is_directory(fs::symlink_status(target_, ec))) throw Error(target_ + ": is a folder");
+    if (::rename(temp_.c_str(), target_.c_str()) != 0)
+      throw Error(target_ + ": cannot move the result into place (" + std::strerror(errno) + ")");
+    return;
+  }
+  if (const auto why = why_not_replaceable(target_); !why.empty()) refuse_folder(target_, why);
+  if (const int err = exchange(temp_, target_))
+    throw Error(target_ + ": cannot move the result into place (" + std::strerror(err) + ")");
+  // The old folder now sits at temp_. Had it changed between the check and the swap,
+  // swap back: the destructor then discards this result, never the user's folder.
+  if (const auto why = why_not_replaceable(temp_); !why.empty()) {
+    exchange(temp_, target_);
+    refuse_folder(target_, why);
+  }
+  fs::remove_all(temp_, ec);
+}
+
+void remove_pending_outputs() {
+  std::lock_guard<std::mutex> lock(registry().mutex);
+  std::error_code ec;
+  for (const auto& path : registry().paths) fs::remove_all(path, ec);
 }
 
 }  // namespace interp::io

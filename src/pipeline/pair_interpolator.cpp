@@ -49,11 +49,16 @@ std::vector<torch::Tensor> PairInterpolator::between(const torch::Tensor& a, con
   return direct(a, b, times);
 }
 
+void PairInterpolator::stop_if_cancelled() const {
+  if (options_.cancel && options_.cancel->load()) throw Error("interrupted");
+}
+
 std::vector<torch::Tensor> PairInterpolator::direct(const torch::Tensor& a, const torch::Tensor& b,
                                                     const std::vector<double>& times) {
   std::vector<torch::Tensor> out;
   for (size_t start = 0; start < times.size(); start += options_.batch) {
     const size_t n = std::min<size_t>(options_.batch, times.size() - start);
+    stop_if_cancelled();
     std::vector<double> chunk(times.begin() + start, times.begin() + start + n);
     auto result = model_.interpolate(a.expand({static_cast<int64_t>(n), -1, -1, -1}),
                                      b.expand({static_cast<int64_t>(n), -1, -1, -1}), chunk);
@@ -76,6 +81,7 @@ std::vector<torch::Tensor> PairInterpolator::recursive(const torch::Tensor& a, c
     for (int64_t k = step; k < den; k += 2 * step) mids.push_back(k);
     for (size_t start = 0; start < mids.size(); start += options_.batch) {
       const size_t n = std::min<size_t>(options_.batch, mids.size() - start);
+      stop_if_cancelled();
       std::vector<torch::Tensor> left, right;
       for (size_t i = 0; i < n; ++i) {
         left.push_back(nodes.at(mids[start + i] - step));

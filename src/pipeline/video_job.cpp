@@ -77,7 +77,6 @@ class Failure {
 VideoJobResult run_video_job(FrameInterpolator& model, const VideoJobOptions& options,
                              const std::function<void(const VideoJobProgress&)>& on_progress) {
   const auto start = Clock::now();
-  io::ensure_distinct(options.input, options.output);
   io::VideoReader reader(options.input);
   const auto& info = reader.info();
   const Timeline timeline(make_ratio(options.exp, options.multi, options.fps, info.frame_rate.num, info.frame_rate.den));
@@ -96,7 +95,7 @@ VideoJobResult run_video_job(FrameInterpolator& model, const VideoJobOptions& op
   if (rate_num > INT32_MAX || rate_den > INT32_MAX) throw Error("output frame rate out of range");
   const io::Rational out_rate{static_cast<int>(rate_num), static_cast<int>(rate_den)};
 
-  io::PendingOutput pending(options.output, io::PendingOutput::Kind::File, options.overwrite);
+  io::PendingOutput pending(options.output, io::PendingOutput::Kind::File, options.overwrite, {options.input});
   io::VideoWriter writer(pending.temp_path(), options.output, options.encoder, reader, out_rate);
 
   BoundedQueue<Item> decoded(4), interpolated(8);

@@ -1,19 +1,34 @@
 #pragma once
-/// Safe outputs: a result is written under a temporary name beside its target and
-/// renamed into place only on success, so a failure or Ctrl-C never leaves a partial
-/// file (or folder) under the final name, and an existing output is kept unless the
-/// user allowed overwriting.
+/// Safe outputs. interp may create, and with -y replace, exactly one thing: its output.
+/// A result is written under a temporary name beside its target and moved into place
+/// only on success, so a failure or a signal never leaves a partial file (or folder)
+/// under the final name. The rules that keep every other file safe:
+///  - a target is never `.`, `..`, the filesystem root, an input, or a folder that
+///    holds an input or the current folder;
+///  - an existing target is kept unless the user allowed overwriting, and an existing
+///    *folder* is replaced only when interp wrote it (its marker file is there and it
+///    holds nothing but numbered frames);
+///  - the move into place is atomic and re-checks the target: something that appeared
+///    during the run is never replaced without -y.
 #include <string>
+#include <vector>
 
 namespace interp::io {
+
+/// The file interp writes into every output folder; its presence (and nothing but
+/// numbered frames beside it) is what lets -y replace the folder later.
+inline constexpr const char* kOutputFolderMarker = ".interp-output";
 
 class PendingOutput {
  public:
   enum class Kind { File, Folder };
 
-  /// Checks the target (exists and !overwrite, same as an input, parent folder missing or
-  /// unwritable -> interp::Error) and reserves a temporary path beside it.
-  PendingOutput(const std::string& target, Kind kind, bool overwrite);
+  /// Throws interp::Error when `target` may not be written (see the rules above; a
+  /// missing or unwritable parent folder too). `inputs` are the paths the job reads.
+  static void check(const std::string& target, Kind kind, bool overwrite, const std::vector<std::string>& inputs);
+
+  /// check(), then reserves a temporary path beside the target (a folder is created).
+  PendingOutput(const std::string& target, Kind kind, bool overwrite, const std::vector<std::string>& inputs);
   /// Removes the temporary path unless commit() succeeded.
   ~PendingOutput();
   PendingOutput(const PendingOutput&) = delete;
@@ -22,19 +37,27 @@ class PendingOutput {
   /// Where to write now (for files it keeps the target's extension, so muxers and
   /// encoders that guess the format by name still work).
   const std::string& temp_path() const { return temp_; }
+  /// The target as the user named it, less any trailing '/'.
   const std::string& target() const { return target_; }
 
-  /// Moves the temporary result to the target (replacing it when overwriting).
+  /// Moves the temporary result to the target. Without overwrite it refuses (and
+  /// discards the result) if the target appeared meanwhile; with overwrite it swaps
+  /// atomically and only replaces what check() would allow.
   void commit();
 
  private:
+  void commit_replacing();
+
   std::string target_;
   std::string temp_;
   Kind kind_;
+  bool overwrite_;
   bool committed_ = false;
 };
 
-/// Throws interp::Error when `output` names the same file as `input`.
-void ensure_distinct(const std::string& input, const std::string& output);
+/// Removes every temporary output this process still holds. For the thread that
+/// handles a second Ctrl-C (or a fatal signal) just before the process exits; it takes
+/// a lock, so never call it from inside a signal handler.
+void remove_pending_outputs();
 
 }  // namespace interp::io

@@ -5,6 +5,7 @@
 #include "interp/core/frame_interpolator.h"
 #include "interp/pipeline/timeline.h"
 
+#include <atomic>
 #include <vector>
 
 namespace interp::pipeline {
@@ -17,6 +18,7 @@ struct PairOptions {
   TimingMode mode = TimingMode::Direct;
   int batch = 1;                                     ///< pairs per forward pass
   double scene_threshold = kDefaultSceneThreshold;   ///< score above this is a cut; <= 0 disables
+  const std::atomic<bool>* cancel = nullptr;         ///< checked before every forward pass
 };
 
 /// Recursive midpoints when asked (--exp) or when the model is trained for t=0.5 only
@@ -36,6 +38,7 @@ class PairInterpolator {
                                      const std::vector<OutputSlot>& slots, bool* cut = nullptr);
 
  private:
+  void stop_if_cancelled() const;  ///< throws interp::Error("interrupted")
   std::vector<torch::Tensor> direct(const torch::Tensor& a, const torch::Tensor& b, const std::vector<double>& times);
   std::vector<torch::Tensor> recursive(const torch::Tensor& a, const torch::Tensor& b,
                                        const std::vector<OutputSlot>& slots);
