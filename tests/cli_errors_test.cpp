@@ -110,6 +110,12 @@ TEST_F(BadInput, InvalidTimestep) {
                  "--timestep must be", {"good.mp4"});
 }
 
+TEST_F(BadInput, ConvertWritesNothingForAModelThatCannotRun) {
+  // A wrong --variant used to land in models/ and become the default that every later run failed on.
+  expect_failure("convert " + quote(test_model()) + " " + quote(dir / "rife-v4.25.safetensors") + " --variant rife-v4.25",
+                 test_model(), {"good.mp4"});
+}
+
 TEST_F(BadInput, UnknownOptionIsOneLine) {
   auto r = run(interp_cmd("--frobnicate " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4")));
   EXPECT_NE(r.code, 0);

@@ -12,7 +12,9 @@ namespace interp {
 
 /// The default --model: the first installed of kDefaultRifePreference.
 inline constexpr const char* kDefaultRifeModel = "rife";
-/// Newer trained RIFE models first; rife-v3.9 is the one scripts/fetch_models.sh installs.
+/// `--model rife` takes the first of these that is installed: the v4 models (trained for
+/// any timestep) before v3.9, the one scripts/fetch_models.sh installs. A preference
+/// order, not the order of release (v4.26 is newer than v4.6).
 inline constexpr const char* kDefaultRifePreference[] = {"rife-v4.6", "rife-v4.26", "rife-v4.25", "rife-v3.9"};
 
 struct ModelOptions {
@@ -47,8 +49,15 @@ struct ModelWeights {
 };
 
 /// Reads any supported weight file (.safetensors, torch.save .pkl/.pth/.pt, FILM
-/// TorchScript .pt) and recognises its architecture; `variant` overrides detection.
+/// TorchScript .pt, all read as data) and recognises its architecture; `variant`
+/// overrides detection. Refuses non-floating and non-finite tensors.
 ModelWeights read_model_weights(const std::string& path, const std::string& variant = "");
+
+/// Builds the model from `weights` and runs one small frame pair through it (CPU,
+/// fp32); throws interp::Error naming `path` unless a finite frame of the right size
+/// comes out. `interp convert` calls it so that a file that cannot run never lands in
+/// models/, where it would become a default.
+void check_model_runs(const ModelWeights& weights, const std::string& path);
 
 /// Writes `weights` as the project's .safetensors with its metadata.
 void write_model_file(const std::string& path, const ModelWeights& weights, const std::string& source);

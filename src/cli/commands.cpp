@@ -234,9 +234,10 @@ int run_folder(CommonSettings& s, const std::string& input, const std::string& o
 
 int run_convert(const CommonSettings& s, const std::string& input, const std::string& output,
                 const std::string& source) {
-  const auto weights = read_model_weights(input, s.model.variant);
   if (fs::path(output).extension() != ".safetensors") throw Error(output + ": the output must end in .safetensors");
   io::PendingOutput pending(output, io::PendingOutput::Kind::File, s.overwrite, {input});
+  const auto weights = read_model_weights(input, s.model.variant);
+  check_model_runs(weights, input);  // a file that cannot run must never land in models/
   write_model_file(pending.temp_path(), weights, source.empty() ? fs::path(input).filename().string() : source);
   pending.commit();
   log::info(output + ": " + weights.arch + " " + weights.variant + " (" + std::to_string(weights.tensors.size()) +

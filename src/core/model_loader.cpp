@@ -89,6 +89,44 @@ bool looks_like_rife(const weights::StateDict& dict) {
   return plain.count("block0.conv0.0.0.weight") > 0;
 }
 
+/// Weights from strangers: integer, boolean or non-finite tensors would run and give
+/// black frames, so they are refused by name.
+void check_tensor_values(const weights::StateDict& dict, const std::string& path) {
+  for (const auto& [name, tensor] : dict) {
+    if (!tensor.is_floating_point())
+      throw Error(path + ": tensor '" + name + "' holds " + c10::toString(tensor.scalar_type()) +
+                  " values; model weights are floating point");
+    if (!torch::isfinite(tensor).all().item<bool>())
+      throw Error(path + ": tensor '" + name + "' holds NaN or infinite values");
+  }
+}
+
+std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, const ModelOptions& options) {
+  if (w.arch == "film") {
+    film::FilmOptions fo;
+    fo.device = options.device;
+    fo.dtype = options.dtype;
+    return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, fo);
+  }
+  rife::RifeOptions ro;
+  ro.device = options.device;
+  ro.dtype = options.dtype;
+  ro.scale = options.scale;
+  const auto variant = rife::IFNetVariant::by_name(w.variant);
+  if (!variant) throw Error("unknown RIFE variant '" + w.variant + "'");
+  return std::make_unique<rife::RifeInterpolator>(*variant, w.tensors, ro);
+}
+
+/// The interpolator for weights read from `path`; a refusal names the file.
+std::unique_ptr<FrameInterpolator> make_interpolator(const ModelWeights& w, const ModelOptions& options,
+                                                     const std::string& path) {
+  try {
+    return build_interpolator(w, options);
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> model_search_dirs(const std::string& models_dir) {
@@ -106,7 +144,9 @@ std::vector<std::string> model_search_dirs(const std::string& models_dir) {
   return dirs;
 }
 
-ModelWeights read_model_weights(const std::string& path, const std::string& variant) {
+namespace {
+
+ModelWeights recognise_weights(const std::string& path, const std::string& variant) {
   if (!fs::exists(path)) throw Error(path + ": no such model file");
   if (!fs::is_regular_file(path)) throw Error(path + ": not a file");
   const std::string ext = lower_extension(path);
@@ -115,6 +155,10 @@ ModelWeights read_model_weights(const std::string& path, const std::string& vari
     auto file = weights::read_safetensors(path);
     const std::string arch = file.metadata.count("interp.arch") ? file.metadata.at("interp.arch") : "";
     const std::string stored = file.metadata.count("interp.variant") ? file.metadata.at("interp.variant") : "";
+    if (arch == "film" && !film::looks_like_film(file.tensors))
+      throw Error(path + ": its metadata says FILM but it holds no FILM weights");
+    if (arch == "rife" && !looks_like_rife(file.tensors))
+      throw Error(path + ": its metadata says RIFE but it holds no RIFE IFNet weights");
     if (arch == "film" || (arch.empty() && film::looks_like_film(file.tensors))) {
       auto w = as_film(std::move(file.tensors));
       w.metadata = file.metadata;
@@ -127,6 +171,7 @@ ModelWeights read_model_weights(const std::string& path, const std::string& vari
     }
     throw Error(path + ": safetensors file of unknown architecture '" + arch + "'");
   }
+  if (!is_zip(path) && weights::is_legacy_torch_save(path)) throw Error(path + ": " + weights::kLegacyFormatHelp);
   if (!is_zip(path))
     throw Error(path + ": not a model file (expected .safetensors, a torch.save .pkl/.pth or a TorchScript .pt)");
   if (is_torchscript(path)) {
@@ -138,6 +183,26 @@ ModelWeights read_model_weights(const std::string& path, const std::string& vari
   if (looks_like_rife(dict)) return as_rife(std::move(dict), path, variant);
   if (film::looks_like_film(dict)) return as_film(std::move(dict));
   throw Error(path + ": holds no RIFE IFNet or FILM weights (first key: " + dict.begin()->first + ")");
+}
+
+}  // namespace
+
+ModelWeights read_model_weights(const std::string& path, const std::string& variant) {
+  ModelWeights w = recognise_weights(path, variant);
+  check_tensor_values(w.tensors, path);
+  return w;
+}
+
+void check_model_runs(const ModelWeights& w, const std::string& path) {
+  ModelOptions cpu;  // fp32 on the CPU: the reference configuration
+  const auto model = make_interpolator(w, cpu, path);
+  torch::InferenceMode guard;
+  const auto gen = torch::make_generator<at::CPUGeneratorImpl>(7);
+  const auto a = torch::rand({1, 3, 64, 96}, gen), b = torch::rand({1, 3, 64, 96}, gen);
+  const auto out = model->interpolate(a, b, {0.5});
+  if (!out.sizes().equals(a.sizes()) || !torch::isfinite(out).all().item<bool>())
+    throw Error(path + ": the model does not compute a usable frame from these weights (" + w.arch + " " + w.variant +
+                ")");
 }
 
 void write_model_file(const std::string& path, const ModelWeights& w, const std::string& source) {
@@ -193,19 +258,7 @@ std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options) {
   const std::string path = resolve_model_path(options);
   // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
   if (options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
-  auto w = read_model_weights(path, options.variant);
-  if (w.arch == "film") {
-    film::FilmOptions fo;
-    fo.device = options.device;
-    fo.dtype = options.dtype;
-    return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, fo);
-  }
-  rife::RifeOptions ro;
-  ro.device = options.device;
-  ro.dtype = options.dtype;
-  ro.scale = options.scale;
-  auto variant = rife::IFNetVariant::by_name(w.variant);
-  return std::make_unique<rife::RifeInterpolator>(*variant, w.tensors, ro);
+  return make_interpolator(read_model_weights(path, options.variant), options, path);
 }
 
 }  // namespace interp

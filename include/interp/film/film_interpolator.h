@@ -7,7 +7,8 @@
 
 namespace interp::film {
 
-/// Reads the parameters of a TorchScript-exported Interpolator (torch.jit.script(...).save).
+/// Reads the parameters of a TorchScript-exported Interpolator (torch.jit.script(...).save)
+/// as data: none of the archive's code runs.
 weights::StateDict read_torchscript_weights(const std::string& path);
 
 /// True when the names are FILM's ("extract.extract_sublevels...").

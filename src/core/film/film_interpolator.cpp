@@ -4,23 +4,16 @@
 
 #include "interp/core/error.h"
 
-#include <torch/script.h>
+#include "interp/weights/torch_pickle.h"
 #include <torch/torch.h>
 
 namespace interp::film {
 
 weights::StateDict read_torchscript_weights(const std::string& path) {
-  torch::jit::Module module;
-  try {
-    module = torch::jit::load(path, torch::kCPU);
-  } catch (const c10::Error& e) {
-    throw Error(path + ": not a readable TorchScript archive");
-  }
-  weights::StateDict dict;
-  for (const auto& p : module.named_parameters(/*recurse=*/true)) dict[p.name] = p.value;
-  for (const auto& b : module.named_buffers(/*recurse=*/true)) dict[b.name] = b.value;
-  if (dict.empty()) throw Error(path + ": TorchScript archive without parameters");
-  return dict;
+  // Read as data with interp's own unpickler: torch::jit::load would run the archive's
+  // TorchScript code (a stranger's file could loop forever or print), and parameters are
+  // all FILM needs. Module attributes nest as "extract.extract_sublevels...weight".
+  return weights::read_torch_state_dict(path);
 }
 
 bool looks_like_film(const weights::StateDict& dict) {
@@ -28,8 +21,13 @@ bool looks_like_film(const weights::StateDict& dict) {
 }
 
 FilmConfig infer_config(const weights::StateDict& dict) {
+  const auto at = [&](const std::string& name) -> const torch::Tensor& {
+    const auto it = dict.find(name);
+    if (it == dict.end()) throw Error("FILM weights without " + name);
+    return it->second;
+  };
   FilmConfig c;
-  c.filters = dict.at("extract.extract_sublevels.convs.0.0.0.weight").size(0);
+  c.filters = at("extract.extract_sublevels.convs.0.0.0.weight").size(0);
   c.sub_levels = 0;
   while (dict.count("extract.extract_sublevels.convs." + std::to_string(c.sub_levels) + ".0.0.weight")) ++c.sub_levels;
   int64_t specialised = 0;
@@ -45,10 +43,10 @@ FilmConfig infer_config(const weights::StateDict& dict) {
   for (int64_t i = specialised - 1; i >= 0; --i) {
     const std::string prefix = "predict_flow._predictors." + std::to_string(i);
     c.flow_convs.push_back(count_convs(prefix) - 2);
-    c.flow_filters.push_back(dict.at(prefix + "._convs.0.0.weight").size(0));
+    c.flow_filters.push_back(at(prefix + "._convs.0.0.weight").size(0));
   }
   c.flow_convs.push_back(count_convs("predict_flow._predictor") - 2);
-  c.flow_filters.push_back(dict.at("predict_flow._predictor._convs.0.0.weight").size(0));
+  c.flow_filters.push_back(at("predict_flow._predictor._convs.0.0.weight").size(0));
   return c;
 }
 

@@ -2,8 +2,8 @@
 #include "interp/weights/safetensors.h"
 
 #include "interp/core/error.h"
-#include "json_lite.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 namespace interp::weights {
 namespace {
@@ -76,8 +77,12 @@ class Mapping {
   size_t size_ = 0;
 };
 
+/// The safetensors format caps its JSON header at 100 MB; its headers nest 3 levels.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+constexpr int kMaxHeaderDepth = 8;
+
 struct Header {
-  json::Value json;
+  nlohmann::json json;
   size_t data_start = 0;
 };
 
@@ -86,21 +91,42 @@ Header parse_header(const uint8_t* data, size_t size, const std::string& path) {
   uint64_t n = 0;
   for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(data[i]) << (8 * i);
   if (n == 0 || n > size - 8 || data[8] != '{') throw Error(path + ": not a safetensors file");
+  if (n > kMaxHeaderBytes) throw Error(path + ": safetensors header over the format's 100 MB limit");
   Header h;
+  const auto bounded = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxHeaderDepth) throw Error(path + ": corrupt safetensors header (nested too deeply)");
+    return true;
+  };
   try {
-    h.json = json::parse(std::string(reinterpret_cast<const char*>(data + 8), n));
-  } catch (const std::exception& e) {
-    throw Error(path + ": corrupt safetensors header (" + e.what() + ")");
+    h.json = nlohmann::json::parse(data + 8, data + 8 + n, bounded);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": corrupt safetensors header (" + first_line(e.what()) + ")");
   }
-  if (h.json.kind != json::Value::Kind::Object) throw Error(path + ": corrupt safetensors header");
+  if (!h.json.is_object()) throw Error(path + ": corrupt safetensors header");
   h.data_start = 8 + n;
   return h;
 }
 
-Metadata metadata_of(const json::Value& header) {
+Metadata metadata_of(const nlohmann::json& header, const std::string& path) {
   Metadata out;
-  if (const auto* meta = header.find("__metadata__"))
-    for (const auto& [k, v] : meta->object) out[k] = v.text;
+  const auto meta = header.find("__metadata__");
+  if (meta == header.end()) return out;
+  if (!meta->is_object()) throw Error(path + ": corrupt safetensors metadata");
+  for (const auto& [k, v] : meta->items()) {
+    if (!v.is_string()) throw Error(path + ": safetensors metadata '" + k + "' is not a string");
+    out[k] = v.get<std::string>();
+  }
+  return out;
+}
+
+/// A list of non-negative integers, or nothing.
+std::optional<std::vector<uint64_t>> unsigned_list(const nlohmann::json& j) {
+  if (!j.is_array()) return std::nullopt;
+  std::vector<uint64_t> out;
+  for (const auto& v : j) {
+    if (!v.is_number_unsigned()) return std::nullopt;
+    out.push_back(v.get<uint64_t>());
+  }
   return out;
 }
 
@@ -110,25 +136,26 @@ SafetensorsFile read_safetensors(const std::string& path) {
   auto mapping = std::make_shared<Mapping>(path);
   const Header header = parse_header(mapping->data(), mapping->size(), path);
   SafetensorsFile file;
-  file.metadata = metadata_of(header.json);
+  file.metadata = metadata_of(header.json, path);
   const size_t data_size = mapping->size() - header.data_start;
-  for (const auto& [name, entry] : header.json.object) {
+  for (const auto& [name, entry] : header.json.items()) {
     if (name == "__metadata__") continue;
-    const auto* dtype = entry.find("dtype");
-    const auto* shape = entry.find("shape");
-    const auto* offsets = entry.find("data_offsets");
-    if (!dtype || !shape || !offsets || offsets->array.size() != 2)
-      throw Error(path + ": corrupt safetensors entry '" + name + "'");
+    const auto corrupt = [&] { return Error(path + ": corrupt safetensors entry '" + name + "'"); };
+    if (!entry.is_object() || !entry.contains("dtype") || !entry["dtype"].is_string()) throw corrupt();
+    const auto shape = unsigned_list(entry.value("shape", nlohmann::json()));
+    const auto offsets = unsigned_list(entry.value("data_offsets", nlohmann::json()));
+    if (!shape || !offsets || offsets->size() != 2) throw corrupt();
+    const auto type = dtype_from(entry["dtype"].get<std::string>(), path);
+    const uint64_t element = torch::elementSize(type);
     std::vector<int64_t> sizes;
-    int64_t numel = 1;
-    for (const auto& d : shape->array) {
-      sizes.push_back(static_cast<int64_t>(d.number));
-      numel *= sizes.back();
+    uint64_t numel = 1;
+    for (const uint64_t d : *shape) {
+      if (d > data_size || (d > 0 && numel > data_size / d)) throw corrupt();  // more than the file holds
+      numel *= d;
+      sizes.push_back(static_cast<int64_t>(d));
     }
-    const auto type = dtype_from(dtype->text, path);
-    const auto begin = static_cast<size_t>(offsets->array[0].number);
-    const auto end = static_cast<size_t>(offsets->array[1].number);
-    if (end < begin || end > data_size || end - begin != numel * torch::elementSize(type))
+    const uint64_t begin = (*offsets)[0], end = (*offsets)[1];
+    if (end < begin || end > data_size || numel > data_size / element || end - begin != numel * element)
       throw Error(path + ": tensor '" + name + "' lies outside the file (truncated?)");
     void* ptr = const_cast<uint8_t*>(mapping->data() + header.data_start + begin);
     file.tensors[name] = torch::from_blob(ptr, sizes, [mapping](void*) {}, torch::TensorOptions().dtype(type));
@@ -149,33 +176,24 @@ Metadata read_safetensors_metadata(const std::string& path) {
   std::memcpy(buffer.data(), len, 8);
   in.read(reinterpret_cast<char*>(buffer.data() + 8), static_cast<std::streamsize>(n));
   if (!in) throw Error(path + ": truncated safetensors header");
-  return metadata_of(parse_header(buffer.data(), buffer.size(), path).json);
+  return metadata_of(parse_header(buffer.data(), buffer.size(), path).json, path);
 }
 
 void write_safetensors(const std::string& path, const StateDict& tensors, const Metadata& metadata) {
   std::vector<torch::Tensor> blobs;
-  std::string header = "{";
-  if (!metadata.empty()) {
-    header += "\"__metadata__\":{";
-    bool first = true;
-    for (const auto& [k, v] : metadata) {
-      header += (first ? "" : ",") + json::quote(k) + ":" + json::quote(v);
-      first = false;
-    }
-    header += "}";
-  }
-  size_t offset = 0;
+  nlohmann::json json = nlohmann::json::object();
+  if (!metadata.empty()) json["__metadata__"] = metadata;
+  uint64_t offset = 0;
   for (const auto& [name, tensor] : tensors) {
     auto t = tensor.detach().to(torch::kCPU).contiguous();
-    const size_t bytes = t.numel() * t.element_size();
-    header += (header.size() > 1 ? "," : "") + json::quote(name) + ":{\"dtype\":\"" +
-              dtype_name(t.scalar_type()) + "\",\"shape\":[";
-    for (int64_t d = 0; d < t.dim(); ++d) header += (d ? "," : "") + std::to_string(t.size(d));
-    header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
+    const uint64_t bytes = t.numel() * t.element_size();
+    json[name] = {{"dtype", dtype_name(t.scalar_type())},
+                  {"shape", t.sizes().vec()},
+                  {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
     blobs.push_back(t);
   }
-  header += "}";
+  std::string header = json.dump();
   while (header.size() % 8) header += ' ';  // keeps the data 8-byte aligned
 
   const std::string tmp = path + ".tmp";
