@@ -13,6 +13,8 @@
 
 namespace interp::rife {
 
+class IFNetGlue;
+
 class IFNetImpl : public torch::nn::Module {
  public:
   explicit IFNetImpl(IFNetVariant variant);
@@ -48,10 +50,8 @@ class IFNetImpl : public torch::nn::Module {
                              const torch::Tensor& feat0, const torch::Tensor& feat1,
                              const torch::Tensor& timestep, double scale);
 
-  /// forward_with_features() with cpu_glue kernels between the convolutions.
-  torch::Tensor forward_fused_cpu(const torch::Tensor& img0, const torch::Tensor& img1,
-                                  const torch::Tensor& feat0, const torch::Tensor& feat1,
-                                  const torch::Tensor& timestep, double scale);
+  /// The loop over the blocks; undefined when a batch's pairs take different paths.
+  torch::Tensor coarse_to_fine(IFNetGlue& glue, double scale);
   bool fused_cpu_applies(const torch::Tensor& image) const;
 
   IFNetVariant variant_;

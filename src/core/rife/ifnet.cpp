@@ -1,7 +1,9 @@
-/// IFNet's coarse-to-fine loop with torch ops (any device and dtype), shared by every variant.
+/// IFNet's coarse-to-fine loop, written once for every variant and both glues
+/// (ifnet_glue.h): block order, scales, v3.9's large-motion restart, the per-pair fallback.
 #include "interp/rife/ifnet.h"
 
 #include "interp/rife/cpu_glue.h"
+#include "interp/rife/ifnet_glue.h"
 
 #include <torch/torch.h>
 
@@ -44,64 +46,49 @@ bool IFNetImpl::fused_cpu_applies(const torch::Tensor& image) const {
          blocks_.front()->parameters().front().scalar_type() == torch::kFloat32;
 }
 
-torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0_in, const torch::Tensor& img1_in,
+torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const torch::Tensor& img1,
                                                const torch::Tensor& feat0, const torch::Tensor& feat1,
                                                const torch::Tensor& timestep, double scale) {
-  if (fused_cpu_applies(img0_in)) return forward_fused_cpu(img0_in, img1_in, feat0, feat1, timestep, scale);
-  const auto img0 = img0_in.clamp(0.0, 1.0);
-  const auto img1 = img1_in.clamp(0.0, 1.0);
-  const bool has_head = feat0.defined();
+  const IFNetInputs inputs{img0.clamp(0.0, 1.0), img1.clamp(0.0, 1.0), feat0, feat1, timestep};
+  auto glue = fused_cpu_applies(img0) ? make_fused_cpu_glue(inputs, blocks_, variant_)
+                                      : make_aten_glue(inputs, blocks_, variant_, warp_);
+  auto out = coarse_to_fine(*glue, scale);
+  // v3.9's restart is decided per pair; a batch whose pairs disagree runs pair by pair.
+  return out.defined() ? out : forward_each(img0, img1, feat0, feat1, timestep, scale);
+}
+
+torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale) {
   std::vector<double> scales;
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) scales.push_back(variant_.base_scale(i) / scale);
-  torch::Tensor flow, mask, features, warped0, warped1;
-
-  auto warp_both = [&] {
-    warped0 = warp_(img0, flow.slice(1, 0, 2));
-    warped1 = warp_(img1, flow.slice(1, 2, 4));
+  const auto first_block = [&] {
+    glue.take(glue.predict(0, scales[0]), /*first=*/true, false);
   };
-  auto first_block = [&] {
-    std::vector<torch::Tensor> inputs = {img0, img1};
-    if (has_head) inputs.insert(inputs.end(), {feat0, feat1});
-    inputs.push_back(timestep);
-    auto out = blocks_[0]->forward(torch::cat(inputs, 1), torch::Tensor(), scales[0]);
-    flow = out.flow;
-    mask = out.mask;
-    features = out.features;
-  };
-  auto refining_block = [&](int64_t i) {
-    std::vector<torch::Tensor> inputs = {warped0, warped1};
-    if (has_head) inputs.insert(inputs.end(), {warp_(feat0, flow.slice(1, 0, 2)), warp_(feat1, flow.slice(1, 2, 4))});
-    inputs.insert(inputs.end(), {timestep, mask});
-    if (variant_.passed_features > 0) inputs.push_back(features);
-    return blocks_[i]->forward(torch::cat(inputs, 1), flow, scales[i]);
-  };
-
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) {
     if (i == 0) {
       first_block();
     } else {
-      auto out = refining_block(i);
+      auto prediction = glue.predict(i, scales[i]);
+      torch::Tensor update;
       if (i == 1 && variant_.large_motion_restart_px > 0) {
-        // v3.9 restarts at half resolution when block 1 still sees large motion. The
-        // reference decides per call; a batch decides per pair so batching changes nothing.
-        const auto restart = moves_more_than(out.flow, variant_.large_motion_restart_px);
+        // v3.9 restarts at half resolution when block 1 still sees large motion, judged
+        // on the full-resolution flow update as the reference does.
+        update = glue.flow_update(prediction);
+        const auto restart = moves_more_than(update, variant_.large_motion_restart_px);
         const int64_t count = restart.sum().item<int64_t>();
-        if (count > 0 && count < img0.size(0)) return forward_each(img0, img1, feat0, feat1, timestep, scale);
+        if (count > 0 && count < update.size(0)) return {};  // the pairs disagree
         if (count > 0) {
           for (auto& s : scales) s *= 2;
           first_block();
-          warp_both();
-          out = refining_block(i);
+          glue.warp();
+          prediction = glue.predict(i, scales[i]);
+          update = torch::Tensor();
         }
       }
-      flow = flow + out.flow;
-      mask = variant_.mask_accumulates ? mask + out.mask : out.mask;
-      features = out.features;
+      glue.take(prediction, /*first=*/false, variant_.mask_accumulates, update);
     }
-    warp_both();
+    if (i + 1 < variant_.num_blocks()) glue.warp();
   }
-  const auto weight = torch::sigmoid(mask);
-  return warped0 * weight + warped1 * (1 - weight);
+  return glue.merge();
 }
 
 torch::Tensor IFNetImpl::forward_each(const torch::Tensor& img0, const torch::Tensor& img1,

@@ -1,0 +1,74 @@
+/// IFNet's glue in plain torch ops, as the reference writes it: block inputs are
+/// concatenated at full resolution and each block resizes them itself. Any device and
+/// dtype; the CPU fused glue is tested against this one.
+#include "interp/rife/ifnet_glue.h"
+
+#include <torch/torch.h>
+
+namespace interp::rife {
+namespace {
+
+class AtenGlue : public IFNetGlue {
+ public:
+  AtenGlue(const IFNetInputs& in, std::vector<IFBlock>& blocks, const IFNetVariant& variant, BackwardWarp& warp)
+      : in_(in), blocks_(blocks), variant_(variant), warp_(warp) {}
+
+  BlockPrediction predict(int64_t i, double scale) override {
+    const bool has_head = in_.feat0.defined();
+    std::vector<torch::Tensor> inputs;
+    if (i == 0) {
+      inputs = {in_.img0, in_.img1};
+      if (has_head) inputs.insert(inputs.end(), {in_.feat0, in_.feat1});
+      inputs.push_back(in_.timestep);
+    } else {
+      inputs = {warped0_, warped1_};
+      if (has_head) inputs.insert(inputs.end(), {warped_feat0_, warped_feat1_});
+      inputs.insert(inputs.end(), {in_.timestep, mask_});
+      if (variant_.passed_features > 0) inputs.push_back(features_);
+    }
+    BlockPrediction p;
+    p.block = i;
+    p.scale = scale;
+    p.full = blocks_[i]->forward(torch::cat(inputs, 1), i == 0 ? torch::Tensor() : flow_, scale);
+    return p;
+  }
+
+  torch::Tensor flow_update(const BlockPrediction& p) override { return p.full.flow; }
+
+  void take(const BlockPrediction& p, bool first, bool add_mask, const torch::Tensor&) override {
+    flow_ = first ? p.full.flow : flow_ + p.full.flow;
+    mask_ = first || !add_mask ? p.full.mask : mask_ + p.full.mask;
+    features_ = p.full.features;
+  }
+
+  void warp() override {
+    warped0_ = warp_(in_.img0, flow_.slice(1, 0, 2));
+    warped1_ = warp_(in_.img1, flow_.slice(1, 2, 4));
+    if (in_.feat0.defined()) {
+      warped_feat0_ = warp_(in_.feat0, flow_.slice(1, 0, 2));
+      warped_feat1_ = warp_(in_.feat1, flow_.slice(1, 2, 4));
+    }
+  }
+
+  torch::Tensor merge() override {
+    warp();
+    const auto weight = torch::sigmoid(mask_);
+    return warped0_ * weight + warped1_ * (1 - weight);
+  }
+
+ private:
+  const IFNetInputs& in_;
+  std::vector<IFBlock>& blocks_;
+  const IFNetVariant& variant_;
+  BackwardWarp& warp_;
+  torch::Tensor flow_, mask_, features_, warped0_, warped1_, warped_feat0_, warped_feat1_;
+};
+
+}  // namespace
+
+std::unique_ptr<IFNetGlue> make_aten_glue(const IFNetInputs& inputs, std::vector<IFBlock>& blocks,
+                                          const IFNetVariant& variant, BackwardWarp& warp) {
+  return std::make_unique<AtenGlue>(inputs, blocks, variant, warp);
+}
+
+}  // namespace interp::rife

@@ -1,0 +1,130 @@
+/// IFNet's glue for CPU float32 with cpu_glue's fused kernels: block inputs are resized
+/// straight into one low-resolution buffer instead of concatenated at full resolution
+/// first, block outputs are upsampled into the flow/mask accumulators in place (a pixel
+/// shuffle read in place), and the last warp is fused with the merge. Computes what the
+/// aten glue computes (tests compare them).
+#include "interp/rife/cpu_glue.h"
+#include "interp/rife/ifnet_glue.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace interp::rife {
+namespace {
+
+class FusedCpuGlue : public IFNetGlue {
+ public:
+  FusedCpuGlue(const IFNetInputs& in, std::vector<IFBlock>& blocks, const IFNetVariant& variant)
+      : in_(in), blocks_(blocks) {
+    n_ = in.img0.size(0);
+    h_ = in.img0.size(2);
+    w_ = in.img0.size(3);
+    flow_ = full(4);
+    mask_ = full(1);
+    warped0_ = full(3);
+    warped1_ = full(3);
+    if (variant.passed_features > 0) features_ = full(variant.passed_features);
+    if (in.feat0.defined()) {
+      warped_feat0_ = full(in.feat0.size(1));
+      warped_feat1_ = full(in.feat1.size(1));
+    }
+  }
+
+  BlockPrediction predict(int64_t i, double scale) override {
+    BlockPrediction p;
+    p.block = i;
+    p.scale = scale;
+    p.raw = blocks_[i]->predict(block_input(i, scale), /*shuffle=*/false);
+    return p;
+  }
+
+  torch::Tensor flow_update(const BlockPrediction& p) override {
+    auto update = full(4);
+    take_flow(p, update, false);
+    return update;
+  }
+
+  void take(const BlockPrediction& p, bool first, bool add_mask, const torch::Tensor& update) override {
+    if (update.defined() && !first)
+      flow_.add_(update);
+    else
+      take_flow(p, flow_, !first);
+    const double up = blocks_[p.block]->upscale(p.scale);
+    resize_output(p, 4, 1, mask_, up, 1.0f, !first && add_mask);
+    if (features_.defined()) resize_output(p, 5, features_.size(1), features_, up, 1.0f, false);
+  }
+
+  void warp() override {
+    cpu_glue::warp_both(in_.img0, in_.img1, flow_, warped0_, warped1_);
+    if (in_.feat0.defined()) cpu_glue::warp_both(in_.feat0, in_.feat1, flow_, warped_feat0_, warped_feat1_);
+  }
+
+  torch::Tensor merge() override { return cpu_glue::warp_and_merge(in_.img0, in_.img1, flow_, mask_); }
+
+ private:
+  torch::Tensor full(int64_t channels) const {
+    return torch::empty({n_, channels, h_, w_}, in_.img0.options().memory_format(torch::MemoryFormat::ChannelsLast));
+  }
+
+  /// Block i's input at 1/scale: the same channels, in the same order, as the aten
+  /// glue's cat(...) followed by the block's resize, then the resized flow divided by
+  /// the scale.
+  torch::Tensor block_input(int64_t i, double scale) {
+    std::vector<torch::Tensor> sources;
+    if (i == 0) {
+      sources = {in_.img0, in_.img1};
+      if (in_.feat0.defined()) sources.insert(sources.end(), {in_.feat0, in_.feat1});
+      sources.push_back(in_.timestep);
+    } else {
+      sources = {warped0_, warped1_};
+      if (in_.feat0.defined()) sources.insert(sources.end(), {warped_feat0_, warped_feat1_});
+      sources.insert(sources.end(), {in_.timestep, mask_});
+      if (features_.defined()) sources.push_back(features_);
+      sources.push_back(flow_);
+    }
+    int64_t channels = 0;
+    for (const auto& s : sources) channels += s.size(1);
+    const double factor = 1.0 / scale;
+    const auto low_h = static_cast<int64_t>(std::floor(h_ * factor));
+    const auto low_w = static_cast<int64_t>(std::floor(w_ * factor));
+    auto buffer = torch::empty({n_, channels, low_h, low_w}, in_.img0.options().memory_format(torch::MemoryFormat::ChannelsLast));
+    int64_t at = 0;
+    for (const auto& s : sources) {
+      auto slice = buffer.narrow(1, at, s.size(1));
+      const bool is_flow = i > 0 && s.is_same(flow_);
+      cpu_glue::resize_into(s, slice, factor, is_flow ? static_cast<float>(factor) : 1.0f);
+      at += s.size(1);
+    }
+    return buffer;
+  }
+
+  /// Channels [from, from+count) of a block's output, upsampled into `dst`. Outputs come
+  /// before any PixelShuffle, which is read in place.
+  void resize_output(const BlockPrediction& p, int64_t from, int64_t count, torch::Tensor& dst, double up,
+                     float multiplier, bool accumulate) const {
+    if (blocks_[p.block]->defers_shuffle())
+      cpu_glue::resize_shuffled_into(p.raw.narrow(1, 4 * from, 4 * count), dst, up, multiplier, accumulate);
+    else
+      cpu_glue::resize_into(p.raw.narrow(1, from, count), dst, up, multiplier, accumulate);
+  }
+
+  void take_flow(const BlockPrediction& p, torch::Tensor& dst, bool accumulate) const {
+    const double up = blocks_[p.block]->upscale(p.scale);
+    resize_output(p, 0, 4, dst, up, static_cast<float>(up), accumulate);
+  }
+
+  const IFNetInputs& in_;
+  std::vector<IFBlock>& blocks_;
+  int64_t n_ = 0, h_ = 0, w_ = 0;
+  torch::Tensor flow_, mask_, features_, warped0_, warped1_, warped_feat0_, warped_feat1_;
+};
+
+}  // namespace
+
+std::unique_ptr<IFNetGlue> make_fused_cpu_glue(const IFNetInputs& inputs, std::vector<IFBlock>& blocks,
+                                               const IFNetVariant& variant) {
+  return std::make_unique<FusedCpuGlue>(inputs, blocks, variant);
+}
+
+}  // namespace interp::rife
