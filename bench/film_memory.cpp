@@ -2,8 +2,8 @@
 // on CPU: wall time and peak RSS. Weights are random: time and memory do not depend on
 // them. Prints figures; asserts nothing.
 //   build/bench/interp_film_memory [height width threads]
-#include "interp/film/film_interpolator.h"
-#include "interp/weights/state_dict.h"
+#include "interp/core/film/film_interpolator.h"
+#include "interp/core/weights/state_dict.h"
 
 #include <sys/resource.h>
 #include <torch/torch.h>

@@ -6,10 +6,10 @@
 // MODEL: a weight file or a model name (rife, rife-v4.6, film, ...). One line per size ×
 // batch, then a JSON line per result.
 #include "interp/core/device.h"
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 #include "interp/core/host_memory.h"
 #include "interp/core/model_timing.h"
-#include "interp/model_loader.h"
+#include "interp/core/model_loader.h"
 
 #include <torch/torch.h>
 

@@ -54,13 +54,13 @@ TEST_F(BadInput, SingleFrameVideo) {
 
 TEST_F(BadInput, InvalidFactors) {
   const std::string io = quote(dir / "good.mp4") + " " + quote(dir / "o.mp4");
-  expect_failure(model() + "--exp=0 --multi=1 " + io, "--multi", {"good.mp4"});
-  expect_failure(model() + "--exp=9 " + io, "--exp must be between", {"good.mp4"});
-  expect_failure(model() + "--multi=1 " + io, "--multi must be between", {"good.mp4"});
-  expect_failure(model() + "--exp=1 --multi=4 " + io, "only one of", {"good.mp4"});
+  expect_failure(model() + "--exp=0 " + io, "--exp: Value 0 not in range 1 to 6", {"good.mp4"});
+  expect_failure(model() + "--exp=9 " + io, "--exp: Value 9 not in range 1 to 6", {"good.mp4"});
+  expect_failure(model() + "--multi=1 " + io, "--multi: Value 1 not in range 2 to 64", {"good.mp4"});
+  expect_failure(model() + "--exp=1 --multi=4 " + io, "--exp excludes --multi", {"good.mp4"});
   expect_failure(model() + "--fps=abc " + io, "not a frame rate", {"good.mp4"});
   expect_failure(model() + "--fps=10 " + io, "not above the input rate", {"good.mp4"});
-  expect_failure(model() + "--scale=0.3 " + io, "--scale must be", {"good.mp4"});
+  expect_failure(model() + "--scale=0.3 " + io, "--scale: 0.3 not in", {"good.mp4"});
 }
 
 TEST_F(BadInput, ExistingOutputIsKeptWithoutOverwriteFlag) {
@@ -105,9 +105,9 @@ TEST_F(BadInput, InvalidTimestep) {
   INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
   INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
   expect_failure(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "mid.png") + " -t 1.5",
-                 "--timestep must be", {"good.mp4"});
+                 "--timestep: must be a number strictly between 0 and 1", {"good.mp4"});
   expect_failure(model() + "pair " + quote(a) + " " + quote(b) + " " + quote(dir / "mid.png") + " -t 0",
-                 "--timestep must be", {"good.mp4"});
+                 "--timestep: must be a number strictly between 0 and 1", {"good.mp4"});
 }
 
 TEST_F(BadInput, ConvertWritesNothingForAModelThatCannotRun) {

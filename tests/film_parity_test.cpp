@@ -1,8 +1,8 @@
 // Parity of the FILM port against the PyTorch port's outputs (../shared/golden, small
 // config, random weights, CPU fp32), and the default config's parameter names/shapes.
-#include "interp/core/error.h"
-#include "interp/film/film_interpolator.h"
-#include "interp/model_loader.h"
+#include "interp/base/error.h"
+#include "interp/core/film/film_interpolator.h"
+#include "interp/core/model_loader.h"
 #include "test_support.h"
 
 #include <nlohmann/json.hpp>

@@ -1,9 +1,10 @@
 // Model files from strangers: each crafted file ends in one interp::Error naming the file,
 // never a crash, a hang, runaway memory, black frames or a broken default model.
-#include "interp/core/error.h"
-#include "interp/model_loader.h"
-#include "interp/weights/safetensors.h"
-#include "interp/weights/torch_pickle.h"
+#include "error_of.h"
+#include "interp/base/error.h"
+#include "interp/core/model_loader.h"
+#include "interp/core/weights/safetensors.h"
+#include "interp/core/weights/torch_pickle.h"
 #include "test_support.h"
 
 #include <caffe2/serialize/inline_container.h>
@@ -54,16 +55,6 @@ void write_archive(const std::string& path, const std::string& pickle,
   writer.writeEndOfFile();
 }
 
-/// The interp::Error message `f` throws ("" when none); any other exception fails the test.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 void expect_refused(const std::string& path, const std::string& phrase) {
   const std::string message = error_of([&] { read_model_weights(path); });

@@ -1,5 +1,6 @@
 // PendingOutput: what may be written, what -y may replace, and the atomic move into place.
-#include "interp/core/error.h"
+#include "error_of.h"
+#include "interp/base/error.h"
 #include "interp/io/output_file.h"
 #include "temp_dir.h"
 
@@ -24,16 +25,6 @@ std::vector<std::string> names_in(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
-}
-/// The message of the interp::Error that `f` throws, or "" when it throws none.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 /// Runs the test body from inside `dir`, restoring the working folder afterwards.

@@ -1,9 +1,9 @@
 // The fused CPU glue kernels (cpu_glue.h) against the torch ops they replace, and IFNet's
 // fused CPU path against its torch-op path, for every variant.
-#include "interp/rife/backward_warp.h"
-#include "interp/rife/cpu_glue.h"
-#include "interp/rife/ifblock.h"
-#include "interp/rife/ifnet.h"
+#include "interp/core/rife/backward_warp.h"
+#include "interp/core/rife/cpu_glue.h"
+#include "interp/core/rife/ifblock.h"
+#include "interp/core/rife/ifnet.h"
 #include "test_support.h"
 
 namespace interp::test {

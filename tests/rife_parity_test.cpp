@@ -1,8 +1,8 @@
 // Parity of the RIFE IFNet port against the reference implementation's outputs
 // (../shared/golden, random weights, CPU fp32).
-#include "interp/core/error.h"
-#include "interp/model_loader.h"
-#include "interp/rife/rife_interpolator.h"
+#include "interp/base/error.h"
+#include "interp/core/model_loader.h"
+#include "interp/core/rife/rife_interpolator.h"
 #include "test_support.h"
 
 #include <nlohmann/json.hpp>

@@ -1,8 +1,8 @@
 // The trained default model, RIFE v3.9 (installed by scripts/fetch_models.sh), against
 // outputs of the reference implementation run on the same weights (tests/data/README.md).
-#include "interp/core/error.h"
-#include "interp/model_loader.h"
-#include "interp/rife/rife_interpolator.h"
+#include "interp/base/error.h"
+#include "interp/core/model_loader.h"
+#include "interp/core/rife/rife_interpolator.h"
 #include "test_support.h"
 
 namespace interp::test {

@@ -1,8 +1,8 @@
 #pragma once
 /// Helpers shared by the test files: locating ../shared and installed models (a failure
 /// under CI=true, a skip elsewhere), loading golden case files, and comparing tensors.
-#include "interp/core/error.h"
-#include "interp/model_loader.h"
+#include "interp/base/error.h"
+#include "interp/core/model_loader.h"
 #include "temp_dir.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Exact output timing, rate parsing and natural sort (no model, no files).
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 #include "interp/io/image_file.h"
 #include "interp/pipeline/timeline.h"
 
@@ -38,16 +38,14 @@ TEST(Timeline, FractionalRatioCoversEveryOutputFrameOnce) {
 }
 
 TEST(Timeline, RatiosFromOptions) {
-  EXPECT_EQ(make_ratio(2, 0, "", 25, 1).num, 4);
-  EXPECT_EQ(make_ratio(0, 3, "", 25, 1).num, 3);
-  const auto r = make_ratio(0, 0, "60000/1001", 24000, 1001);
+  EXPECT_EQ(ratio_for({{4, 1}, std::nullopt}, 25, 1).num, 4);
+  EXPECT_EQ(ratio_for({{3, 1}, std::nullopt}, 25, 1).num, 3);
+  const auto r = ratio_for({{2, 1}, parse_rate("60000/1001")}, 24000, 1001);
   EXPECT_EQ(r.num, 5);
   EXPECT_EQ(r.den, 2);
   EXPECT_EQ(parse_rate("59.94").num, 2997);
   EXPECT_EQ(parse_rate("59.94").den, 50);
-  EXPECT_THROW(make_ratio(0, 0, "24", 25, 1), Error);
-  EXPECT_THROW(make_ratio(7, 0, "", 25, 1), Error);
-  EXPECT_THROW(make_ratio(0, 1, "", 25, 1), Error);
+  EXPECT_THROW(ratio_for({{2, 1}, parse_rate("24")}, 25, 1), Error);
   EXPECT_THROW(parse_rate("-3"), Error);
   EXPECT_THROW(parse_rate("1/0"), Error);
 }

@@ -1,8 +1,8 @@
 // Weight files: the torch.save reader, safetensors round trips and corrupt input.
-#include "interp/core/error.h"
-#include "interp/model_loader.h"
-#include "interp/weights/safetensors.h"
-#include "interp/weights/torch_pickle.h"
+#include "interp/base/error.h"
+#include "interp/core/model_loader.h"
+#include "interp/core/weights/safetensors.h"
+#include "interp/core/weights/torch_pickle.h"
 #include "test_support.h"
 
 #include <nlohmann/json.hpp>

@@ -1,42 +1,31 @@
 #pragma once
-/// The interp subcommands, each taking already-parsed settings. They throw
-/// interp::Error for anything the user can fix; main() prints it as one line.
-#include "interp/io/video_writer.h"
-#include "interp/model_loader.h"
-#include "interp/pipeline/pair_interpolator.h"
+/// interp's commands, one file each, micromamba-style: each registers its own options
+/// on its (sub)command and leaves the function that runs it in `run`. Settings shared
+/// by several commands live in one SharedSettings, so an option given before the
+/// subcommand's name (`interp --model M pair ...`) reaches it too.
+#include "options.h"
 
 #include <atomic>
-#include <string>
+#include <functional>
 
 namespace interp::cli {
 
-struct CommonSettings {
-  ModelOptions model;
-  std::string device = "auto";
-  bool fp16 = false;
-  int threads = 0;
-  int batch = 1;
+struct SharedSettings {
+  ModelSettings model;
+  RateSettings rate;
   bool overwrite = false;
   bool quiet = false;
-  int exp = 0;
-  int multi = 0;
-  std::string fps;
-  double timestep = -1;  ///< pair: single frame at this t
-  double scene_threshold = pipeline::kDefaultSceneThreshold;
-  io::EncoderOptions encoder;
+  const std::atomic<bool>* cancel = nullptr;
 };
+using Run = std::function<int()>;
 
-/// Sets the device/dtype/threads and loads the model.
-std::unique_ptr<FrameInterpolator> prepare_model(CommonSettings& settings);
-
-int run_video(CommonSettings& settings, const std::string& input, const std::string& output,
-              const std::atomic<bool>& cancel);
-int run_pair(CommonSettings& settings, const std::string& a, const std::string& b, const std::string& output,
-             const std::atomic<bool>& cancel);
-int run_folder(CommonSettings& settings, const std::string& input, const std::string& output,
-               const std::atomic<bool>& cancel);
-/// `source` is recorded in the file's metadata (interp.source); empty: the input's name.
-int run_convert(const CommonSettings& settings, const std::string& input, const std::string& output,
-                const std::string& source);
+/// The root command: INPUT OUTPUT (video -> video or frames, image folder -> frames).
+void add_video_command(CLI::App& root, SharedSettings& shared, Run& run);
+/// `interp pair A B OUT`: in-betweens of two pictures.
+void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run);
+/// `interp convert IN OUT.safetensors`: official weights -> interp's model file.
+void add_convert_command(CLI::App& root, SharedSettings& shared, Run& run);
+/// `interp bench`: model-only and end-to-end throughput.
+void add_bench_command(CLI::App& root, SharedSettings& shared, Run& run);
 
 }  // namespace interp::cli

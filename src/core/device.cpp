@@ -1,7 +1,7 @@
 /// CUDA discovery at run time and device parsing.
 #include "interp/core/device.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <torch/cuda.h>
 #include <torch/torch.h>
@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace interp {
@@ -50,20 +51,21 @@ bool load_cuda_backend(std::string* why_not) {
 }
 
 torch::Device parse_device(const std::string& spec) {
-  if (spec == "cpu") return torch::kCPU;
-  std::string why;
   if (spec == "auto") return load_cuda_backend() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-  if (spec.rfind("cuda", 0) != 0) throw Error("--device must be cpu, cuda, cuda:N or auto (got '" + spec + "')");
-  int index = 0;
-  if (spec.size() > 4) {
-    if (spec[4] != ':' || spec.size() == 5 || spec.find_first_not_of("0123456789", 5) != std::string::npos)
-      throw Error("--device must be cpu, cuda, cuda:N or auto (got '" + spec + "')");
-    index = std::stoi(spec.substr(5));
+  std::optional<torch::Device> device;
+  try {
+    device = torch::Device(spec);  // LibTorch's own grammar: "cpu", "cuda", "cuda:1"
+  } catch (const std::exception&) {
   }
-  if (!load_cuda_backend(&why)) throw Error("--device " + spec + ": CUDA unavailable (" + why + ")");
-  if (index >= static_cast<int>(torch::cuda::device_count()))
-    throw Error("--device " + spec + ": only " + std::to_string(torch::cuda::device_count()) + " CUDA device(s)");
-  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  if (!device || !(device->is_cpu() || device->is_cuda()))
+    throw Error("'" + spec + "' is not a device (cpu, cuda, cuda:N or auto)");
+  if (device->is_cpu()) return *device;
+  std::string why;
+  if (!load_cuda_backend(&why)) throw Error(spec + ": CUDA unavailable (" + why + ")");
+  const int count = static_cast<int>(torch::cuda::device_count());
+  if (device->has_index() && device->index() >= count)
+    throw Error(spec + ": only " + std::to_string(count) + " CUDA device(s)");
+  return device->has_index() ? *device : torch::Device(torch::kCUDA, 0);
 }
 
 void configure_cpu_threads(int threads) {

@@ -1,11 +1,11 @@
 /// Model names, weight-file recognition and the project's model file format.
-#include "interp/model_loader.h"
+#include "interp/core/model_loader.h"
 
-#include "interp/core/error.h"
-#include "interp/film/film_interpolator.h"
-#include "interp/rife/rife_interpolator.h"
-#include "interp/weights/safetensors.h"
-#include "interp/weights/torch_pickle.h"
+#include "interp/base/error.h"
+#include "interp/core/film/film_interpolator.h"
+#include "interp/core/rife/rife_interpolator.h"
+#include "interp/core/weights/safetensors.h"
+#include "interp/core/weights/torch_pickle.h"
 
 #include <caffe2/serialize/inline_container.h>
 
@@ -53,7 +53,7 @@ ModelWeights as_rife(weights::StateDict dict, const std::string& path, const std
   if (!variant_name.empty() && !variant)
     throw Error("unknown RIFE variant '" + variant_name + "' (known: " + joined(rife::IFNetVariant::known_names()) + ")");
   if (!variant)
-    throw Error(path + ": RIFE weights of an unrecognised variant; name it with --variant (" +
+    throw Error(path + ": RIFE weights of an unrecognised variant (known: " +
                 joined(rife::IFNetVariant::known_names()) + ")");
   w.variant = variant->name;
   w.tensors = rife::used_weights(dict, *variant);
@@ -81,7 +81,7 @@ bool is_torchscript(const std::string& path) {
 constexpr const char* kFilmHelp =
     "FILM's trained weights come from its authors' release (google-research/frame-interpolation) "
     "and the PyTorch port's exported film_net_fp32.pt / film_net_fp16.pt "
-    "(dajes/frame-interpolation-pytorch releases); use one with --model FILE, or install it with "
+    "(dajes/frame-interpolation-pytorch releases); give one as the model file, or install it with "
     "`interp convert film_net_fp32.pt models/film.safetensors`";
 
 bool looks_like_rife(const weights::StateDict& dict) {
@@ -233,7 +233,7 @@ std::string resolve_model_path(const ModelOptions& options) {
     for (const char* name : kDefaultRifePreference)
       if (auto found = find_installed_model(name, options.models_dir); !found.empty()) return found;
     throw Error("no RIFE model installed (looked for " + joined({std::begin(kDefaultRifePreference), std::end(kDefaultRifePreference)}) +
-                " in the models folders): run scripts/fetch_models.sh, or pass --model FILE");
+                " in the models folders): run scripts/fetch_models.sh, or give a weight file");
   }
   const auto variant = rife::IFNetVariant::by_name(path);
   const bool film_name = path == "film";

@@ -1,6 +1,7 @@
 /// Model-only timing (see model_timing.h).
 #include "interp/core/model_timing.h"
 
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -12,8 +13,8 @@
 namespace interp {
 
 void synchronize(torch::Device device) {
-  // A tiny host copy waits for the device's queue (no c10_cuda dependency needed).
-  if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
+  // Through ATen's CUDA hooks: works whether libtorch_cuda is linked or loaded at run time.
+  if (device.is_cuda()) torch::cuda::synchronize(device.has_index() ? device.index() : -1);
 }
 
 ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, int64_t batch, int warmup,

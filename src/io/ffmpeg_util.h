@@ -10,7 +10,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <memory>
 #include <string>

@@ -1,7 +1,7 @@
 /// OpenCV imread/imwrite wrapped with interp's errors and RGB channel order.
 #include "interp/io/image_file.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>

@@ -2,7 +2,7 @@
 /// with RENAME_NOREPLACE / RENAME_EXCHANGE the check and the move are one step.
 #include "interp/io/output_file.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <fcntl.h>
 #include <stdio.h>

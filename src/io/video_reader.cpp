@@ -1,7 +1,8 @@
 /// libavformat demux + libavcodec decode + libswscale to RGB.
 #include "interp/io/video_reader.h"
 
-#include "ffmpeg_util.h"
+#include "packet_data.h"
+#include "video_reader_state.h"
 
 extern "C" {
 #include <libavutil/pixdesc.h>
@@ -11,43 +12,6 @@ extern "C" {
 #include <filesystem>
 
 namespace interp::io {
-
-struct VideoReader::State {
-  std::string path;
-  av::InputContext format;
-  av::CodecContext decoder;
-  av::Frame frame = av::make_frame();
-  av::Packet packet = av::make_packet();
-  av::Sws sws;
-  int sws_w = 0, sws_h = 0, sws_fmt = -1;
-  int video_index = -1;
-  std::vector<int> copy_indices;
-  bool input_done = false;
-  VideoInfo info;
-
-  void convert(Image& out) {
-    const int depth = info.bit_depth > 8 ? 16 : 8;
-    if (frame->width != info.width || frame->height != info.height)
-      throw Error(path + ": frame size changes mid-stream (" + std::to_string(frame->width) + "x" +
-                  std::to_string(frame->height) + "), which is not supported");
-    if (!sws || sws_fmt != frame->format) {
-      sws.reset(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
-                               frame->width, frame->height, depth == 16 ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24,
-                               SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
-      if (!sws) throw Error(path + ": cannot convert pixel format " + info.pixel_format + " to RGB");
-      const auto range = frame->color_range != AVCOL_RANGE_UNSPECIFIED ? frame->color_range
-                                                                        : static_cast<AVColorRange>(info.color_range);
-      const auto space = frame->colorspace != AVCOL_SPC_UNSPECIFIED ? frame->colorspace
-                                                                     : static_cast<AVColorSpace>(info.colorspace);
-      av::set_colorspace(sws.get(), space, range, /*yuv_is_source=*/true);
-      sws_fmt = frame->format;
-    }
-    out.allocate(frame->width, frame->height, 3, depth);
-    uint8_t* dst[4] = {out.data.data(), nullptr, nullptr, nullptr};
-    int dst_stride[4] = {static_cast<int>(out.row_bytes()), 0, 0, 0};
-    sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
-  }
-};
 
 VideoReader::VideoReader(const std::string& path) : state_(std::make_unique<State>()) {
   auto& s = *state_;
@@ -114,46 +78,42 @@ VideoReader::~VideoReader() = default;
 
 const VideoInfo& VideoReader::info() const { return state_->info; }
 
-AVStream* VideoReader::video_stream() const { return state_->format->streams[state_->video_index]; }
-
-std::vector<AVStream*> VideoReader::copy_streams() const {
-  std::vector<AVStream*> out;
-  for (int i : state_->copy_indices) out.push_back(state_->format->streams[i]);
-  return out;
-}
-
-VideoReader::Item VideoReader::next(Image& image, int64_t& pts, AVPacket* packet) {
+std::variant<VideoFrame, Packet, EndOfStream> VideoReader::next(Image recycled) {
   auto& s = *state_;
   while (true) {
     int ret = avcodec_receive_frame(s.decoder.get(), s.frame.get());
     if (ret == 0) {
-      s.convert(image);
-      pts = s.frame->best_effort_timestamp;
+      VideoFrame out{std::move(recycled), s.frame->best_effort_timestamp};
+      s.convert(out.image);
       av_frame_unref(s.frame.get());
-      return Item::Frame;
+      return out;
     }
-    if (ret == AVERROR_EOF) return Item::End;
+    if (ret == AVERROR_EOF) return EndOfStream{};
     if (ret != AVERROR(EAGAIN)) av::check(ret, s.path + ": decoding failed");
-    if (s.input_done) return Item::End;  // decoder drained without EOF (defensive)
+    if (s.input_done) return EndOfStream{};  // decoder drained without EOF (defensive)
 
-    ret = av_read_frame(s.format.get(), s.packet.get());
-    if (ret == AVERROR_EOF) {
-      s.input_done = true;
-      av::check(avcodec_send_packet(s.decoder.get(), nullptr), s.path + ": flushing decoder");
-      continue;
+    if (!s.packet_pending) {
+      ret = av_read_frame(s.format.get(), s.packet.get());
+      if (ret == AVERROR_EOF) {
+        s.input_done = true;
+        av::check(avcodec_send_packet(s.decoder.get(), nullptr), s.path + ": flushing decoder");
+        continue;
+      }
+      if (ret < 0) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
     }
-    if (ret < 0) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
     if (s.packet->stream_index == s.video_index) {
       ret = avcodec_send_packet(s.decoder.get(), s.packet.get());
+      s.packet_pending = ret == AVERROR(EAGAIN);  // decoder full: take a frame, then resend
+      if (s.packet_pending) continue;
       av_packet_unref(s.packet.get());
-      if (ret < 0 && ret != AVERROR(EAGAIN))
-        throw Error(s.path + ": corrupt video data (" + av::error_string(ret) + ")");
+      if (ret < 0) throw Error(s.path + ": corrupt video data (" + av::error_string(ret) + ")");
       continue;
     }
     for (int i : s.copy_indices) {
-      if (s.packet->stream_index == i && packet) {
-        av_packet_move_ref(packet, s.packet.get());
-        return Item::Packet;
+      if (s.packet->stream_index == i) {
+        Packet out;
+        av_packet_move_ref(out.data().packet.get(), s.packet.get());
+        return out;
       }
     }
     av_packet_unref(s.packet.get());

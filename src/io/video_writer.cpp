@@ -2,6 +2,8 @@
 #include "interp/io/video_writer.h"
 
 #include "ffmpeg_util.h"
+#include "packet_data.h"
+#include "video_reader_state.h"
 
 extern "C" {
 #include <libavutil/display.h>
@@ -27,9 +29,9 @@ AVPixelFormat choose_pixel_format(const AVCodec* codec, const VideoInfo& src, co
                                   const std::string& path) {
   if (!requested.empty()) {
     const AVPixelFormat fmt = av_get_pix_fmt(requested.c_str());
-    if (fmt == AV_PIX_FMT_NONE) throw Error("--pix-fmt: unknown pixel format '" + requested + "'");
+    if (fmt == AV_PIX_FMT_NONE) throw Error("unknown pixel format '" + requested + "'");
     if (subsampled(fmt) && (src.width % 2 || src.height % 2))
-      throw Error("--pix-fmt " + requested + " needs even frame sizes; the video is " + std::to_string(src.width) +
+      throw Error("pixel format " + requested + " needs even frame sizes; the video is " + std::to_string(src.width) +
                   "x" + std::to_string(src.height));
     return fmt;
   }
@@ -88,8 +90,8 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   s.format.reset(raw);
 
   const AVCodec* codec = avcodec_find_encoder_by_name(options.codec.c_str());
-  if (!codec) throw Error("--codec: no encoder named '" + options.codec + "' in this FFmpeg");
-  if (codec->type != AVMEDIA_TYPE_VIDEO) throw Error("--codec: '" + options.codec + "' is not a video encoder");
+  if (!codec) throw Error("no encoder named '" + options.codec + "' in this FFmpeg");
+  if (codec->type != AVMEDIA_TYPE_VIDEO) throw Error("'" + options.codec + "' is not a video encoder");
   if (avformat_query_codec(s.format->oformat, codec->id, FF_COMPLIANCE_NORMAL) != 1)
     throw Error(format_hint + ": container cannot hold " + options.codec + " video");
 
@@ -110,11 +112,16 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   enc->chroma_sample_location = static_cast<AVChromaLocation>(src.chroma_location);
   enc->thread_count = 0;
   if (s.format->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  // An encoder without the option keeps its default; a value it refuses is an error.
+  const auto accepted = [&](int ret, const std::string& what) {
+    if (ret != AVERROR_OPTION_NOT_FOUND) av::check(ret, options.codec + " does not accept " + what);
+  };
   if (options.crf >= 0) {
-    av_opt_set_int(enc->priv_data, "crf", options.crf, 0);  // absent option: encoder default
+    accepted(av_opt_set_int(enc->priv_data, "crf", options.crf, 0), "crf " + std::to_string(options.crf));
     if (options.codec == "libvpx-vp9" || options.codec == "libaom-av1") enc->bit_rate = 0;
   }
-  if (!options.preset.empty()) av_opt_set(enc->priv_data, "preset", options.preset.c_str(), 0);
+  if (!options.preset.empty())
+    accepted(av_opt_set(enc->priv_data, "preset", options.preset.c_str(), 0), "preset " + options.preset);
   av::check(avcodec_open2(enc, codec, nullptr), format_hint + ": cannot open encoder " + options.codec);
 
   s.video = avformat_new_stream(s.format.get(), nullptr);
@@ -125,7 +132,7 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   s.video->avg_frame_rate = enc->framerate;
 
   // Rotation and other display transforms travel as the display matrix.
-  AVStream* in_video = source.video_stream();
+  AVStream* in_video = source.state_->video_stream();
 #if LIBAVFORMAT_VERSION_MAJOR < 61
   size_t matrix_size = 0;
   const uint8_t* matrix = av_stream_get_side_data(in_video, AV_PKT_DATA_DISPLAYMATRIX, &matrix_size);
@@ -144,7 +151,7 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   }
 #endif
 
-  for (AVStream* in : source.copy_streams()) {
+  for (AVStream* in : source.state_->copy_streams()) {
     if (avformat_query_codec(s.format->oformat, in->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
       av_log(nullptr, AV_LOG_WARNING, "stream %d (%s) cannot be stored in %s; dropped\n", in->index,
              avcodec_get_name(in->codecpar->codec_id), s.format->oformat->name);
@@ -156,7 +163,7 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
     out->codecpar->codec_tag = 0;
     out->time_base = in->time_base;
     out->disposition = in->disposition;
-    av_dict_copy(&out->metadata, in->metadata, 0);
+    av::check(av_dict_copy(&out->metadata, in->metadata, 0), format_hint + ": stream metadata");
     s.copied[in->index] = out;
     s.source_time_base[in->index] = in->time_base;
   }
@@ -195,23 +202,22 @@ void VideoWriter::write_frame(const Image& rgb, int64_t index) {
   av::check(av_frame_make_writable(s.frame.get()), "frame buffer");
   const uint8_t* src[4] = {rgb.data.data(), nullptr, nullptr, nullptr};
   const int src_stride[4] = {static_cast<int>(rgb.row_bytes()), 0, 0, 0};
-  sws_scale(s.sws.get(), src, src_stride, 0, rgb.height, s.frame->data, s.frame->linesize);
+  if (sws_scale(s.sws.get(), src, src_stride, 0, rgb.height, s.frame->data, s.frame->linesize) <= 0)
+    throw Error(s.path + ": cannot convert a frame to the encoder's pixel format");
   s.frame->pts = s.start_offset + index;
   av::check(avcodec_send_frame(s.encoder.get(), s.frame.get()), s.path + ": encoding failed");
   s.drain(false);
 }
 
-void VideoWriter::write_copied(AVPacket* packet) {
+void VideoWriter::write_copied(Packet packet) {
   auto& s = *state_;
-  auto it = s.copied.find(packet->stream_index);
-  if (it == s.copied.end()) {
-    av_packet_unref(packet);
-    return;
-  }
-  av_packet_rescale_ts(packet, s.source_time_base[packet->stream_index], it->second->time_base);
-  packet->stream_index = it->second->index;
-  packet->pos = -1;
-  av::check(av_interleaved_write_frame(s.format.get(), packet), s.path + ": write failed");
+  AVPacket* p = packet.data().packet.get();
+  auto it = s.copied.find(p->stream_index);
+  if (it == s.copied.end()) return;
+  av_packet_rescale_ts(p, s.source_time_base[p->stream_index], it->second->time_base);
+  p->stream_index = it->second->index;
+  p->pos = -1;
+  av::check(av_interleaved_write_frame(s.format.get(), p), s.path + ": write failed");
 }
 
 void VideoWriter::finish() {

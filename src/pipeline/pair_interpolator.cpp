@@ -1,7 +1,7 @@
 /// Direct and recursive in-between frames, batched.
 #include "interp/pipeline/pair_interpolator.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <torch/torch.h>
 
@@ -23,14 +23,14 @@ TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, con
   if (recursion_requested) return TimingMode::Recursive;  // --exp: always dyadic
   if (model.arbitrary_timestep()) return TimingMode::Direct;
   if (timeline.dyadic()) return TimingMode::Recursive;
-  throw Error(model.name() + " only makes midpoints: use --exp, or --multi with a power of two");
+  throw Error(model.name() + " only makes midpoints: ask for a factor that is a power of two");
 }
 
 PairInterpolator::PairInterpolator(FrameInterpolator& model, PairOptions options)
     : model_(model), options_(options) {
-  if (options_.batch < 1) throw Error("--batch must be at least 1");
+  if (options_.batch < 1) throw Error("the batch size must be at least 1");
   if (options_.mode == TimingMode::Direct && !model_.arbitrary_timestep())
-    throw Error(model_.name() + " is trained for t=0.5 only; use --exp or a power-of-two --multi");
+    throw Error(model_.name() + " is trained for t=0.5 only: ask for a factor that is a power of two");
 }
 
 std::vector<torch::Tensor> PairInterpolator::between(const torch::Tensor& a, const torch::Tensor& b,

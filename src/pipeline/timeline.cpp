@@ -1,7 +1,7 @@
 /// Exact output timing for frame-rate multiplication.
 #include "interp/pipeline/timeline.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <numeric>
 
@@ -71,29 +71,23 @@ RateRatio parse_rate(const std::string& text) {
     if (num <= 0) throw std::invalid_argument("");
     return reduced(num, den);
   } catch (const std::exception&) {
-    throw Error("--fps: '" + text + "' is not a frame rate (e.g. 60, 59.94 or 60000/1001)");
+    throw Error("'" + text + "' is not a frame rate (e.g. 60, 59.94 or 60000/1001)");
   }
 }
 
-RateRatio make_ratio(int exp, int multi, const std::string& fps, int64_t in_num, int64_t in_den) {
-  const int given = (exp != 0) + (multi != 0) + (!fps.empty());
-  if (given > 1) throw Error("use only one of --exp, --multi, --fps");
-  if (exp != 0) {
-    if (exp < 1 || exp > 6) throw Error("--exp must be between 1 and 6 (got " + std::to_string(exp) + ")");
-    return {int64_t{1} << exp, 1};
-  }
-  if (multi != 0) {
-    if (multi < 2 || multi > 64) throw Error("--multi must be between 2 and 64 (got " + std::to_string(multi) + ")");
-    return {multi, 1};
-  }
-  if (!fps.empty()) {
-    const RateRatio target = parse_rate(fps);
-    // ratio = target / input = (tn/td) / (in_num/in_den)
-    RateRatio r = reduced(target.num * in_den, target.den * in_num);
-    if (r.num <= r.den) throw Error("--fps " + fps + " is not above the input rate " + std::to_string(in_num) + "/" + std::to_string(in_den));
-    return r;
-  }
-  return {2, 1};
+RateRatio ratio_for(const RateRequest& request, int64_t in_num, int64_t in_den) {
+  if (!request.target_fps) return request.factor;
+  const RateRatio& target = *request.target_fps;
+  // ratio = target / input = (tn/td) / (in_num/in_den)
+  RateRatio r = reduced(target.num * in_den, target.den * in_num);
+  if (r.num <= r.den)
+    throw Error("the target rate " + std::to_string(target.num) + "/" + std::to_string(target.den) +
+                " fps is not above the input rate " + std::to_string(in_num) + "/" + std::to_string(in_den));
+  if (r.num > kMaxRateFactor * r.den)
+    throw Error("the target rate " + std::to_string(target.num) + "/" + std::to_string(target.den) + " fps is over " +
+                std::to_string(kMaxRateFactor) + " times the input rate " + std::to_string(in_num) + "/" +
+                std::to_string(in_den));
+  return r;
 }
 
 }  // namespace interp::pipeline

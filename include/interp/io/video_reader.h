@@ -3,14 +3,12 @@
 /// frames to RGB (8-bit, or 16-bit for deeper sources), and hands out the packets of
 /// audio/subtitle streams untouched so they can be stream-copied in order.
 #include "interp/io/image.h"
+#include "interp/io/packet.h"
 
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
-
-struct AVPacket;
-struct AVStream;
+#include <variant>
 
 namespace interp::io {
 
@@ -38,6 +36,13 @@ struct VideoInfo {
   Rational sample_aspect_ratio; ///< 0/1 when unknown
 };
 
+/// A decoded frame, RGB, with its timestamp in the stream's time base.
+struct VideoFrame {
+  Image image;
+  int64_t pts = 0;
+};
+struct EndOfStream {};
+
 class VideoReader {
  public:
   /// Opens `path`. Throws interp::Error: "<path>: no such file", "... not a video" ...
@@ -48,19 +53,12 @@ class VideoReader {
 
   const VideoInfo& info() const;
 
-  enum class Item { Frame, Packet, End };
-
-  /// Advances to the next decoded video frame (written into `frame`, its timestamp in
-  /// `pts`) or the next packet of a stream listed by copy_streams() (moved into
-  /// `packet`). Returns End after the last frame.
-  Item next(Image& frame, int64_t& pts, AVPacket* packet);
-
-  /// Audio and subtitle streams whose packets next() returns.
-  std::vector<AVStream*> copy_streams() const;
-  /// The video stream (for side data such as the display matrix).
-  AVStream* video_stream() const;
+  /// The next thing in source order: a decoded video frame (into `recycled`'s buffer
+  /// when it has one), a packet of an audio/subtitle stream to copy, or the end.
+  std::variant<VideoFrame, Packet, EndOfStream> next(Image recycled = {});
 
  private:
+  friend class VideoWriter;  // copies our streams' parameters and side data
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -8,8 +8,6 @@
 #include <memory>
 #include <string>
 
-struct AVPacket;
-
 namespace interp::io {
 
 struct EncoderOptions {
@@ -35,9 +33,8 @@ class VideoWriter {
   /// Encodes one RGB frame shown at `index` / frame_rate seconds (after the source start).
   void write_frame(const Image& rgb, int64_t index);
 
-  /// Muxes a packet read from source stream `packet->stream_index` (ignored when that
-  /// stream is not copied). Takes the packet's contents.
-  void write_copied(AVPacket* packet);
+  /// Muxes a packet the source reader returned (dropped when its stream is not copied).
+  void write_copied(Packet packet);
 
   /// Flushes the encoder and writes the trailer. Must be called for a valid file.
   void finish();

@@ -4,6 +4,7 @@
 /// num/den. Output count for N inputs is ceil(N * num / den), so durations hold; the
 /// tail after the last input repeats it.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,19 @@ class Timeline {
   RateRatio ratio_;
 };
 
-/// From the CLI's --exp / --multi / --fps (exactly one given; 0 = not given) and the
-/// input frame rate num/den. Throws interp::Error for invalid values.
-RateRatio make_ratio(int exp, int multi, const std::string& fps, int64_t in_num, int64_t in_den);
+/// The largest output/input rate ratio interp makes (one pair then yields 63 in-betweens).
+inline constexpr int64_t kMaxRateFactor = 64;
+
+/// What was asked of the output rate: a fixed factor, or a target frame rate (which
+/// becomes a factor once the input's rate is known).
+struct RateRequest {
+  RateRatio factor{2, 1};
+  std::optional<RateRatio> target_fps;
+};
+
+/// The output/input ratio for an input of in_num/in_den fps. Throws interp::Error when
+/// a target rate is not above the input's.
+RateRatio ratio_for(const RateRequest& request, int64_t in_num, int64_t in_den);
 
 /// "30000/1001", "59.94", "60" -> exact fraction (decimals kept exactly). Throws on junk.
 RateRatio parse_rate(const std::string& text);

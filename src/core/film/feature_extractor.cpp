@@ -1,5 +1,5 @@
 /// Cascaded feature pyramid (Trinidad et al., Multi-view Image Fusion).
-#include "interp/film/feature_extractor.h"
+#include "interp/core/film/feature_extractor.h"
 
 #include <torch/torch.h>
 

@@ -1,10 +1,10 @@
 /// FILM inference: centred zero padding to a multiple of 64 (as the port's pad_batch),
 /// fp16 files cast to the runtime dtype on load.
-#include "interp/film/film_interpolator.h"
+#include "interp/core/film/film_interpolator.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
-#include "interp/weights/torch_pickle.h"
+#include "interp/core/weights/torch_pickle.h"
 #include <torch/torch.h>
 
 namespace interp::film {

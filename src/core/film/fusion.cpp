@@ -1,5 +1,5 @@
 /// Fusion decoder with the reference's channel arithmetic.
-#include "interp/film/fusion.h"
+#include "interp/core/film/fusion.h"
 
 #include <torch/torch.h>
 

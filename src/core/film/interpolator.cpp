@@ -1,5 +1,5 @@
 /// film_net's forward pass; large intermediates are released as soon as consumed.
-#include "interp/film/interpolator.h"
+#include "interp/core/film/interpolator.h"
 
 #include <torch/torch.h>
 

@@ -1,5 +1,5 @@
 /// Residual flow estimation over the feature pyramid.
-#include "interp/film/pyramid_flow_estimator.h"
+#include "interp/core/film/pyramid_flow_estimator.h"
 
 #include <torch/torch.h>
 

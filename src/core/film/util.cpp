@@ -1,5 +1,5 @@
 /// FILM utilities mirrored from the PyTorch port's util.py.
-#include "interp/film/util.h"
+#include "interp/core/film/util.h"
 
 #include <torch/torch.h>
 

@@ -1,5 +1,5 @@
 /// Backward warping with the exact normalisation of the reference RIFE warplayer.
-#include "interp/rife/backward_warp.h"
+#include "interp/core/rife/backward_warp.h"
 
 #include <torch/torch.h>
 

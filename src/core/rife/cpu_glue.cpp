@@ -1,7 +1,7 @@
 /// Fused CPU kernels between IFNet's convolutions (see cpu_glue.h). The coordinate
 /// arithmetic follows ATen's CPU upsample_bilinear2d and grid_sampler_2d step by step in
 /// float32, so results equal the torch-op path to rounding.
-#include "interp/rife/cpu_glue.h"
+#include "interp/core/rife/cpu_glue.h"
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>

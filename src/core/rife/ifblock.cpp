@@ -1,5 +1,5 @@
 /// IFBlock, ResConv and Head, named so that official state dicts load unchanged.
-#include "interp/rife/ifblock.h"
+#include "interp/core/rife/ifblock.h"
 
 #include <torch/torch.h>
 

@@ -1,9 +1,9 @@
 /// IFNet's coarse-to-fine loop, written once for every variant and both glues
 /// (ifnet_glue.h): block order, scales, v3.9's large-motion restart, the per-pair fallback.
-#include "interp/rife/ifnet.h"
+#include "interp/core/rife/ifnet.h"
 
-#include "interp/rife/cpu_glue.h"
-#include "interp/rife/ifnet_glue.h"
+#include "interp/core/rife/cpu_glue.h"
+#include "interp/core/rife/ifnet_glue.h"
 
 #include <torch/torch.h>
 

@@ -1,7 +1,7 @@
 /// IFNet's glue in plain torch ops, as the reference writes it: block inputs are
 /// concatenated at full resolution and each block resizes them itself. Any device and
 /// dtype; the CPU fused glue is tested against this one.
-#include "interp/rife/ifnet_glue.h"
+#include "interp/core/rife/ifnet_glue.h"
 
 #include <torch/torch.h>
 

@@ -3,8 +3,8 @@
 /// first, block outputs are upsampled into the flow/mask accumulators in place (a pixel
 /// shuffle read in place), and the last warp is fused with the merge. Computes what the
 /// aten glue computes (tests compare them).
-#include "interp/rife/cpu_glue.h"
-#include "interp/rife/ifnet_glue.h"
+#include "interp/core/rife/cpu_glue.h"
+#include "interp/core/rife/ifnet_glue.h"
 
 #include <torch/torch.h>
 

@@ -1,6 +1,6 @@
 /// The published IFNet configurations: v3.9 (the last v3, first with a timestep input)
 /// and the v4 family.
-#include "interp/rife/ifnet_variant.h"
+#include "interp/core/rife/ifnet_variant.h"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
 /// Padding, timestep planes and weights for IFNet inference.
-#include "interp/rife/rife_interpolator.h"
+#include "interp/core/rife/rife_interpolator.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 #include "interp/core/padding.h"
 
 #include <torch/torch.h>
@@ -45,7 +45,7 @@ RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::S
     : net_(variant), options_(options) {
   const double scales[] = {0.25, 0.5, 1.0, 2.0, 4.0};
   if (std::find(std::begin(scales), std::end(scales), options_.scale) == std::end(scales))
-    throw Error("--scale must be one of 0.25, 0.5, 1, 2, 4 (got " + std::to_string(options_.scale) + ")");
+    throw Error("the flow scale must be one of 0.25, 0.5, 1, 2, 4 (got " + std::to_string(options_.scale) + ")");
   weights::load_into(*net_, used_weights(dict, variant), variant.name + " weights");
   net_->eval();
   net_->to(options_.device, options_.dtype);

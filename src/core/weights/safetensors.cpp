@@ -1,7 +1,7 @@
 /// safetensors reading (mmap) and writing (temp file + rename).
-#include "interp/weights/safetensors.h"
+#include "interp/core/weights/safetensors.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>

@@ -1,7 +1,7 @@
 /// Matching a StateDict against a module, with a readable report when they differ.
-#include "interp/weights/state_dict.h"
+#include "interp/core/weights/state_dict.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <torch/torch.h>
 

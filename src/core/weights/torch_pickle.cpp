@@ -7,9 +7,9 @@
 /// nested one is freed without recursion; every opcode checks the kinds it consumes;
 /// a tensor view is checked against its storage before it is made; and the walk that
 /// names the tensors refuses cycles and absurd depth.
-#include "interp/weights/torch_pickle.h"
+#include "interp/core/weights/torch_pickle.h"
 
-#include "interp/core/error.h"
+#include "interp/base/error.h"
 
 #include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>

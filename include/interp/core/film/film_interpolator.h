@@ -2,8 +2,8 @@
 /// FILM as a FrameInterpolator, and reading FILM weight files: the PyTorch port's
 /// TorchScript exports (fp32 or fp16), plain state dicts and interp's safetensors.
 #include "interp/core/frame_interpolator.h"
-#include "interp/film/interpolator.h"
-#include "interp/weights/state_dict.h"
+#include "interp/core/film/interpolator.h"
+#include "interp/core/weights/state_dict.h"
 
 namespace interp::film {
 

@@ -11,9 +11,9 @@
 ///
 /// A glue object lives for one forward pass and holds its state: the flow (N×4×H×W),
 /// the merge mask, the features passed between blocks, and the inputs warped by the flow.
-#include "interp/rife/backward_warp.h"
-#include "interp/rife/ifblock.h"
-#include "interp/rife/ifnet_variant.h"
+#include "interp/core/rife/backward_warp.h"
+#include "interp/core/rife/ifblock.h"
+#include "interp/core/rife/ifnet_variant.h"
 
 #include <torch/types.h>
 

@@ -2,10 +2,10 @@
 /// film_net: image pyramids -> cascaded features -> bidirectional residual flows ->
 /// flows scaled by t and 1-t -> both inputs' images+features backward-warped to t ->
 /// fusion decoder.
-#include "interp/film/feature_extractor.h"
-#include "interp/film/film_config.h"
-#include "interp/film/fusion.h"
-#include "interp/film/pyramid_flow_estimator.h"
+#include "interp/core/film/feature_extractor.h"
+#include "interp/core/film/film_config.h"
+#include "interp/core/film/fusion.h"
+#include "interp/core/film/pyramid_flow_estimator.h"
 
 namespace interp::film {
 

@@ -2,7 +2,7 @@
 /// Turns a user's --model (a name like "rife-v4.6" or a weight file) into a ready
 /// FrameInterpolator, and converts official weight files into the project's format.
 #include "interp/core/frame_interpolator.h"
-#include "interp/weights/state_dict.h"
+#include "interp/core/weights/state_dict.h"
 
 #include <memory>
 #include <string>

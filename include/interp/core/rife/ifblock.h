@@ -3,7 +3,7 @@
 /// of the block's resolution, and a transposed-conv head that predicts a flow update, a
 /// mask and (v4.25+) features for the next block. The variant picks the activation,
 /// the kind of trunk and the head (see ifnet_variant.h).
-#include "interp/rife/ifnet_variant.h"
+#include "interp/core/rife/ifnet_variant.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/activation.h>

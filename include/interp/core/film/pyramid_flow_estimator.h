@@ -2,7 +2,7 @@
 /// Coarse-to-fine residual flow: a shared FlowEstimator for the coarse (cascaded)
 /// levels and specialised ones for the finest levels; each level warps B's features by
 /// the upsampled flow and predicts a residual.
-#include "interp/film/util.h"
+#include "interp/core/film/util.h"
 
 #include <torch/nn/modules/container/modulelist.h>
 

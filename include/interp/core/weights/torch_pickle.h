@@ -3,7 +3,7 @@
 /// LibTorch's own torch::pickle_load rejects a collections.OrderedDict, which is exactly
 /// what official RIFE `flownet.pkl` files hold; this reader understands the subset of
 /// pickle that torch.save emits for tensors, dicts, lists and tuples.
-#include "interp/weights/state_dict.h"
+#include "interp/core/weights/state_dict.h"
 
 #include <string>
 

@@ -1,8 +1,8 @@
 #pragma once
 /// RIFE as a FrameInterpolator: padding, the timestep plane, batching and device/dtype.
 #include "interp/core/frame_interpolator.h"
-#include "interp/rife/ifnet.h"
-#include "interp/weights/state_dict.h"
+#include "interp/core/rife/ifnet.h"
+#include "interp/core/weights/state_dict.h"
 
 #include <optional>
 

@@ -2,7 +2,7 @@
 /// FILM's fusion decoder (U-Net decoder side): from the coarsest aligned level up,
 /// nearest upsampling + 2x2 conv, concatenation with the level's aligned features,
 /// two 3x3 convs; a 1x1 conv gives RGB.
-#include "interp/film/util.h"
+#include "interp/core/film/util.h"
 
 #include <torch/nn/modules/container/modulelist.h>
 

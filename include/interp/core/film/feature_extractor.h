@@ -3,7 +3,7 @@
 /// every image-pyramid level, and level i concatenates sub-tree features S_{i-j, j},
 /// so that levels >= sub_levels-1 have the same channels with the same meaning and can
 /// share one flow predictor.
-#include "interp/film/util.h"
+#include "interp/core/film/util.h"
 
 #include <torch/nn/modules/container/modulelist.h>
 

@@ -2,9 +2,9 @@
 /// IFNet: RIFE's intermediate-flow network, built from an IFNetVariant. Blocks refine a
 /// bidirectional flow and a merge mask coarse to fine; the output blends both inputs
 /// backward-warped to time t.
-#include "interp/rife/backward_warp.h"
-#include "interp/rife/ifblock.h"
-#include "interp/rife/ifnet_variant.h"
+#include "interp/core/rife/backward_warp.h"
+#include "interp/core/rife/ifblock.h"
+#include "interp/core/rife/ifnet_variant.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>

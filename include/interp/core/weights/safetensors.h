@@ -2,7 +2,7 @@
 /// The project's model file format: safetensors (a JSON header of names, dtypes, shapes
 /// and offsets, then raw little-endian data; no pickle, mmap-able). Metadata carries
 /// the architecture ("interp.arch": "rife"/"film"), variant and version.
-#include "interp/weights/state_dict.h"
+#include "interp/core/weights/state_dict.h"
 
 #include <string>
 

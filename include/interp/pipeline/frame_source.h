@@ -1,0 +1,60 @@
+#pragma once
+/// Where input frames come from, one value at a time in source order: a decoded frame,
+/// a packet to stream-copy (video only), or the end.
+#include "interp/io/video_reader.h"
+
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace interp::pipeline {
+
+using SourceItem = std::variant<io::VideoFrame, io::Packet, io::EndOfStream>;
+
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  /// The next item; `recycled` is a buffer the caller no longer needs (may be empty).
+  virtual SourceItem next(io::Image recycled) = 0;
+  /// Input frames per second: the video's, 1/1 for pictures.
+  virtual io::Rational frame_rate() const = 0;
+  /// Frames expected (0 when unknown), for progress.
+  virtual int64_t frame_count() const = 0;
+  /// What to call the input in messages.
+  virtual std::string name() const = 0;
+};
+
+/// A video file (FFmpeg); its audio/subtitle packets come along for stream copy.
+class VideoFileSource : public FrameSource {
+ public:
+  explicit VideoFileSource(const std::string& path) : path_(path), reader_(path) {}
+  SourceItem next(io::Image recycled) override { return reader_.next(std::move(recycled)); }
+  io::Rational frame_rate() const override { return reader_.info().frame_rate; }
+  int64_t frame_count() const override { return reader_.info().frame_count; }
+  std::string name() const override { return path_; }
+  io::VideoReader& reader() { return reader_; }
+
+ private:
+  std::string path_;
+  io::VideoReader reader_;
+};
+
+/// Still pictures in the given order, all of one size (else interp::Error naming the file).
+class ImageListSource : public FrameSource {
+ public:
+  /// `name`: how messages call the list (its folder, say).
+  ImageListSource(std::vector<std::string> paths, std::string name);
+  SourceItem next(io::Image recycled) override;
+  io::Rational frame_rate() const override { return {1, 1}; }
+  int64_t frame_count() const override { return static_cast<int64_t>(paths_.size()); }
+  std::string name() const override { return name_; }
+
+ private:
+  std::vector<std::string> paths_;
+  std::string name_;
+  size_t next_ = 0;
+  int width_ = 0, height_ = 0;
+};
+
+}  // namespace interp::pipeline

@@ -1,0 +1,45 @@
+#pragma once
+/// One interpolation job: source -> model -> sink as three named stages on their own
+/// threads (decode, interpolate, write), joined by bounded queues so that decoding and
+/// encoding overlap the model. Packets to stream-copy ride along in source order.
+#include "interp/core/frame_interpolator.h"
+#include "interp/pipeline/frame_sink.h"
+#include "interp/pipeline/frame_source.h"
+#include "interp/pipeline/pair_interpolator.h"
+#include "interp/pipeline/timeline.h"
+
+#include <atomic>
+#include <functional>
+
+namespace interp::pipeline {
+
+struct JobProgress {
+  int64_t output_frames = 0;
+  int64_t expected_output_frames = 0;  ///< 0 when the input's frame count is unknown
+  double seconds = 0;
+};
+
+struct JobOptions {
+  bool recursive = false;  ///< in-betweens by recursive midpoints even when the model takes any t
+  int batch = 1;           ///< pairs per forward pass
+  double scene_threshold = kDefaultSceneThreshold;  ///< <= 0: never treat a pair as a cut
+  bool repeat_tail = true;  ///< repeat the last frame to the timeline's end (a pair: no)
+  int64_t frame_limit = 0;  ///< read at most this many input frames (0: all)
+  const std::atomic<bool>* cancel = nullptr;  ///< set (e.g. by SIGINT) to stop early
+  std::function<void(const JobProgress&)> on_progress;
+};
+
+struct JobResult {
+  int64_t input_frames = 0;
+  int64_t output_frames = 0;
+  int64_t scene_cuts = 0;
+  double seconds = 0;        ///< wall time of the whole job
+  double model_seconds = 0;  ///< time inside the model (interpolate stage)
+};
+
+/// Throws interp::Error (bad input, fewer than two frames, cancelled: "interrupted").
+/// The sink is finished (its output put in place) only when everything succeeded.
+JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink, const Timeline& timeline,
+                  const JobOptions& options);
+
+}  // namespace interp::pipeline

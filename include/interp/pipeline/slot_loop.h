@@ -1,0 +1,74 @@
+#pragma once
+/// The one loop that decides every output frame: for each input pair, each output slot
+/// is the input frame itself, an in-between made by the model, or (after the last
+/// input) a repeat of the last frame, so durations hold. Video, image folders and pairs
+/// all go through it.
+#include "interp/core/frame_interpolator.h"
+#include "interp/io/image.h"
+#include "interp/pipeline/pair_interpolator.h"
+#include "interp/pipeline/timeline.h"
+
+#include <functional>
+
+namespace interp::pipeline {
+
+/// An input frame: the picture as decoded (copied out unchanged) and its tensor on the
+/// model's device (1×C×H×W, C = 3, or 4 with alpha).
+struct InputFrame {
+  io::Image image;
+  torch::Tensor tensor;
+};
+
+/// An output frame: exactly one of `copy` (an input frame's picture) or `made`.
+struct OutputFrame {
+  int64_t index = 0;
+  const io::Image* copy = nullptr;
+  io::Image made;
+};
+
+class SlotLoop {
+ public:
+  /// Returns false to stop (the consumer is gone).
+  using Emit = std::function<bool(OutputFrame&&)>;
+
+  /// `repeat_tail`: after the last input, the slots up to the timeline's end repeat it
+  /// (video and sequences); without, the last input is written once (a pair's frames).
+  /// `buffers` supplies reusable pictures for the frames the model makes (optional).
+  SlotLoop(PairInterpolator& pairs, const Timeline& timeline, bool repeat_tail,
+           std::function<io::Image()> buffers = {});
+
+  /// Takes the next input frame and emits the outputs of the pair it closes.
+  bool push(InputFrame frame, const Emit& emit);
+  /// Emits the last input frame (and its repeats). Needs at least two inputs.
+  bool finish(const Emit& emit);
+
+  /// The image buffer of an input frame no longer needed, for reuse (may be empty).
+  io::Image take_spare() { return std::move(spare_); }
+
+  int64_t input_frames() const { return inputs_; }
+  int64_t scene_cuts() const { return scene_cuts_; }
+  double model_seconds() const { return model_seconds_; }
+
+ private:
+  bool emit_pair(const InputFrame* next, const Emit& emit);
+
+  PairInterpolator& pairs_;
+  const Timeline& timeline_;
+  bool repeat_tail_;
+  std::function<io::Image()> buffers_;
+  InputFrame previous_;
+  io::Image spare_;
+  int64_t inputs_ = 0;
+  int64_t scene_cuts_ = 0;
+  double model_seconds_ = 0;
+};
+
+/// Gives the frame without alpha an opaque one when only the other has it, so that a
+/// pair always has the same channels.
+void match_channels(torch::Tensor& a, torch::Tensor& b);
+
+/// The model's RGB at t with the pair's alpha (if any) blended linearly in t: the model
+/// predicts colour only, and a linear alpha never invents coverage.
+torch::Tensor with_alpha(const torch::Tensor& rgb, const torch::Tensor& a, const torch::Tensor& b, double t);
+
+}  // namespace interp::pipeline

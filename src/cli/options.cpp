@@ -1,0 +1,123 @@
+/// Shared option groups, validated by CLI11 where a validator can say it.
+#include "options.h"
+
+#include "interp/core/device.h"
+#include "interp/core/rife/ifnet_variant.h"
+#include "interp/base/error.h"
+#include "log.h"
+
+#include <cmath>
+
+namespace interp::cli {
+namespace {
+
+/// A CLI11 validator from a parser that throws interp::Error: its message, unprefixed.
+template <class Parse>
+CLI::Validator parses_as(const std::string& what, Parse parse) {
+  return CLI::Validator(
+      [parse](std::string& text) -> std::string {
+        try {
+          parse(text);
+          return {};
+        } catch (const Error& e) {
+          return e.what();
+        }
+      },
+      what);
+}
+
+/// "cuda:N" with a small N (CLI11's IsMember takes the plain names).
+const CLI::Validator kCudaIndex(
+    [](std::string& text) -> std::string {
+      const bool ok = text.rfind("cuda:", 0) == 0 && text.size() > 5 && text.size() < 8 &&
+                      text.find_first_not_of("0123456789", 5) == std::string::npos;
+      return ok ? std::string() : "not cpu, cuda, cuda:N or auto";
+    },
+    "DEVICE");
+
+}  // namespace
+
+void add_variant_option(CLI::App& command, std::string& variant) {
+  command.add_option("--variant", variant, "architecture of a .pkl that is not recognised")
+      ->check(CLI::IsMember(rife::IFNetVariant::known_names()));
+}
+
+void add_model_options(CLI::App& command, ModelSettings& s) {
+  command.add_option("--model", s.model.model,
+                     "rife (best installed: rife-v4.6, rife-v4.26, rife-v4.25, then rife-v3.9), a model name "
+                     "(rife-v3.9 rife-v4.6 rife-v4.25 rife-v4.26 film) or a weight file")
+      ->capture_default_str();
+  add_variant_option(command, s.model.variant);
+  command.add_option("--models-dir", s.model.models_dir, "folder of installed models (also $INTERP_MODELS_DIR)");
+  command.add_option("--device", s.device, "cpu, cuda, cuda:N or auto")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}) | kCudaIndex);
+  command.add_flag("--fp16", s.fp16, "half precision (CUDA only)");
+  command.add_option("--scale", s.model.scale, "RIFE flow resolution: 0.25 0.5 1 2 4 (0.5 for 4K)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({0.25, 0.5, 1.0, 2.0, 4.0}));
+  command.add_option("--batch", s.batch, "frame pairs per forward pass")->capture_default_str()->check(CLI::Range(1, 256));
+  command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
+}
+
+std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s) {
+  configure_cpu_threads(s.threads);
+  ModelOptions options = s.model;
+  try {
+    options.device = parse_device(s.device);
+  } catch (const Error& e) {
+    throw Error(std::string("--device ") + e.what());
+  }
+  if (s.fp16) {
+    if (!options.device.is_cuda()) throw Error("--fp16 needs a CUDA device (CPU half precision is slower than fp32)");
+    options.dtype = torch::kFloat16;
+  }
+  auto model = interp::load_model(options);
+  log::info("model " + model->name() + " on " + options.device.str() + (s.fp16 ? " (fp16)" : " (fp32)"));
+  return model;
+}
+
+pipeline::RateRequest RateSettings::request() const {
+  pipeline::RateRequest r;
+  if (exp) r.factor = {int64_t{1} << exp, 1};
+  if (multi) r.factor = {multi, 1};
+  if (!fps.empty()) r.target_fps = pipeline::parse_rate(fps);
+  return r;
+}
+
+void add_rate_options(CLI::App& command, RateSettings& s, bool with_fps) {
+  auto* exp = command.add_option("--exp", s.exp, "2^N times the frame rate, by recursive midpoints (default: --exp=1)")
+                  ->check(CLI::Range(1, 6));
+  auto* multi = command.add_option("--multi", s.multi, "M times the frame rate (direct timesteps with RIFE)")
+                    ->check(CLI::Range(2, static_cast<int>(pipeline::kMaxRateFactor)));
+  exp->excludes(multi);
+  if (with_fps) {
+    auto* fps = command.add_option("--fps", s.fps, "target frame rate (60, 59.94, 60000/1001), at most 64x the input's")
+                    ->check(parses_as("RATE", [](const std::string& t) { pipeline::parse_rate(t); }));
+    fps->excludes(exp)->excludes(multi);
+  }
+}
+
+void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder) {
+  command.add_option("--codec", encoder.codec, "video encoder")->capture_default_str();
+  command.add_option("--crf", encoder.crf, "encoder quality, lower is better (-1: the encoder's default)")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 63));
+  command.add_option("--preset", encoder.preset, "encoder preset")->capture_default_str();
+  command.add_option("--pix-fmt", encoder.pixel_format, "output pixel format (default: the input's)");
+}
+
+void add_scene_option(CLI::App& command, double& threshold) {
+  command.add_option("--scene-threshold", threshold,
+                     "luma difference (0-1) above which a pair is a scene cut and is not blended; 0 disables")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+}
+
+void add_overwrite_options(CLI::App& command, bool& overwrite) {
+  auto* yes = command.add_flag("-y,--overwrite", overwrite,
+                               "replace an existing output (a folder only if interp wrote it)");
+  command.add_flag("-n,--no-overwrite", "never replace an existing output (the default)")->excludes(yes);
+}
+
+}  // namespace interp::cli

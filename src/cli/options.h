@@ -1,0 +1,53 @@
+#pragma once
+/// Option groups that several commands share, each registered by one function on any
+/// CLI11 (sub)command, and the conversions from parsed flags to what the lower layers
+/// take. Only the CLI knows flag names: every message that names one comes from here,
+/// from CLI11's validators, or from a command file.
+#include "interp/core/model_loader.h"
+#include "interp/io/video_writer.h"
+#include "interp/pipeline/pair_interpolator.h"
+#include "interp/pipeline/timeline.h"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+namespace interp::cli {
+
+/// --model, --variant, --models-dir, --device, --fp16, --scale, --batch, --threads.
+struct ModelSettings {
+  ModelOptions model;
+  std::string device = "auto";
+  bool fp16 = false;
+  int threads = 0;
+  int batch = 1;
+};
+void add_model_options(CLI::App& command, ModelSettings& settings);
+/// --variant alone (convert takes it without the rest).
+void add_variant_option(CLI::App& command, std::string& variant);
+/// Sets threads, parses the device and loads the model.
+std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& settings);
+
+/// --exp, --multi and (for videos) --fps: at most one; none means --exp=1.
+struct RateSettings {
+  int exp = 0;
+  int multi = 0;
+  std::string fps;
+  /// The rate asked for (2x when nothing was).
+  pipeline::RateRequest request() const;
+  /// In-betweens by recursive midpoints: what --exp means.
+  bool recursive() const { return exp != 0; }
+};
+void add_rate_options(CLI::App& command, RateSettings& settings, bool with_fps);
+
+/// --codec, --crf, --preset, --pix-fmt.
+void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder);
+
+/// --scene-threshold.
+void add_scene_option(CLI::App& command, double& threshold);
+
+/// -y / -n: replace an existing output, or never (the default, said explicitly).
+void add_overwrite_options(CLI::App& command, bool& overwrite);
+
+}  // namespace interp::cli

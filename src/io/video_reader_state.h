@@ -1,0 +1,58 @@
+#pragma once
+/// io-private: VideoReader's FFmpeg state, shared with VideoWriter (which copies the
+/// source's streams and side data).
+#include "ffmpeg_util.h"
+#include "interp/io/video_reader.h"
+
+#include <string>
+#include <vector>
+
+namespace interp::io {
+
+struct VideoReader::State {
+  std::string path;
+  av::InputContext format;
+  av::CodecContext decoder;
+  av::Frame frame = av::make_frame();
+  av::Packet packet = av::make_packet();
+  bool packet_pending = false;  // a video packet the decoder refused with EAGAIN: resend it
+  av::Sws sws;
+  int sws_w = 0, sws_h = 0, sws_fmt = -1;
+  int video_index = -1;
+  std::vector<int> copy_indices;
+  bool input_done = false;
+  VideoInfo info;
+
+  AVStream* video_stream() const { return format->streams[video_index]; }
+  std::vector<AVStream*> copy_streams() const {
+    std::vector<AVStream*> out;
+    for (int i : copy_indices) out.push_back(format->streams[i]);
+    return out;
+  }
+
+  void convert(Image& out) {
+    const int depth = info.bit_depth > 8 ? 16 : 8;
+    if (frame->width != info.width || frame->height != info.height)
+      throw Error(path + ": frame size changes mid-stream (" + std::to_string(frame->width) + "x" +
+                  std::to_string(frame->height) + "), which is not supported");
+    if (!sws || sws_fmt != frame->format) {
+      sws.reset(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
+                               frame->width, frame->height, depth == 16 ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24,
+                               SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
+      if (!sws) throw Error(path + ": cannot convert pixel format " + info.pixel_format + " to RGB");
+      const auto range = frame->color_range != AVCOL_RANGE_UNSPECIFIED ? frame->color_range
+                                                                        : static_cast<AVColorRange>(info.color_range);
+      const auto space = frame->colorspace != AVCOL_SPC_UNSPECIFIED ? frame->colorspace
+                                                                     : static_cast<AVColorSpace>(info.colorspace);
+      av::set_colorspace(sws.get(), space, range, /*yuv_is_source=*/true);
+      sws_fmt = frame->format;
+    }
+    out.allocate(frame->width, frame->height, 3, depth);
+    uint8_t* dst[4] = {out.data.data(), nullptr, nullptr, nullptr};
+    int dst_stride[4] = {static_cast<int>(out.row_bytes()), 0, 0, 0};
+    if (sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dst_stride) != frame->height)
+      throw Error(path + ": cannot convert a frame to RGB");
+  }
+};
+
+}  // namespace interp::io

@@ -1,0 +1,212 @@
+/// The three stages of a job and the threads that run them.
+#include "interp/pipeline/job.h"
+
+#include "interp/base/error.h"
+#include "interp/pipeline/bounded_queue.h"
+#include "interp/pipeline/frame_tensor.h"
+#include "interp/pipeline/slot_loop.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+namespace interp::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// A thread joined when it goes out of scope, however the scope is left.
+class JoiningThread {
+ public:
+  template <class F>
+  explicit JoiningThread(F&& body) : thread_(std::forward<F>(body)) {}
+  ~JoiningThread() {
+    if (thread_.joinable()) thread_.join();
+  }
+  JoiningThread(const JoiningThread&) = delete;
+  JoiningThread& operator=(const JoiningThread&) = delete;
+
+ private:
+  std::thread thread_;
+};
+
+/// Recycles picture buffers so steady-state frames reuse their allocations.
+class ImagePool {
+ public:
+  io::Image acquire() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.empty()) return {};
+    io::Image image = std::move(free_.back());
+    free_.pop_back();
+    return image;
+  }
+  void release(io::Image image) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.size() < 16 && !image.data.empty()) free_.push_back(std::move(image));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<io::Image> free_;
+};
+
+/// What reaches the sink, in order.
+struct IndexedImage {
+  io::Image image;
+  int64_t index = 0;
+};
+using SinkItem = std::variant<IndexedImage, io::Packet>;
+
+/// Shared by the stages: the first failure, and whether to stop.
+class JobControl {
+ public:
+  explicit JobControl(const std::atomic<bool>* cancel) : cancel_(cancel) {}
+  void fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = e;
+    stop_ = true;
+  }
+  bool stopping() const { return stop_ || cancelled(); }
+  bool cancelled() const { return cancel_ && cancel_->load(); }
+  void rethrow() {
+    if (error_) std::rethrow_exception(error_);
+    if (cancelled()) throw Error("interrupted");
+  }
+
+ private:
+  const std::atomic<bool>* cancel_;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::exception_ptr error_;
+};
+
+/// Stage 1: the source's items, in order, until its end or the frame limit.
+void decode_stage(FrameSource& source, int64_t frame_limit, ImagePool& pool, BoundedQueue<SourceItem>& out,
+                  JobControl& control) {
+  int64_t frames = 0;
+  while (!control.stopping() && (frame_limit <= 0 || frames < frame_limit)) {
+    SourceItem item = source.next(pool.acquire());
+    if (std::holds_alternative<io::EndOfStream>(item)) break;
+    frames += std::holds_alternative<io::VideoFrame>(item);
+    if (!out.push(std::move(item))) break;
+  }
+}
+
+/// Stage 2: frames to tensors, through the slot loop; packets pass straight on.
+void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& input_pool, ImagePool& output_pool,
+                       BoundedQueue<SourceItem>& in, BoundedQueue<SinkItem>& out, JobControl& control,
+                       const std::string& input_name) {
+  torch::InferenceMode inference;
+  const SlotLoop::Emit emit = [&](OutputFrame&& frame) {
+    IndexedImage item{std::move(frame.made), frame.index};
+    if (frame.copy) {
+      item.image = output_pool.acquire();
+      item.image.allocate(frame.copy->width, frame.copy->height, frame.copy->channels, frame.copy->bit_depth);
+      std::copy(frame.copy->data.begin(), frame.copy->data.end(), item.image.data.begin());
+    }
+    return out.push(std::move(item));
+  };
+  SourceItem item;
+  while (!control.stopping() && in.pop(item)) {
+    if (auto* packet = std::get_if<io::Packet>(&item)) {
+      if (!out.push(std::move(*packet))) return;
+      continue;
+    }
+    auto& frame = std::get<io::VideoFrame>(item);
+    InputFrame input{std::move(frame.image), torch::Tensor()};
+    input.tensor = to_tensor(input.image, model.device(), model.dtype());
+    if (!loop.push(std::move(input), emit)) return;
+    input_pool.release(loop.take_spare());
+  }
+  if (control.stopping()) return;
+  if (loop.input_frames() < 2)
+    throw Error(input_name + ": has " + std::to_string(loop.input_frames()) + " frame(s); at least 2 are needed");
+  loop.finish(emit);
+}
+
+/// Stage 3 (the calling thread): everything into the sink, in order.
+int64_t write_stage(FrameSink& sink, ImagePool& output_pool, BoundedQueue<SinkItem>& in, JobProgress progress,
+                    const JobOptions& options, Clock::time_point start) {
+  SinkItem item;
+  while (in.pop(item)) {
+    if (auto* packet = std::get_if<io::Packet>(&item)) {
+      sink.write_packet(std::move(*packet));
+      continue;
+    }
+    auto& frame = std::get<IndexedImage>(item);
+    sink.write(frame.image, frame.index);
+    output_pool.release(std::move(frame.image));
+    ++progress.output_frames;
+    if (options.on_progress) {
+      progress.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      options.on_progress(progress);
+    }
+  }
+  return progress.output_frames;
+}
+
+}  // namespace
+
+JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink, const Timeline& timeline,
+                  const JobOptions& options) {
+  const auto start = Clock::now();
+  PairOptions pair_options;
+  pair_options.mode = choose_timing(options.recursive, timeline, model);
+  pair_options.batch = options.batch;
+  pair_options.scene_threshold = options.scene_threshold;
+  pair_options.cancel = options.cancel;
+  PairInterpolator pairs(model, pair_options);
+
+  ImagePool input_pool, output_pool;
+  SlotLoop loop(pairs, timeline, options.repeat_tail, [&] { return output_pool.acquire(); });
+  BoundedQueue<SourceItem> decoded(4);
+  BoundedQueue<SinkItem> made(8);
+  JobControl control(options.cancel);
+  const auto guarded = [&](auto&& stage) {
+    try {
+      stage();
+    } catch (...) {
+      control.fail(std::current_exception());
+    }
+    decoded.close();  // wakes the other stages: they drain and stop
+    made.close();
+  };
+
+  JobProgress progress;
+  int64_t inputs = source.frame_count();
+  if (options.frame_limit > 0 && (inputs <= 0 || inputs > options.frame_limit)) inputs = options.frame_limit;
+  if (inputs >= 2)
+    progress.expected_output_frames = options.repeat_tail ? timeline.output_count(inputs)
+                                                          : timeline.slots_for_pair(inputs - 2).back().index + 2;
+  JobResult result;
+  {
+    JoiningThread decoder([&] {
+      try {
+        decode_stage(source, options.frame_limit, input_pool, decoded, control);
+      } catch (...) {
+        control.fail(std::current_exception());
+        made.close();
+      }
+      decoded.close();
+    });
+    JoiningThread interpolator([&] {
+      guarded([&] {
+        interpolate_stage(model, loop, input_pool, output_pool, decoded, made, control, source.name());
+      });
+    });
+    guarded([&] { result.output_frames = write_stage(sink, output_pool, made, progress, options, start); });
+  }
+  control.rethrow();
+  sink.finish();
+  result.input_frames = loop.input_frames();
+  result.scene_cuts = loop.scene_cuts();
+  result.model_seconds = loop.model_seconds();
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+}  // namespace interp::pipeline
