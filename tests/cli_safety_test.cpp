@@ -164,9 +164,15 @@ TEST_F(SafetyWhileRunning, EverySignalStopsTheJobAndLeavesNothing) {
 }
 
 TEST_F(SafetyWhileRunning, SecondCtrlCLeavesAtOnceAndCleansUp) {
+  // Larger frames: the first Ctrl-C then waits for a forward pass of ~0.5 s, and the
+  // second arrives while the job is still unwinding (two at once would merge into one).
+  std::filesystem::remove(dir / "in.mp4");
+  make_clip(dir / "in.mp4", 960, 540, "25", 20);
   Background interp(job(), scratch / "err");
   ASSERT_TRUE(wait_for_temporary(dir.path()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a forward pass is under way
   interp.signal(SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   interp.signal(SIGINT);
   EXPECT_EQ(interp.wait(), 130);
   EXPECT_EQ(entries(dir.path().string()), std::vector<std::string>{"in.mp4"});

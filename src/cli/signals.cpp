@@ -19,6 +19,16 @@ sigset_t watched_signals() {
   return set;
 }
 
+/// Never destroyed: the watcher thread may use it while static destructors run.
+struct Received {
+  std::atomic<bool> cancel{false};
+  std::atomic<int> signal{0};
+};
+Received& received() {
+  static Received* r = new Received;
+  return *r;
+}
+
 void say(const char* text) {
   ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
   (void)ignored;
@@ -29,20 +39,22 @@ void say(const char* text) {
 SignalWatcher::SignalWatcher() {
   const sigset_t set = watched_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::thread([this, set] {
+  Received& r = received();
+  std::thread([&r, set] {
     for (;;) {
       int sig = 0;
       if (sigwait(&set, &sig) != 0) continue;
-      if (!cancel_.exchange(true)) {
-        signal_ = sig;
-        continue;  // the job notices, unwinds and removes its temporary output
-      }
+      if (r.signal == 0) r.signal = sig;  // before cancel: whoever sees cancel sees the number
+      if (!r.cancel.exchange(true)) continue;  // the job notices, unwinds and removes its temporary output
       // Asked twice: do not wait for the job.
       io::remove_pending_outputs();
       say("interp: stopped; temporary output removed\n");
-      ::_exit(128 + signal_.load());
+      ::_exit(128 + r.signal.load());
     }
   }).detach();
 }
+
+const std::atomic<bool>& SignalWatcher::cancel() const { return received().cancel; }
+int SignalWatcher::signal_number() const { return received().signal; }
 
 }  // namespace interp::cli

@@ -11,17 +11,15 @@ namespace interp::cli {
 
 class SignalWatcher {
  public:
-  /// Must run before any other thread starts (threads inherit the blocked set).
+  /// Must run before any other thread starts (threads inherit the blocked set). The
+  /// watcher thread and what it records live until the process ends, so a signal that
+  /// arrives while main() is returning is still handled.
   SignalWatcher();
 
   /// Set by the first signal; jobs poll it.
-  const std::atomic<bool>& cancel() const { return cancel_; }
+  const std::atomic<bool>& cancel() const;
   /// The first signal received, 0 if none.
-  int signal_number() const { return signal_; }
-
- private:
-  std::atomic<bool> cancel_{false};
-  std::atomic<int> signal_{0};
+  int signal_number() const;
 };
 
 }  // namespace interp::cli
