@@ -33,7 +33,7 @@ fi
 CLIP=${CLIP:-$ROOT/../shared/clips/bigbuckbunny.mp4}
 SIZES=(854x480 1280x720 1920x1080)
 [ "$DEVICE" != cpu ] && SIZES+=(3840x2160)
-JSONL=${JSONL:-bench.jsonl}
+JSONL=${JSONL:-$ROOT/build/bench.jsonl}
 : >"$JSONL"
 
 echo "interp bench, $(date -u +%Y-%m-%d), $(nproc) CPU threads ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), device $DEVICE"
@@ -43,20 +43,22 @@ echo "| what | size | pairs/s or fps | peak RSS MiB |"
 echo "|---|---|---|---|"
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
+# One figure of the JSON that `interp bench --json` wrote.
+figure() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$tmp" "$1"; }
 for size in "${SIZES[@]}"; do
   "$INTERP" -q bench --model "$MODEL" --device "$DEVICE" "${EXTRA[@]}" --size "$size" --runs "$RUNS" --json "$tmp" >/dev/null
   cat "$tmp" >>"$JSONL"
-  pps=$(sed -n 's/.*"model_pairs_per_s":\([0-9.e+-]*\).*/\1/p' "$tmp")
-  rss=$(sed -n 's/.*"peak_rss_mib":\([0-9.e+-]*\).*/\1/p' "$tmp")
+  pps=$(figure model_pairs_per_s)
+  rss=$(figure peak_rss_mib)
   printf '| model-only | %s | %.3f pairs/s | %.0f |\n' "$size" "$pps" "$rss"
 done
 if [ -f "$CLIP" ]; then
   "$INTERP" -q bench --model "$MODEL" --device "$DEVICE" "${EXTRA[@]}" --size 1280x720 --runs "$RUNS" \
             --clip "$CLIP" --frames 60 --json "$tmp" >/dev/null
   cat "$tmp" >>"$JSONL"
-  pps=$(sed -n 's/.*"clip_model_pairs_per_s":\([0-9.e+-]*\).*/\1/p' "$tmp")
-  e2e=$(sed -n 's/.*"e2e_input_fps":\([0-9.e+-]*\).*/\1/p' "$tmp")
-  rss=$(sed -n 's/.*"peak_rss_mib":\([0-9.e+-]*\).*/\1/p' "$tmp")
+  pps=$(figure clip_model_pairs_per_s)
+  e2e=$(figure e2e_input_fps)
+  rss=$(figure peak_rss_mib)
   printf '| end-to-end --exp=1 (first 60 frames of %s, default x264 veryfast) | 1280x720 | %.3f input fps (%.0f%% of model-only %.3f pairs/s on the same frames) | %.0f |\n' \
     "$(basename "$CLIP")" "$e2e" "$(awk -v a="$e2e" -v b="$pps" 'BEGIN{print 100*a/b}')" "$pps" "$rss"
 fi

@@ -9,9 +9,20 @@
 #   TESTS=ON scripts/gpu_build.sh        # also the core tests (needs GoogleTest there)
 # Then, e.g.:  build-gpu/bench/interp_model_bench rife-v4.6 --device cuda --fp16 --size 1920x1080 --batch 1 --batch 4
 # Needs: cmake >= 3.22 and a C++17 compiler on that machine; nothing is downloaded.
+# interp_core also needs nlohmann-json's headers (header-only). Where the box has none,
+# run `scripts/gpu_build.sh --bundle` here first: it copies them (1 MB) into .gpu/,
+# which the box's run then carries and this script finds.
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUNDLE=$ROOT/.gpu/nlohmann
+if [ "${1:-}" = --bundle ]; then
+  rm -rf "$BUNDLE" && mkdir -p "$BUNDLE/include" "$BUNDLE/share/cmake"
+  cp -r /usr/include/nlohmann "$BUNDLE/include/"
+  cp -r /usr/share/cmake/nlohmann_json "$BUNDLE/share/cmake/"
+  echo "==> $BUNDLE: nlohmann-json headers and CMake config for the GPU box"
+  exit 0
+fi
 PY=${PYTHON:-/opt/torch/.venv/bin/python}
 BUILD=${BUILD_DIR:-$ROOT/build-gpu}
 TESTS=${TESTS:-OFF}
@@ -32,10 +43,13 @@ for d in "$SITE"/nvidia/*/lib "$SITE"/nvidia/*/*/lib /usr/local/cuda/lib64; do
 done
 rpath_link=$(printf -- '-Wl,-rpath-link,%s ' "${link_dirs[@]}")
 
+prefix=()
+[ -d "$BUNDLE" ] && prefix=(-DCMAKE_PREFIX_PATH="$BUNDLE")
 generator="Unix Makefiles"
 command -v ninja >/dev/null && generator=Ninja
 cmake -S "$ROOT" -B "$BUILD" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
       -DINTERP_CORE_ONLY=ON -DINTERP_LINK_CUDA=ON -DINTERP_BUILD_TESTS="$TESTS" \
-      -DINTERP_LIBTORCH_ROOT="$TORCH" -DCMAKE_EXE_LINKER_FLAGS="$rpath_link" >/dev/null
+      -DINTERP_LIBTORCH_ROOT="$TORCH" -DCMAKE_EXE_LINKER_FLAGS="$rpath_link" \
+      "${prefix[@]}" >/dev/null
 cmake --build "$BUILD" -j "$(nproc)"
 echo "==> built: $BUILD/bench/interp_model_bench, $BUILD/bench/interp_film_memory"

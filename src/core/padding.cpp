@@ -1,4 +1,5 @@
-/// Right/bottom zero padding, as RIFE and FILM reference inference does.
+/// Right/bottom zero padding, as RIFE's reference inference does (FILM pads centred:
+/// film_interpolator.cpp).
 #include "interp/core/padding.h"
 
 #include <torch/torch.h>

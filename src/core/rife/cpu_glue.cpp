@@ -13,7 +13,8 @@
 namespace interp::rife::cpu_glue {
 namespace {
 
-/// Element (n, c, y, x) of a 4-D float tensor with arbitrary strides.
+/// A 4-D float tensor with arbitrary strides; at(n, y, x) points at channel 0 of a
+/// pixel, the channels follow `sc` apart.
 struct View4 {
   float* data;
   int64_t sn, sc, sh, sw;
