@@ -116,6 +116,49 @@ TEST_F(BadInput, ConvertWritesNothingForAModelThatCannotRun) {
                  test_model(), {"good.mp4"});
 }
 
+TEST_F(BadInput, EveryOptionIsValidatedInOneLine) {
+  const std::string io = quote(dir / "good.mp4") + " " + quote(dir / "o.mp4");
+  expect_failure(model() + "--crf=99 " + io, "--crf: Value 99 not in range", {"good.mp4"});
+  expect_failure(model() + "--crf=-5 " + io, "--crf: Value -5 not in range", {"good.mp4"});
+  expect_failure(model() + "--preset=bogus " + io, "libx264 has no preset 'bogus'", {"good.mp4"});
+  expect_failure(model() + "--pix-fmt=rgb24 " + io, "libx264 cannot encode pixel format rgb24", {"good.mp4"});
+  expect_failure(model() + "--device=cuda:99999999999 " + io, "is not cpu, cuda, cuda:N or auto", {"good.mp4"});
+  expect_failure(model() + "--fps=1000000 " + io, "over 64 times the input rate", {"good.mp4"});
+  expect_failure(model() + "--multi=65 " + io, "--multi: Value 65 not in range 2 to 64", {"good.mp4"});
+  expect_failure(model() + "--batch=0 " + io, "--batch: Value 0 not in range", {"good.mp4"});
+  expect_failure(model() + quote(dir / "good.mp4") + " " + quote(dir / "o.xyz"), "cannot tell what kind of output",
+                 {"good.mp4"});
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
+  const std::string pair = model() + "pair " + quote(a) + " " + quote(b) + " ";
+  for (const std::string t : {"nan", "-0.5", "inf", "1"})
+    expect_failure(pair + quote(dir / "m.png") + " -t " + t, "--timestep: must be a number strictly between 0 and 1",
+                   {"good.mp4"});
+  expect_failure(pair + quote(dir / "m.jpg"), "interp writes pictures as PNG", {"good.mp4"});
+  expect_failure(pair + quote(dir / "m.mp4"), "a pair makes pictures", {"good.mp4"});
+  expect_failure(pair + quote(dir / "m.png") + " --exp=2", "make several frames; give a folder", {"good.mp4"});
+}
+
+TEST_F(BadInput, InterlacedVideoIsRefusedWithTheWayOut) {
+  make_clip(dir / "il.mp4", 128, 96, "25", 4, "-vf setfield=tff -flags +ildct+ilme -pix_fmt yuv420p");
+  expect_failure(model() + quote(dir / "il.mp4") + " " + quote(dir / "o.mp4"), "interlaced video; deinterlace it first",
+                 {"good.mp4", "il.mp4"});
+}
+
+TEST_F(BadInput, DamagedPacketsAreConcealedCountedOrUnderStrictRefused) {
+  make_clip(dir / "clean.mp4", 128, 96, "25", 12, "-pix_fmt yuv420p -movflags +faststart");
+  std::string data = slurp(dir / "clean.mp4");
+  for (size_t i = data.size() / 2; i + 200 < data.size(); i += 97) data[i] = static_cast<char>(data[i] ^ 0x55);
+  std::ofstream(dir / "damaged.mp4", std::ios::binary) << data;
+  auto r = run(quote(INTERP_BINARY) + " " + model() + quote(dir / "damaged.mp4") + " " + quote(dir / "o.mp4"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("damaged video: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("frames its header announces"), std::string::npos) << r.err;
+  std::filesystem::remove(dir / "o.mp4");
+  expect_failure(model() + "--strict " + quote(dir / "damaged.mp4") + " " + quote(dir / "o.mp4"), "damaged video",
+                 {"clean.mp4", "damaged.mp4", "good.mp4"});
+}
+
 TEST_F(BadInput, UnknownOptionIsOneLine) {
   auto r = run(interp_cmd("--frobnicate " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4")));
   EXPECT_NE(r.code, 0);

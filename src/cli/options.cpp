@@ -26,12 +26,13 @@ CLI::Validator parses_as(const std::string& what, Parse parse) {
       what);
 }
 
-/// "cuda:N" with a small N (CLI11's IsMember takes the plain names).
-const CLI::Validator kCudaIndex(
+/// auto, cpu, cuda or cuda:N (N < 1000).
+const CLI::Validator kDevice(
     [](std::string& text) -> std::string {
-      const bool ok = text.rfind("cuda:", 0) == 0 && text.size() > 5 && text.size() < 8 &&
-                      text.find_first_not_of("0123456789", 5) == std::string::npos;
-      return ok ? std::string() : "not cpu, cuda, cuda:N or auto";
+      const bool indexed = text.rfind("cuda:", 0) == 0 && text.size() > 5 && text.size() < 9 &&
+                           text.find_first_not_of("0123456789", 5) == std::string::npos;
+      const bool ok = text == "auto" || text == "cpu" || text == "cuda" || indexed;
+      return ok ? std::string() : "'" + text + "' is not cpu, cuda, cuda:N or auto";
     },
     "DEVICE");
 
@@ -51,7 +52,7 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
   command.add_option("--models-dir", s.model.models_dir, "folder of installed models (also $INTERP_MODELS_DIR)");
   command.add_option("--device", s.device, "cpu, cuda, cuda:N or auto")
       ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}) | kCudaIndex);
+      ->check(kDevice);
   command.add_flag("--fp16", s.fp16, "half precision (CUDA only)");
   command.add_option("--scale", s.model.scale, "RIFE flow resolution: 0.25 0.5 1 2 4 (0.5 for 4K)")
       ->capture_default_str()

@@ -21,13 +21,26 @@ struct VideoSettings {
   std::string input, output;
   io::EncoderOptions encoder;
   double scene_threshold = pipeline::kDefaultSceneThreshold;
+  bool strict = false;
 };
+
+/// What the user should know about the input after the run: damage concealed, frames
+/// missing against what the file announced.
+void report_input(const std::string& input, const pipeline::JobResult& r) {
+  if (r.damage.any())
+    log::warn(input + ": damaged video: " + std::to_string(r.damage.dropped_packets) + " packet(s) dropped, " +
+              std::to_string(r.damage.concealed_frames) + " frame(s) concealed (--strict makes this an error)");
+  if (r.announced_input_frames > 0 && r.input_frames < r.announced_input_frames)
+    log::warn(input + ": decoded " + std::to_string(r.input_frames) + " of the " +
+              std::to_string(r.announced_input_frames) + " frames its header announces (damaged or truncated?)");
+}
 
 pipeline::JobOptions job_options(const SharedSettings& shared, const VideoSettings& v, Progress& progress) {
   pipeline::JobOptions o;
   o.recursive = shared.rate.recursive();
   o.batch = shared.model.batch;
   o.scene_threshold = v.scene_threshold;
+  o.strict = v.strict;
   o.cancel = shared.cancel;
   o.on_progress = [&progress](const pipeline::JobProgress& p) {
     progress.update(p.output_frames, p.expected_output_frames, p.seconds);
@@ -69,6 +82,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
     const auto r = pipeline::run_video_to_images_job(*model, v.input, v.output, shared.rate.request(),
                                                      shared.overwrite, options);
     progress.finish();
+    report_input(v.input, r);
     std::snprintf(line, sizeof(line), "%s: %lld -> %lld frames as PNG (%lld scene cuts) in %.1f s", v.output.c_str(),
                   static_cast<long long>(r.input_frames), static_cast<long long>(r.output_frames),
                   static_cast<long long>(r.scene_cuts), r.seconds);
@@ -76,6 +90,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
     const auto r = pipeline::run_video_job(*model, v.input, v.output, shared.rate.request(), v.encoder,
                                            shared.overwrite, options);
     progress.finish();
+    report_input(v.input, r);
     std::snprintf(line, sizeof(line),
                   "%s: %lld -> %lld frames at %d/%d fps (%s, %lld scene cuts) in %.1f s (%.2f output fps; model %.1f s)",
                   v.output.c_str(), static_cast<long long>(r.input_frames), static_cast<long long>(r.output_frames),
@@ -99,6 +114,7 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
   add_scene_option(root, v.scene_threshold);
   add_encoder_options(root, v.encoder);
   add_overwrite_options(root, shared.overwrite);
+  root.add_flag("--strict", v.strict, "damaged video data is an error (default: concealed or dropped, counted, reported)");
   run = [&shared] { return run_video(shared, v); };
 }
 

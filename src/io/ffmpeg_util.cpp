@@ -25,9 +25,42 @@ void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, boo
 
 #include "interp/io/ffmpeg_log.h"
 
+#include <mutex>
+
 namespace interp::io {
+namespace {
 
-// interp's own one-line error carries the reason; FFmpeg's lines only with -v.
-void set_ffmpeg_log_level(bool verbose) { av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_FATAL); }
+std::mutex g_log_mutex;
+std::string g_last_error;  // FFmpeg's last error line, for interp's own message
 
+/// Without -v: FFmpeg's error lines are kept, not printed, so that the one line interp
+/// prints can carry the reason (a decoder's "invalid NAL unit size" beats "Invalid data").
+void keep_errors(void* avcl, int level, const char* fmt, va_list args) {
+  if (level > AV_LOG_ERROR) return;
+  char line[1024];
+  int print_prefix = 1;
+  av_log_format_line2(avcl, level, fmt, args, line, sizeof(line), &print_prefix);
+  std::string text(line);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  std::lock_guard<std::mutex> lock(g_log_mutex);
+  g_last_error = text;
+}
+
+}  // namespace
+
+void set_ffmpeg_log_level(bool verbose) {
+  av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_ERROR);
+  av_log_set_callback(verbose ? av_log_default_callback : keep_errors);
+}
+
+namespace av {
+
+std::string take_last_error() {
+  std::lock_guard<std::mutex> lock(g_log_mutex);
+  std::string out;
+  out.swap(g_last_error);
+  return out;
+}
+
+}  // namespace av
 }  // namespace interp::io

@@ -23,9 +23,17 @@ inline std::string error_string(int code) {
   return buf;
 }
 
-/// Throws "<context>: <ffmpeg message>" when ret < 0; returns ret otherwise.
+/// FFmpeg's last error line since the previous call ("" when none), kept by the log
+/// callback that set_ffmpeg_log_level() installs.
+std::string take_last_error();
+
+/// Throws "<context>: <ffmpeg message> (<FFmpeg's own last error line>)" when ret < 0;
+/// returns ret otherwise.
 inline int check(int ret, const std::string& context) {
-  if (ret < 0) throw Error(context + ": " + error_string(ret));
+  if (ret < 0) {
+    const std::string detail = take_last_error();
+    throw Error(context + ": " + error_string(ret) + (detail.empty() ? "" : " (" + detail + ")"));
+  }
   return ret;
 }
 

@@ -13,9 +13,10 @@ extern "C" {
 
 namespace interp::io {
 
-VideoReader::VideoReader(const std::string& path) : state_(std::make_unique<State>()) {
+VideoReader::VideoReader(const std::string& path, bool strict) : state_(std::make_unique<State>()) {
   auto& s = *state_;
   s.path = path;
+  s.strict = strict;
   if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
   if (std::filesystem::is_directory(path)) throw Error(path + ": is a folder, not a video");
   AVFormatContext* raw = nullptr;
@@ -30,6 +31,11 @@ VideoReader::VideoReader(const std::string& path) : state_(std::make_unique<Stat
   if (s.video_index < 0 || !codec) throw Error(path + ": not a video (no decodable video stream)");
   AVStream* stream = s.format->streams[s.video_index];
   if (stream->disposition & AV_DISPOSITION_ATTACHED_PIC) throw Error(path + ": not a video (only a still picture)");
+  // Fields would be interpolated as frames, combing every moving edge.
+  const auto order = stream->codecpar->field_order;
+  if (order == AV_FIELD_TT || order == AV_FIELD_BB || order == AV_FIELD_TB || order == AV_FIELD_BT)
+    throw Error(path + ": interlaced video; deinterlace it first (e.g. ffmpeg -i " + path +
+                " -vf bwdif=mode=send_frame -c:a copy progressive.mkv)");
 
   s.decoder.reset(avcodec_alloc_context3(codec));
   if (!s.decoder) throw Error("out of memory (decoder)");
@@ -77,18 +83,25 @@ VideoReader::VideoReader(const std::string& path) : state_(std::make_unique<Stat
 VideoReader::~VideoReader() = default;
 
 const VideoInfo& VideoReader::info() const { return state_->info; }
+const DecodeDamage& VideoReader::damage() const { return state_->damage; }
 
 std::variant<VideoFrame, Packet, EndOfStream> VideoReader::next(Image recycled) {
   auto& s = *state_;
   while (true) {
     int ret = avcodec_receive_frame(s.decoder.get(), s.frame.get());
     if (ret == 0) {
+      if (s.frame->decode_error_flags || (s.frame->flags & AV_FRAME_FLAG_CORRUPT))
+        s.damaged(s.damage.concealed_frames, "damaged video frame");
       VideoFrame out{std::move(recycled), s.frame->best_effort_timestamp};
       s.convert(out.image);
       av_frame_unref(s.frame.get());
       return out;
     }
     if (ret == AVERROR_EOF) return EndOfStream{};
+    if (ret == AVERROR_INVALIDDATA) {  // this frame is lost; the decoder goes on
+      s.damaged(s.damage.dropped_packets, "damaged video data");
+      continue;
+    }
     if (ret != AVERROR(EAGAIN)) av::check(ret, s.path + ": decoding failed");
     if (s.input_done) return EndOfStream{};  // decoder drained without EOF (defensive)
 
@@ -96,7 +109,9 @@ std::variant<VideoFrame, Packet, EndOfStream> VideoReader::next(Image recycled) 
       ret = av_read_frame(s.format.get(), s.packet.get());
       if (ret == AVERROR_EOF) {
         s.input_done = true;
-        av::check(avcodec_send_packet(s.decoder.get(), nullptr), s.path + ": flushing decoder");
+        ret = avcodec_send_packet(s.decoder.get(), nullptr);  // may report damage of earlier packets
+        if (ret == AVERROR_INVALIDDATA) s.damaged(s.damage.dropped_packets, "damaged video data");
+        else av::check(ret, s.path + ": flushing decoder");
         continue;
       }
       if (ret < 0) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
@@ -106,7 +121,8 @@ std::variant<VideoFrame, Packet, EndOfStream> VideoReader::next(Image recycled) 
       s.packet_pending = ret == AVERROR(EAGAIN);  // decoder full: take a frame, then resend
       if (s.packet_pending) continue;
       av_packet_unref(s.packet.get());
-      if (ret < 0) throw Error(s.path + ": corrupt video data (" + av::error_string(ret) + ")");
+      if (ret == AVERROR_INVALIDDATA) s.damaged(s.damage.dropped_packets, "damaged video packet");
+      else if (ret < 0) throw Error(s.path + ": corrupt video data (" + av::error_string(ret) + ")");
       continue;
     }
     for (int i : s.copy_indices) {

@@ -21,6 +21,17 @@ struct VideoReader::State {
   int video_index = -1;
   std::vector<int> copy_indices;
   bool input_done = false;
+  bool strict = false;
+  DecodeDamage damage;
+
+  /// A damaged packet or frame: fatal when strict, else counted in `count`.
+  void damaged(int64_t& count, const std::string& what) {
+    if (strict) {
+      const std::string detail = av::take_last_error();
+      throw Error(path + ": " + what + (detail.empty() ? "" : " (" + detail + ")"));
+    }
+    ++count;
+  }
   VideoInfo info;
 
   AVStream* video_stream() const { return format->streams[video_index]; }

@@ -11,12 +11,19 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <vector>
 
 namespace interp::io {
 
 namespace {
+
+const AVPixelFormat* end_of(const AVPixelFormat* list) {
+  while (*list != AV_PIX_FMT_NONE) ++list;
+  return list;
+}
 
 bool subsampled(AVPixelFormat fmt) {
   const auto* d = av_pix_fmt_desc_get(fmt);
@@ -30,6 +37,12 @@ AVPixelFormat choose_pixel_format(const AVCodec* codec, const VideoInfo& src, co
   if (!requested.empty()) {
     const AVPixelFormat fmt = av_get_pix_fmt(requested.c_str());
     if (fmt == AV_PIX_FMT_NONE) throw Error("unknown pixel format '" + requested + "'");
+    if (codec->pix_fmts && std::find(codec->pix_fmts, end_of(codec->pix_fmts), fmt) == end_of(codec->pix_fmts)) {
+      std::string takes;
+      for (const AVPixelFormat* p = codec->pix_fmts; *p != AV_PIX_FMT_NONE; ++p)
+        takes += (takes.empty() ? "" : " ") + std::string(av_get_pix_fmt_name(*p));
+      throw Error(std::string(codec->name) + " cannot encode pixel format " + requested + " (it takes: " + takes + ")");
+    }
     if (subsampled(fmt) && (src.width % 2 || src.height % 2))
       throw Error("pixel format " + requested + " needs even frame sizes; the video is " + std::to_string(src.width) +
                   "x" + std::to_string(src.height));
@@ -120,6 +133,13 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
     accepted(av_opt_set_int(enc->priv_data, "crf", options.crf, 0), "crf " + std::to_string(options.crf));
     if (options.codec == "libvpx-vp9" || options.codec == "libaom-av1") enc->bit_rate = 0;
   }
+  // x264/x265 print their own line for an unknown preset before FFmpeg's log is set up.
+  static const std::vector<std::string> kX26xPresets = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                                        "medium",    "slow",      "slower",   "veryslow", "placebo"};
+  if ((options.codec == "libx264" || options.codec == "libx265") && !options.preset.empty() &&
+      std::find(kX26xPresets.begin(), kX26xPresets.end(), options.preset) == kX26xPresets.end())
+    throw Error(options.codec + " has no preset '" + options.preset +
+                "' (ultrafast superfast veryfast faster fast medium slow slower veryslow placebo)");
   if (!options.preset.empty())
     accepted(av_opt_set(enc->priv_data, "preset", options.preset.c_str(), 0), "preset " + options.preset);
   av::check(avcodec_open2(enc, codec, nullptr), format_hint + ": cannot open encoder " + options.codec);

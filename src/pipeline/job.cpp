@@ -203,6 +203,8 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   control.rethrow();
   sink.finish();
   result.input_frames = loop.input_frames();
+  result.announced_input_frames = source.frame_count();
+  result.damage = source.damage();
   result.scene_cuts = loop.scene_cuts();
   result.model_seconds = loop.model_seconds();
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -31,7 +31,7 @@ VideoJobResult run_video_job(FrameInterpolator& model, const std::string& input,
                              const RateRequest& rate, const io::EncoderOptions& encoder, bool overwrite,
                              const JobOptions& options) {
   io::PendingOutput::check(output, io::PendingOutput::Kind::File, overwrite, {input});
-  VideoFileSource source(input);
+  VideoFileSource source(input, options.strict);
   const auto in_rate = source.frame_rate();
   const Timeline timeline(ratio_for(rate, in_rate.num, in_rate.den));
   const io::Rational out_rate = output_rate(in_rate, timeline.ratio());
@@ -46,7 +46,7 @@ VideoJobResult run_video_job(FrameInterpolator& model, const std::string& input,
 JobResult run_video_to_images_job(FrameInterpolator& model, const std::string& input, const std::string& output,
                                   const RateRequest& rate, bool overwrite, const JobOptions& options) {
   io::PendingOutput::check(output, io::PendingOutput::Kind::Folder, overwrite, {input});
-  VideoFileSource source(input);
+  VideoFileSource source(input, options.strict);
   const auto in_rate = source.frame_rate();
   const Timeline timeline(ratio_for(rate, in_rate.num, in_rate.den));
   ImageFolderSink sink(output, overwrite, {input}, timeline.output_count(std::max<int64_t>(source.frame_count(), 2)));

@@ -43,15 +43,26 @@ struct VideoFrame {
 };
 struct EndOfStream {};
 
+/// Damage met while decoding a readable stream: packets the decoder refused (dropped)
+/// and frames it returned with concealed errors.
+struct DecodeDamage {
+  int64_t dropped_packets = 0;
+  int64_t concealed_frames = 0;
+  bool any() const { return dropped_packets || concealed_frames; }
+};
+
 class VideoReader {
  public:
-  /// Opens `path`. Throws interp::Error: "<path>: no such file", "... not a video" ...
-  explicit VideoReader(const std::string& path);
+  /// Opens `path`. Throws interp::Error: "<path>: no such file", "... not a video",
+  /// "... interlaced" ... With `strict`, damaged video data is an error too; otherwise
+  /// it is concealed or dropped and counted (damage()).
+  explicit VideoReader(const std::string& path, bool strict = false);
   ~VideoReader();
   VideoReader(const VideoReader&) = delete;
   VideoReader& operator=(const VideoReader&) = delete;
 
   const VideoInfo& info() const;
+  const DecodeDamage& damage() const;
 
   /// The next thing in source order: a decoded video frame (into `recycled`'s buffer
   /// when it has one), a packet of an audio/subtitle stream to copy, or the end.

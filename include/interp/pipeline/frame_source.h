@@ -23,16 +23,19 @@ class FrameSource {
   virtual int64_t frame_count() const = 0;
   /// What to call the input in messages.
   virtual std::string name() const = 0;
+  /// Damage concealed or dropped so far (videos only).
+  virtual io::DecodeDamage damage() const { return {}; }
 };
 
 /// A video file (FFmpeg); its audio/subtitle packets come along for stream copy.
 class VideoFileSource : public FrameSource {
  public:
-  explicit VideoFileSource(const std::string& path) : path_(path), reader_(path) {}
+  VideoFileSource(const std::string& path, bool strict) : path_(path), reader_(path, strict) {}
   SourceItem next(io::Image recycled) override { return reader_.next(std::move(recycled)); }
   io::Rational frame_rate() const override { return reader_.info().frame_rate; }
   int64_t frame_count() const override { return reader_.info().frame_count; }
   std::string name() const override { return path_; }
+  io::DecodeDamage damage() const override { return reader_.damage(); }
   io::VideoReader& reader() { return reader_; }
 
  private:

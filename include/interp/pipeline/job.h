@@ -25,12 +25,15 @@ struct JobOptions {
   double scene_threshold = kDefaultSceneThreshold;  ///< <= 0: never treat a pair as a cut
   bool repeat_tail = true;  ///< repeat the last frame to the timeline's end (a pair: no)
   int64_t frame_limit = 0;  ///< read at most this many input frames (0: all)
+  bool strict = false;      ///< damaged video data is an error (else concealed/dropped and counted)
   const std::atomic<bool>* cancel = nullptr;  ///< set (e.g. by SIGINT) to stop early
   std::function<void(const JobProgress&)> on_progress;
 };
 
 struct JobResult {
   int64_t input_frames = 0;
+  int64_t announced_input_frames = 0;  ///< what the source's header said (0: unknown)
+  io::DecodeDamage damage;
   int64_t output_frames = 0;
   int64_t scene_cuts = 0;
   double seconds = 0;        ///< wall time of the whole job
