@@ -22,7 +22,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git ca-certificates unzip
           python3 python3-pip
           ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
           libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-          libcli11-dev libspdlog-dev libfmt-dev libgtest-dev nlohmann-json3-dev)
+          libcli11-dev libspdlog-dev libfmt-dev libgtest-dev nlohmann-json3-dev
+          clang libclang-rt-dev)  # clang + libFuzzer: the fuzz targets (scripts/fuzz.sh)
 
 step "system packages"
 missing=()
@@ -65,6 +66,9 @@ echo "    done"
 
 step "build (-j$JOBS)"
 cmake --build "$BUILD_DIR" -j "$JOBS"
+
+step "fuzz targets (clang, build-fuzz/)"
+"$ROOT/scripts/fuzz.sh" build
 
 step "models"
 "$ROOT/scripts/fetch_models.sh"

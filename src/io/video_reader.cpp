@@ -8,10 +8,32 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
 namespace interp::io {
+
+int MemoryInput::read(void* opaque, uint8_t* buf, int size) {
+  auto* in = static_cast<MemoryInput*>(opaque);
+  const size_t n = std::min(static_cast<size_t>(size), in->bytes.size() - in->pos);
+  if (n == 0) return AVERROR_EOF;
+  std::memcpy(buf, in->bytes.data() + in->pos, n);
+  in->pos += n;
+  return static_cast<int>(n);
+}
+
+int64_t MemoryInput::seek(void* opaque, int64_t offset, int whence) {
+  auto* in = static_cast<MemoryInput*>(opaque);
+  const auto size = static_cast<int64_t>(in->bytes.size());
+  if (whence & AVSEEK_SIZE) return size;
+  int64_t target = offset;
+  if ((whence & ~AVSEEK_FORCE) == SEEK_CUR) target += static_cast<int64_t>(in->pos);
+  if ((whence & ~AVSEEK_FORCE) == SEEK_END) target += size;
+  if (target < 0 || target > size) return AVERROR(EINVAL);
+  in->pos = static_cast<size_t>(target);
+  return target;
+}
 
 VideoReader::VideoReader(const std::string& path, bool strict) : state_(std::make_unique<State>()) {
   auto& s = *state_;
@@ -20,10 +42,42 @@ VideoReader::VideoReader(const std::string& path, bool strict) : state_(std::mak
   if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
   if (std::filesystem::is_directory(path)) throw Error(path + ": is a folder, not a video");
   AVFormatContext* raw = nullptr;
-  int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  const int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
   if (ret < 0) throw Error(path + ": not a readable video (" + av::error_string(ret) + ")");
   s.format.reset(raw);
-  ret = avformat_find_stream_info(s.format.get(), nullptr);
+  open_streams();
+}
+
+VideoReader::VideoReader(std::vector<uint8_t> bytes, const std::string& name, bool strict)
+    : state_(std::make_unique<State>()) {
+  auto& s = *state_;
+  s.path = name;
+  s.strict = strict;
+  s.memory = std::make_unique<MemoryInput>();
+  s.memory->bytes = std::move(bytes);
+  constexpr int kBufferSize = 1 << 16;
+  auto* buffer = static_cast<uint8_t*>(av_malloc(kBufferSize));
+  if (!buffer) throw Error("out of memory (I/O buffer)");
+  s.avio.reset(avio_alloc_context(buffer, kBufferSize, 0, s.memory.get(), &MemoryInput::read, nullptr,
+                                  &MemoryInput::seek));
+  if (!s.avio) {
+    av_free(buffer);
+    throw Error("out of memory (I/O context)");
+  }
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) throw Error("out of memory (demuxer)");
+  raw->pb = s.avio.get();
+  raw->flags |= AVFMT_FLAG_CUSTOM_IO;
+  const int ret = avformat_open_input(&raw, nullptr, nullptr, nullptr);  // frees raw on failure
+  if (ret < 0) throw Error(name + ": not a readable video (" + av::error_string(ret) + ")");
+  s.format.reset(raw);
+  open_streams();
+}
+
+void VideoReader::open_streams() {
+  auto& s = *state_;
+  const std::string& path = s.path;
+  int ret = avformat_find_stream_info(s.format.get(), nullptr);
   if (ret < 0) throw Error(path + ": cannot read stream info (" + av::error_string(ret) + "); truncated?");
 
   const AVCodec* codec = nullptr;

@@ -9,8 +9,24 @@
 
 namespace interp::io {
 
+/// Bytes in memory as an AVIOContext (read and seek), for VideoReader::from_memory.
+struct MemoryInput {
+  std::vector<uint8_t> bytes;
+  size_t pos = 0;
+  static int read(void* opaque, uint8_t* buf, int size);
+  static int64_t seek(void* opaque, int64_t offset, int whence);
+};
+struct AvioDeleter {
+  void operator()(AVIOContext* io) const {
+    if (io) av_freep(&io->buffer);
+    avio_context_free(&io);
+  }
+};
+
 struct VideoReader::State {
   std::string path;
+  std::unique_ptr<MemoryInput> memory;  // from_memory only; must outlive `format`
+  std::unique_ptr<AVIOContext, AvioDeleter> avio;
   av::InputContext format;
   av::CodecContext decoder;
   av::Frame frame = av::make_frame();

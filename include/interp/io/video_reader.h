@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace interp::io {
 
@@ -57,6 +58,8 @@ class VideoReader {
   /// "... interlaced" ... With `strict`, damaged video data is an error too; otherwise
   /// it is concealed or dropped and counted (damage()).
   explicit VideoReader(const std::string& path, bool strict = false);
+  /// The same from a file's bytes in memory (`name` for messages).
+  VideoReader(std::vector<uint8_t> bytes, const std::string& name, bool strict = false);
   ~VideoReader();
   VideoReader(const VideoReader&) = delete;
   VideoReader& operator=(const VideoReader&) = delete;
@@ -69,6 +72,7 @@ class VideoReader {
   std::variant<VideoFrame, Packet, EndOfStream> next(Image recycled = {});
 
  private:
+  void open_streams();  ///< everything after the demuxer is open
   friend class VideoWriter;  // copies our streams' parameters and side data
   struct State;
   std::unique_ptr<State> state_;

@@ -138,7 +138,9 @@ SafetensorsFile read_safetensors(const std::string& path) {
   SafetensorsFile file;
   file.metadata = metadata_of(header.json, path);
   const size_t data_size = mapping->size() - header.data_start;
-  for (const auto& [name, entry] : header.json.items()) {
+  for (const auto& item : header.json.items()) {
+    const std::string& name = item.key();
+    const auto& entry = item.value();
     if (name == "__metadata__") continue;
     const auto corrupt = [&] { return Error(path + ": corrupt safetensors entry '" + name + "'"); };
     if (!entry.is_object() || !entry.contains("dtype") || !entry["dtype"].is_string()) throw corrupt();

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# libFuzzer runs over every reader of untrusted bytes (clang, ASan + UBSan):
+#   pickle        data.pkl of a torch.save state dict (flownet.pkl)
+#   film_archive  data.pkl of a TorchScript archive (FILM's .pt), read as data
+#   safetensors   a whole .safetensors file
+#   image         a picture (PNG, JPEG, WebP, TIFF, BMP)
+#   video         a video file, through a memory-backed AVIOContext
+#
+#   scripts/fuzz.sh TARGET SECONDS   fuzz one target; the corpus grows in build-fuzz/corpus/TARGET
+#   scripts/fuzz.sh all SECONDS      each target for SECONDS
+#   scripts/fuzz.sh smoke            each target over its seeds, regressions and 2000 new inputs
+#                                    (what the test suite runs)
+#   scripts/fuzz.sh build            only build the targets and make the seeds (set-up runs it)
+# Seeds: fuzz/make_seeds.py, small files made here with ffmpeg, and fuzz/regressions/
+# (every hostile case found so far). Crashes land in build-fuzz/crashes/; the script
+# exits non-zero if any target crashed.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+CACHE=${INTERP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/interp}
+LIBTORCH=${INTERP_LIBTORCH_ROOT:-$CACHE/libtorch-2.11.0}
+TARGETS=(pickle film_archive safetensors image video)
+what=${1:?usage: scripts/fuzz.sh TARGET|all|smoke [SECONDS]}
+seconds=${2:-60}
+
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINTERP_FUZZ=ON \
+    -DINTERP_LIBTORCH_ROOT="$LIBTORCH" >/dev/null
+fi
+cmake --build "$BUILD" -j "${JOBS:-2}" >/dev/null
+
+seeds=$BUILD/seeds
+if [ ! -d "$seeds" ]; then
+  rm -rf "$seeds.partial"
+  python3 "$ROOT/fuzz/make_seeds.py" "$seeds.partial"
+  mkdir -p "$seeds.partial/video" "$seeds.partial/image"
+  ff() { ffmpeg -v error -y -f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 3 "$@"; }
+  ff -pix_fmt yuv420p -c:v libx264 "$seeds.partial/video/h264.mp4"
+  ff -c:v ffv1 "$seeds.partial/video/ffv1.mkv"
+  ff -c:v mpeg4 -f nut "$seeds.partial/video/mpeg4.nut"
+  ff -pix_fmt yuv420p -f yuv4mpegpipe "$seeds.partial/video/raw.y4m"
+  ffmpeg -v error -f lavfi -i testsrc2=size=6x4 -frames:v 1 "$seeds.partial/image/small.jpg"
+  ffmpeg -v error -f lavfi -i testsrc2=size=6x4 -frames:v 1 "$seeds.partial/image/small.tif"
+  mv "$seeds.partial" "$seeds"
+fi
+
+[ "$what" = build ] && exit 0
+failed=0
+run() {  # TARGET, then libFuzzer options
+  local target=$1; shift
+  local corpus=$BUILD/corpus/$target
+  mkdir -p "$corpus" "$BUILD/crashes"
+  local log=$BUILD/fuzz_$target.log
+  local inputs=("$corpus" "$seeds/$target")
+  [ -d "$ROOT/fuzz/regressions/$target" ] && inputs+=("$ROOT/fuzz/regressions/$target")
+  if ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0 "$BUILD/fuzz/fuzz_$target" "${inputs[@]}" \
+       -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$BUILD/crashes/$target-" "$@" \
+       >"$log" 2>&1; then
+    local execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    echo "fuzz $target: ${execs:-?} inputs run, no crash (corpus $(ls "$corpus" | wc -l) files)"
+  else
+    echo "fuzz $target: CRASH (log: $log)"; grep -m3 -E "ERROR|SUMMARY|deadly" "$log" || true
+    failed=1
+  fi
+}
+
+case "$what" in
+  smoke) for t in "${TARGETS[@]}"; do run "$t" -runs=2000 -max_total_time=60; done ;;
+  all) for t in "${TARGETS[@]}"; do run "$t" -max_total_time="$seconds"; done ;;
+  *) [[ " ${TARGETS[*]} " == *" $what "* ]] || { echo "fuzz.sh: no target '$what' (${TARGETS[*]})" >&2; exit 2; }
+     run "$what" -max_total_time="$seconds" ;;
+esac
+exit $failed
