@@ -159,6 +159,31 @@ TEST_F(BadInput, DamagedPacketsAreConcealedCountedOrUnderStrictRefused) {
                  {"clean.mp4", "damaged.mp4", "good.mp4"});
 }
 
+TEST_F(BadInput, PictureBombIsRefusedFromItsHeaderAndHugeFramesByMemory) {
+  // 20000x20000 gray in ~390 KB: decoding it would take gigabytes.
+  ASSERT_EQ(run("python3 -c " + quote("import struct, zlib, sys\n"
+                                      "w = h = 20000\n"
+                                      "c = zlib.compressobj(9)\n"
+                                      "idat = b''.join(c.compress(b'\\0' * (w + 1)) for _ in range(h)) + c.flush()\n"
+                                      "chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))\n"
+                                      "ihdr = struct.pack('>IIBBBBB', w, h, 8, 0, 0, 0, 0)\n"
+                                      "open(sys.argv[1], 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', ihdr) + "
+                                      "chunk(b'IDAT', idat) + chunk(b'IEND', b''))\n") +
+                " " + quote(dir / "bomb.png")).code, 0);
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  const std::vector<std::string> files{"bomb.png", "good.mp4"};
+  expect_failure(model() + "pair " + quote(dir / "bomb.png") + " " + quote(a) + " " + quote(dir / "m.png"),
+                 "20000x20000 is over the limit of 67108864 pixels per frame (raise it with --max-pixels)", files);
+  expect_failure(model() + "pair " + quote(a) + " " + quote(dir / "bomb.png") + " " + quote(dir / "m.png"),
+                 "over the limit", files);
+  // Allowed by the limit, refused by memory rather than killed by the kernel halfway.
+  auto r = run(interp_cmd(model() + "pair " + quote(dir / "bomb.png") + " " + quote(dir / "bomb.png") + " " +
+                          quote(dir / "m.png") + " --max-pixels 1000000000"));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("on 20000x20000 frames needs about"), std::string::npos) << r.err;
+  EXPECT_EQ(entries(dir.path().string()), files);
+}
+
 TEST_F(BadInput, UnknownOptionIsOneLine) {
   auto r = run(interp_cmd("--frobnicate " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4")));
   EXPECT_NE(r.code, 0);

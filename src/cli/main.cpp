@@ -62,6 +62,18 @@ int main(int argc, char** argv) {
       return 0;
     }
     return run_subcommand ? run_subcommand() : run_root();
+  } catch (const interp::OverLimit& e) {
+    std::cerr << "interp: error: " << interp::first_line(e.what()) << " (raise it with --max-pixels)\n";
+    return 1;
+  } catch (const interp::OutOfMemory& e) {
+    std::cerr << "interp: error: " << interp::first_line(e.what()) << " (try --scale 0.5, --batch 1, or a GPU)\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "interp: error: out of memory (try --scale 0.5, --batch 1, or smaller frames)\n";
+    return 1;
+  } catch (const c10::OutOfMemoryError& e) {
+    std::cerr << "interp: error: out of device memory (try --scale 0.5, --batch 1, or --fp16)\n";
+    return 1;
   } catch (const std::exception& e) {
     const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
     std::cerr << "interp: error: "

@@ -115,6 +115,13 @@ void add_scene_option(CLI::App& command, double& threshold) {
       ->check(CLI::Range(0.0, 1.0));
 }
 
+void add_limit_option(CLI::App& command, int64_t& max_pixels) {
+  command.add_option("--max-pixels", max_pixels,
+                     "largest frame or picture to decode, in pixels (refused from its header, before decoding)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{64}, int64_t{1} << 34));
+}
+
 void add_overwrite_options(CLI::App& command, bool& overwrite) {
   auto* yes = command.add_flag("-y,--overwrite", overwrite,
                                "replace an existing output (a folder only if interp wrote it)");

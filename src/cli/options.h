@@ -47,6 +47,9 @@ void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder);
 /// --scene-threshold.
 void add_scene_option(CLI::App& command, double& threshold);
 
+/// --max-pixels: the largest frame or picture decoded.
+void add_limit_option(CLI::App& command, int64_t& max_pixels);
+
 /// -y / -n: replace an existing output, or never (the default, said explicitly).
 void add_overwrite_options(CLI::App& command, bool& overwrite);
 

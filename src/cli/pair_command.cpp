@@ -4,6 +4,7 @@
 
 #include "interp/base/error.h"
 #include "interp/io/output_file.h"
+#include "interp/pipeline/frame_source.h"
 #include "interp/pipeline/jobs.h"
 #include "log.h"
 #include "output_kind.h"
@@ -31,10 +32,11 @@ int run_pair(const SharedSettings& shared, const PairSettings& p) {
   io::PendingOutput::check(p.output,
                            kind == OutputKind::Picture ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
                            shared.overwrite, inputs);
+  pipeline::check_picture_headers(inputs, shared.max_pixels);
   auto model = load_model(shared.model);
   if (kind == OutputKind::Picture) {
     const double t = p.timestep > 0 ? p.timestep : 0.5;
-    pipeline::run_single_frame_job(*model, p.a, p.b, t, p.output, shared.overwrite);
+    pipeline::run_single_frame_job(*model, p.a, p.b, t, p.output, shared.overwrite, shared.max_pixels);
     std::ostringstream text;
     text << t;  // 0.5, 0.25, 0.333333: no trailing zeros
     log::info(p.output + ": frame at t=" + text.str() + " written");
@@ -46,6 +48,7 @@ int run_pair(const SharedSettings& shared, const PairSettings& p) {
   options.scene_threshold = 0;  // an explicit pair is always interpolated
   options.repeat_tail = false;  // the second picture ends the sequence
   options.cancel = shared.cancel;
+  options.decode.max_pixels = shared.max_pixels;
   const auto r = pipeline::run_images_job(*model, inputs, p.a, p.output, shared.rate.request().factor,
                                           shared.overwrite, options);
   log::info(p.output + ": " + std::to_string(r.output_frames) + " frames written");
@@ -78,6 +81,7 @@ void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run) {
   timestep->excludes(pair->get_option("--exp"))->excludes(pair->get_option("--multi"));
   add_model_options(*pair, shared.model);
   add_overwrite_options(*pair, shared.overwrite);
+  add_limit_option(*pair, shared.max_pixels);
   pair->fallthrough();
   pair->callback([&shared, &run] { run = [&shared] { return run_pair(shared, p); }; });
 }

@@ -5,6 +5,7 @@
 #include "interp/base/error.h"
 #include "interp/io/image_file.h"
 #include "interp/io/output_file.h"
+#include "interp/pipeline/frame_source.h"
 #include "interp/pipeline/jobs.h"
 #include "log.h"
 #include "output_kind.h"
@@ -40,7 +41,8 @@ pipeline::JobOptions job_options(const SharedSettings& shared, const VideoSettin
   o.recursive = shared.rate.recursive();
   o.batch = shared.model.batch;
   o.scene_threshold = v.scene_threshold;
-  o.strict = v.strict;
+  o.decode.strict = v.strict;
+  o.decode.max_pixels = shared.max_pixels;
   o.cancel = shared.cancel;
   o.on_progress = [&progress](const pipeline::JobProgress& p) {
     progress.update(p.output_frames, p.expected_output_frames, p.seconds);
@@ -67,6 +69,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   if (from_pictures && images.size() < 2)
     throw Error(v.input + ": holds " + std::to_string(images.size()) + " image(s); at least 2 are needed");
 
+  if (from_pictures) pipeline::check_picture_headers(images, shared.max_pixels);
   auto model = load_model(shared.model);
   Progress progress(fs::path(v.output).filename().string(), !shared.quiet);
   const auto options = job_options(shared, v, progress);
@@ -114,6 +117,7 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
   add_scene_option(root, v.scene_threshold);
   add_encoder_options(root, v.encoder);
   add_overwrite_options(root, shared.overwrite);
+  add_limit_option(root, shared.max_pixels);
   root.add_flag("--strict", v.strict, "damaged video data is an error (default: concealed or dropped, counted, reported)");
   run = [&shared] { return run_video(shared, v); };
 }

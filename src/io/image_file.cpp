@@ -2,6 +2,7 @@
 #include "interp/io/image_file.h"
 
 #include "interp/base/error.h"
+#include "interp/io/image_header.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -15,9 +16,10 @@
 namespace interp::io {
 namespace fs = std::filesystem;
 
-Image read_image(const std::string& path) {
+Image read_image(const std::string& path, int64_t max_pixels) {
   if (!fs::exists(path)) throw Error(path + ": no such file");
   if (fs::is_directory(path)) throw Error(path + ": is a folder, not an image");
+  if (const auto size = read_picture_size(path)) check_pixels(path, size->width, size->height, max_pixels);
   cv::Mat mat;
   try {
     mat = cv::imread(path, cv::IMREAD_UNCHANGED);
@@ -25,6 +27,7 @@ Image read_image(const std::string& path) {
     mat.release();
   }
   if (mat.empty()) throw Error(path + ": not a readable image");
+  check_pixels(path, mat.cols, mat.rows, max_pixels);  // formats without a header probe
   if (mat.depth() != CV_8U && mat.depth() != CV_16U) {
     cv::Mat converted;
     mat.convertTo(converted, CV_16U, mat.depth() == CV_32F || mat.depth() == CV_64F ? 65535.0 : 1.0);

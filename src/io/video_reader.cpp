@@ -35,10 +35,11 @@ int64_t MemoryInput::seek(void* opaque, int64_t offset, int whence) {
   return target;
 }
 
-VideoReader::VideoReader(const std::string& path, bool strict) : state_(std::make_unique<State>()) {
+VideoReader::VideoReader(const std::string& path, const DecodeOptions& options) : state_(std::make_unique<State>()) {
   auto& s = *state_;
   s.path = path;
-  s.strict = strict;
+  s.strict = options.strict;
+  s.max_pixels = options.max_pixels;
   if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
   if (std::filesystem::is_directory(path)) throw Error(path + ": is a folder, not a video");
   AVFormatContext* raw = nullptr;
@@ -48,11 +49,12 @@ VideoReader::VideoReader(const std::string& path, bool strict) : state_(std::mak
   open_streams();
 }
 
-VideoReader::VideoReader(std::vector<uint8_t> bytes, const std::string& name, bool strict)
+VideoReader::VideoReader(std::vector<uint8_t> bytes, const std::string& name, const DecodeOptions& options)
     : state_(std::make_unique<State>()) {
   auto& s = *state_;
   s.path = name;
-  s.strict = strict;
+  s.strict = options.strict;
+  s.max_pixels = options.max_pixels;
   s.memory = std::make_unique<MemoryInput>();
   s.memory->bytes = std::move(bytes);
   constexpr int kBufferSize = 1 << 16;
@@ -110,6 +112,7 @@ void VideoReader::open_streams() {
   info.width = par->width;
   info.height = par->height;
   if (info.width <= 0 || info.height <= 0) throw Error(path + ": video stream without a frame size");
+  check_pixels(path, info.width, info.height, s.max_pixels);  // before a frame is decoded
   AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
   if (stream->r_frame_rate.num > 0 && stream->avg_frame_rate.num > 0 &&
       av_cmp_q(stream->r_frame_rate, stream->avg_frame_rate) != 0 &&

@@ -38,6 +38,7 @@ struct VideoReader::State {
   std::vector<int> copy_indices;
   bool input_done = false;
   bool strict = false;
+  int64_t max_pixels = kDefaultMaxPixels;
   DecodeDamage damage;
 
   /// A damaged packet or frame: fatal when strict, else counted in `count`.
@@ -59,7 +60,7 @@ struct VideoReader::State {
 
   void convert(Image& out) {
     const int depth = info.bit_depth > 8 ? 16 : 8;
-    if (frame->width != info.width || frame->height != info.height)
+    if (frame->width != info.width || frame->height != info.height)  // also keeps max_pixels
       throw Error(path + ": frame size changes mid-stream (" + std::to_string(frame->width) + "x" +
                   std::to_string(frame->height) + "), which is not supported");
     if (!sws || sws_fmt != frame->format) {

@@ -6,21 +6,44 @@
 
 namespace interp::pipeline {
 
-ImageListSource::ImageListSource(std::vector<std::string> paths, std::string name)
-    : paths_(std::move(paths)), name_(std::move(name)) {}
+ImageListSource::ImageListSource(std::vector<std::string> paths, std::string name, int64_t max_pixels)
+    : paths_(std::move(paths)), name_(std::move(name)), max_pixels_(max_pixels) {}
+
+namespace {
+
+[[noreturn]] void sizes_differ(const std::string& path, int64_t w, int64_t h, const std::string& first, int64_t fw,
+                               int64_t fh) {
+  throw Error("images differ in size: " + path + " is " + std::to_string(w) + "x" + std::to_string(h) + ", " + first +
+              " is " + std::to_string(fw) + "x" + std::to_string(fh));
+}
+
+}  // namespace
+
+void check_picture_headers(const std::vector<std::string>& paths, int64_t max_pixels) {
+  std::optional<io::PictureSize> first;
+  for (const auto& path : paths) {
+    const auto size = io::read_picture_size(path);
+    if (!size) continue;
+    io::check_pixels(path, size->width, size->height, max_pixels);
+    if (!first) first = size;
+    if (size->width != first->width || size->height != first->height)
+      sizes_differ(path, size->width, size->height, paths.front(), first->width, first->height);
+  }
+}
 
 SourceItem ImageListSource::next(io::Image) {
   if (next_ >= paths_.size()) return io::EndOfStream{};
   const std::string& path = paths_[next_++];
-  io::VideoFrame frame{io::read_image(path), static_cast<int64_t>(next_ - 1)};
+  const auto header = io::read_picture_size(path);  // a mismatch is refused before decoding
+  if (header && next_ > 1 && (header->width != width_ || header->height != height_))
+    sizes_differ(path, header->width, header->height, paths_.front(), width_, height_);
+  io::VideoFrame frame{io::read_image(path, max_pixels_), static_cast<int64_t>(next_ - 1)};
   const auto& image = frame.image;
   if (next_ == 1) {
     width_ = image.width;
     height_ = image.height;
   } else if (image.width != width_ || image.height != height_) {
-    throw Error("images differ in size: " + path + " is " + std::to_string(image.width) + "x" +
-                std::to_string(image.height) + ", " + paths_.front() + " is " + std::to_string(width_) + "x" +
-                std::to_string(height_));
+    sizes_differ(path, image.width, image.height, paths_.front(), width_, height_);
   }
   return frame;
 }

@@ -4,6 +4,7 @@
 #include "interp/base/error.h"
 #include "interp/pipeline/bounded_queue.h"
 #include "interp/pipeline/frame_tensor.h"
+#include "interp/pipeline/memory_check.h"
 #include "interp/pipeline/slot_loop.h"
 
 #include <torch/torch.h>
@@ -99,7 +100,7 @@ void decode_stage(FrameSource& source, int64_t frame_limit, ImagePool& pool, Bou
 /// Stage 2: frames to tensors, through the slot loop; packets pass straight on.
 void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& input_pool, ImagePool& output_pool,
                        BoundedQueue<SourceItem>& in, BoundedQueue<SinkItem>& out, JobControl& control,
-                       const std::string& input_name) {
+                       const std::string& input_name, int batch) {
   torch::InferenceMode inference;
   const SlotLoop::Emit emit = [&](OutputFrame&& frame) {
     IndexedImage item{std::move(frame.made), frame.index};
@@ -117,6 +118,8 @@ void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& inpu
       continue;
     }
     auto& frame = std::get<io::VideoFrame>(item);
+    // Again with the decoded size: not every source can tell it before decoding.
+    if (loop.input_frames() == 0) check_memory(model, frame.image.width, frame.image.height, batch);
     InputFrame input{std::move(frame.image), torch::Tensor()};
     input.tensor = to_tensor(input.image, model.device(), model.dtype());
     if (!loop.push(std::move(input), emit)) return;
@@ -182,6 +185,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   if (inputs >= 2)
     progress.expected_output_frames = options.repeat_tail ? timeline.output_count(inputs)
                                                           : timeline.slots_for_pair(inputs - 2).back().index + 2;
+  if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, options.batch);
   JobResult result;
   {
     JoiningThread decoder([&] {
@@ -195,7 +199,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
     });
     JoiningThread interpolator([&] {
       guarded([&] {
-        interpolate_stage(model, loop, input_pool, output_pool, decoded, made, control, source.name());
+        interpolate_stage(model, loop, input_pool, output_pool, decoded, made, control, source.name(), options.batch);
       });
     });
     guarded([&] { result.output_frames = write_stage(sink, output_pool, made, progress, options, start); });

@@ -4,6 +4,7 @@
 #include "interp/base/error.h"
 #include "interp/io/image_file.h"
 #include "interp/pipeline/frame_tensor.h"
+#include "interp/pipeline/memory_check.h"
 #include "interp/pipeline/slot_loop.h"
 
 #include <torch/torch.h>
@@ -31,7 +32,7 @@ VideoJobResult run_video_job(FrameInterpolator& model, const std::string& input,
                              const RateRequest& rate, const io::EncoderOptions& encoder, bool overwrite,
                              const JobOptions& options) {
   io::PendingOutput::check(output, io::PendingOutput::Kind::File, overwrite, {input});
-  VideoFileSource source(input, options.strict);
+  VideoFileSource source(input, options.decode);
   const auto in_rate = source.frame_rate();
   const Timeline timeline(ratio_for(rate, in_rate.num, in_rate.den));
   const io::Rational out_rate = output_rate(in_rate, timeline.ratio());
@@ -46,7 +47,7 @@ VideoJobResult run_video_job(FrameInterpolator& model, const std::string& input,
 JobResult run_video_to_images_job(FrameInterpolator& model, const std::string& input, const std::string& output,
                                   const RateRequest& rate, bool overwrite, const JobOptions& options) {
   io::PendingOutput::check(output, io::PendingOutput::Kind::Folder, overwrite, {input});
-  VideoFileSource source(input, options.strict);
+  VideoFileSource source(input, options.decode);
   const auto in_rate = source.frame_rate();
   const Timeline timeline(ratio_for(rate, in_rate.num, in_rate.den));
   ImageFolderSink sink(output, overwrite, {input}, timeline.output_count(std::max<int64_t>(source.frame_count(), 2)));
@@ -57,7 +58,7 @@ JobResult run_images_job(FrameInterpolator& model, const std::vector<std::string
                          const std::string& output, const RateRatio& ratio, bool overwrite, const JobOptions& options) {
   if (images.size() < 2)
     throw Error(name + ": holds " + std::to_string(images.size()) + " image(s); at least 2 are needed");
-  ImageListSource source(images, name);
+  ImageListSource source(images, name, options.decode.max_pixels);
   const Timeline timeline(ratio);
   const int64_t expected = timeline.output_count(static_cast<int64_t>(images.size()));
   ImageFolderSink sink(output, overwrite, images, expected);
@@ -65,9 +66,10 @@ JobResult run_images_job(FrameInterpolator& model, const std::vector<std::string
 }
 
 void run_single_frame_job(FrameInterpolator& model, const std::string& a_path, const std::string& b_path, double t,
-                          const std::string& output, bool overwrite) {
-  ImageListSource source({a_path, b_path}, a_path);
+                          const std::string& output, bool overwrite, int64_t max_pixels) {
+  ImageListSource source({a_path, b_path}, a_path, max_pixels);
   io::PendingOutput::check(output, io::PendingOutput::Kind::File, overwrite, {a_path, b_path});
+  if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, 1);
   auto a = std::get<io::VideoFrame>(source.next({})).image;
   auto b = std::get<io::VideoFrame>(source.next({})).image;
   torch::InferenceMode guard;

@@ -27,6 +27,11 @@ class FrameInterpolator {
 
   virtual torch::Device device() const = 0;
   virtual torch::Dtype dtype() const = 0;
+
+  /// Peak memory a forward pass takes per input pixel of one pair (fp32), measured with
+  /// `interp bench` on CPU; 0 when unknown. For the check that refuses frames that
+  /// cannot fit before any work starts.
+  virtual double bytes_per_pixel() const { return 0; }
 };
 
 }  // namespace interp

@@ -1,14 +1,17 @@
 #pragma once
 /// Still images through OpenCV: PNG (8/16-bit), JPEG, WebP, TIFF, BMP in; PNG out.
 #include "interp/io/image.h"
+#include "interp/io/image_header.h"
 
 #include <string>
 #include <vector>
 
 namespace interp::io {
 
-/// RGB or RGBA (alpha kept), 8 or 16 bits. Throws interp::Error naming the file.
-Image read_image(const std::string& path);
+/// RGB or RGBA (alpha kept), 8 or 16 bits. Throws interp::Error naming the file, and
+/// interp::OverLimit for a picture over `max_pixels` (from its header when it has one,
+/// before decoding).
+Image read_image(const std::string& path, int64_t max_pixels = kDefaultMaxPixels);
 
 /// Writes a PNG (16-bit when image.bit_depth is 16).
 void write_png(const std::string& path, const Image& image);

@@ -3,6 +3,7 @@
 /// frames to RGB (8-bit, or 16-bit for deeper sources), and hands out the packets of
 /// audio/subtitle streams untouched so they can be stream-copied in order.
 #include "interp/io/image.h"
+#include "interp/io/image_header.h"
 #include "interp/io/packet.h"
 
 #include <cstdint>
@@ -44,6 +45,12 @@ struct VideoFrame {
 };
 struct EndOfStream {};
 
+/// How strict and how large decoding may be.
+struct DecodeOptions {
+  bool strict = false;  ///< damaged video data is an error (else concealed/dropped and counted)
+  int64_t max_pixels = kDefaultMaxPixels;  ///< larger frames are refused (interp::OverLimit)
+};
+
 /// Damage met while decoding a readable stream: packets the decoder refused (dropped)
 /// and frames it returned with concealed errors.
 struct DecodeDamage {
@@ -55,11 +62,11 @@ struct DecodeDamage {
 class VideoReader {
  public:
   /// Opens `path`. Throws interp::Error: "<path>: no such file", "... not a video",
-  /// "... interlaced" ... With `strict`, damaged video data is an error too; otherwise
-  /// it is concealed or dropped and counted (damage()).
-  explicit VideoReader(const std::string& path, bool strict = false);
+  /// "... interlaced" ... With options.strict, damaged video data is an error too;
+  /// otherwise it is concealed or dropped and counted (damage()).
+  explicit VideoReader(const std::string& path, const DecodeOptions& options = {});
   /// The same from a file's bytes in memory (`name` for messages).
-  VideoReader(std::vector<uint8_t> bytes, const std::string& name, bool strict = false);
+  VideoReader(std::vector<uint8_t> bytes, const std::string& name, const DecodeOptions& options = {});
   ~VideoReader();
   VideoReader(const VideoReader&) = delete;
   VideoReader& operator=(const VideoReader&) = delete;

@@ -4,6 +4,7 @@
 #include "interp/io/video_reader.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -25,17 +26,22 @@ class FrameSource {
   virtual std::string name() const = 0;
   /// Damage concealed or dropped so far (videos only).
   virtual io::DecodeDamage damage() const { return {}; }
+  /// Frame size known before decoding (a video's stream, a picture's header), if any.
+  virtual std::optional<io::PictureSize> frame_size() const = 0;
 };
 
 /// A video file (FFmpeg); its audio/subtitle packets come along for stream copy.
 class VideoFileSource : public FrameSource {
  public:
-  VideoFileSource(const std::string& path, bool strict) : path_(path), reader_(path, strict) {}
+  VideoFileSource(const std::string& path, const io::DecodeOptions& options) : path_(path), reader_(path, options) {}
   SourceItem next(io::Image recycled) override { return reader_.next(std::move(recycled)); }
   io::Rational frame_rate() const override { return reader_.info().frame_rate; }
   int64_t frame_count() const override { return reader_.info().frame_count; }
   std::string name() const override { return path_; }
   io::DecodeDamage damage() const override { return reader_.damage(); }
+  std::optional<io::PictureSize> frame_size() const override {
+    return io::PictureSize{reader_.info().width, reader_.info().height};
+  }
   io::VideoReader& reader() { return reader_; }
 
  private:
@@ -43,19 +49,28 @@ class VideoFileSource : public FrameSource {
   io::VideoReader reader_;
 };
 
+/// Checks every picture's header (where its format has one) against the first's size and
+/// `max_pixels`, without decoding: a job can refuse before loading its model.
+void check_picture_headers(const std::vector<std::string>& paths, int64_t max_pixels);
+
 /// Still pictures in the given order, all of one size (else interp::Error naming the file).
 class ImageListSource : public FrameSource {
  public:
-  /// `name`: how messages call the list (its folder, say).
-  ImageListSource(std::vector<std::string> paths, std::string name);
+  /// `name`: how messages call the list (its folder, say). Each picture's size is
+  /// checked from its header against the first's and `max_pixels` before it is decoded.
+  ImageListSource(std::vector<std::string> paths, std::string name, int64_t max_pixels = io::kDefaultMaxPixels);
   SourceItem next(io::Image recycled) override;
   io::Rational frame_rate() const override { return {1, 1}; }
   int64_t frame_count() const override { return static_cast<int64_t>(paths_.size()); }
   std::string name() const override { return name_; }
+  std::optional<io::PictureSize> frame_size() const override {
+    return paths_.empty() ? std::nullopt : io::read_picture_size(paths_.front());
+  }
 
  private:
   std::vector<std::string> paths_;
   std::string name_;
+  int64_t max_pixels_;
   size_t next_ = 0;
   int width_ = 0, height_ = 0;
 };

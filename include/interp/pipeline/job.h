@@ -25,7 +25,7 @@ struct JobOptions {
   double scene_threshold = kDefaultSceneThreshold;  ///< <= 0: never treat a pair as a cut
   bool repeat_tail = true;  ///< repeat the last frame to the timeline's end (a pair: no)
   int64_t frame_limit = 0;  ///< read at most this many input frames (0: all)
-  bool strict = false;      ///< damaged video data is an error (else concealed/dropped and counted)
+  io::DecodeOptions decode;  ///< strictness and the pixel limit of the inputs
   const std::atomic<bool>* cancel = nullptr;  ///< set (e.g. by SIGINT) to stop early
   std::function<void(const JobProgress&)> on_progress;
 };

@@ -51,7 +51,7 @@ FilmConfig infer_config(const weights::StateDict& dict) {
 }
 
 FilmInterpolator::FilmInterpolator(const FilmConfig& config, const weights::StateDict& dict, FilmOptions options)
-    : net_(config), options_(options) {
+    : net_(config), options_(options), filters_(config.filters) {
   weights::load_into(*net_, dict, "FILM weights");
   net_->eval();
   net_->to(options_.device, options_.dtype);

@@ -23,7 +23,7 @@ namespace {
 /// Module trees in real files are < 15 levels deep and name a few thousand tensors; a
 /// walk past these bounds is an attack (shared sub-dicts can multiply the paths).
 constexpr size_t kMaxNesting = 100;
-constexpr size_t kMaxWalkSteps = size_t{1} << 22;
+constexpr size_t kMaxWalkSteps = size_t{1} << 17;
 
 std::optional<torch::Dtype> storage_dtype(const std::string& storage_type) {
   static const std::unordered_map<std::string, torch::Dtype> kTypes = {
