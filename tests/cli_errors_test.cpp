@@ -152,7 +152,7 @@ TEST_F(BadInput, DamagedPacketsAreConcealedCountedOrUnderStrictRefused) {
   std::ofstream(dir / "damaged.mp4", std::ios::binary) << data;
   auto r = run(quote(INTERP_BINARY) + " " + model() + quote(dir / "damaged.mp4") + " " + quote(dir / "o.mp4"));
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("damaged video: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("damaged input: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("frames its header announces"), std::string::npos) << r.err;
   std::filesystem::remove(dir / "o.mp4");
   expect_failure(model() + "--strict " + quote(dir / "damaged.mp4") + " " + quote(dir / "o.mp4"), "damaged video",
@@ -182,6 +182,29 @@ TEST_F(BadInput, PictureBombIsRefusedFromItsHeaderAndHugeFramesByMemory) {
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("on 20000x20000 frames needs about"), std::string::npos) << r.err;
   EXPECT_EQ(entries(dir.path().string()), files);
+}
+
+TEST_F(BadInput, PictureLibrariesSpeakThroughInterp) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  std::string png = slurp(a);
+  png[png.size() / 2] = static_cast<char>(png[png.size() / 2] ^ 0xff);
+  std::ofstream(dir / "bad.png", std::ios::binary) << png;
+  // libpng's own line used to come first; now its words are inside interp's one line.
+  expect_failure(model() + "pair " + quote(a) + " " + quote(dir / "bad.png") + " " + quote(dir / "m.png"),
+                 "bad.png: not a readable image (libpng error:", {"bad.png", "good.mp4"});
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(a) + " " + quote(dir / "j.jpg")).code, 0);
+  std::string jpeg = slurp(dir / "j.jpg");
+  for (size_t i = jpeg.size() / 2; i + 10 < jpeg.size(); i += 50) jpeg[i] = static_cast<char>(jpeg[i] ^ 0x3c);
+  std::ofstream(dir / "bad.jpg", std::ios::binary) << jpeg;
+  std::filesystem::remove(dir / "j.jpg");
+  auto r = run(quote(INTERP_BINARY) + " " + model() + "pair " + quote(a) + " " + quote(dir / "bad.jpg") + " " +
+               quote(dir / "m.png"));  // concealed by libjpeg: a warning of interp's, not libjpeg's line
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("Corrupt JPEG"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("damaged input: 0 packet(s) dropped, 1 frame(s) concealed"), std::string::npos) << r.err;
+  std::filesystem::remove(dir / "m.png");
+  expect_failure(model() + "pair " + quote(a) + " " + quote(dir / "bad.jpg") + " " + quote(dir / "m.png") + " --strict",
+                 "bad.jpg: damaged picture (Corrupt JPEG data", {"bad.jpg", "bad.png", "good.mp4"});
 }
 
 TEST_F(BadInput, UnknownOptionIsOneLine) {

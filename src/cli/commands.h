@@ -15,7 +15,7 @@ struct SharedSettings {
   RateSettings rate;
   bool overwrite = false;
   bool quiet = false;
-  int64_t max_pixels = io::kDefaultMaxPixels;
+  io::DecodeOptions decode;  ///< --strict, --max-pixels
   const std::atomic<bool>* cancel = nullptr;
 };
 using Run = std::function<int()>;

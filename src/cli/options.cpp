@@ -115,8 +115,10 @@ void add_scene_option(CLI::App& command, double& threshold) {
       ->check(CLI::Range(0.0, 1.0));
 }
 
-void add_limit_option(CLI::App& command, int64_t& max_pixels) {
-  command.add_option("--max-pixels", max_pixels,
+void add_decode_options(CLI::App& command, io::DecodeOptions& decode) {
+  command.add_flag("--strict", decode.strict,
+                   "damaged input data is an error (default: concealed or dropped, counted, reported)");
+  command.add_option("--max-pixels", decode.max_pixels,
                      "largest frame or picture to decode, in pixels (refused from its header, before decoding)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{64}, int64_t{1} << 34));

@@ -47,8 +47,8 @@ void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder);
 /// --scene-threshold.
 void add_scene_option(CLI::App& command, double& threshold);
 
-/// --max-pixels: the largest frame or picture decoded.
-void add_limit_option(CLI::App& command, int64_t& max_pixels);
+/// --max-pixels (the largest frame or picture decoded) and --strict.
+void add_decode_options(CLI::App& command, io::DecodeOptions& decode);
 
 /// -y / -n: replace an existing output, or never (the default, said explicitly).
 void add_overwrite_options(CLI::App& command, bool& overwrite);

@@ -8,6 +8,7 @@
 #include "interp/pipeline/jobs.h"
 #include "log.h"
 #include "output_kind.h"
+#include "report.h"
 
 #include <cmath>
 #include <sstream>
@@ -32,11 +33,13 @@ int run_pair(const SharedSettings& shared, const PairSettings& p) {
   io::PendingOutput::check(p.output,
                            kind == OutputKind::Picture ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
                            shared.overwrite, inputs);
-  pipeline::check_picture_headers(inputs, shared.max_pixels);
+  pipeline::check_picture_headers(inputs, shared.decode.max_pixels);
   auto model = load_model(shared.model);
   if (kind == OutputKind::Picture) {
     const double t = p.timestep > 0 ? p.timestep : 0.5;
-    pipeline::run_single_frame_job(*model, p.a, p.b, t, p.output, shared.overwrite, shared.max_pixels);
+    pipeline::JobResult r;
+    r.damage = pipeline::run_single_frame_job(*model, p.a, p.b, t, p.output, shared.overwrite, shared.decode);
+    report_input(p.a + ", " + p.b, r);
     std::ostringstream text;
     text << t;  // 0.5, 0.25, 0.333333: no trailing zeros
     log::info(p.output + ": frame at t=" + text.str() + " written");
@@ -48,9 +51,10 @@ int run_pair(const SharedSettings& shared, const PairSettings& p) {
   options.scene_threshold = 0;  // an explicit pair is always interpolated
   options.repeat_tail = false;  // the second picture ends the sequence
   options.cancel = shared.cancel;
-  options.decode.max_pixels = shared.max_pixels;
+  options.decode = shared.decode;
   const auto r = pipeline::run_images_job(*model, inputs, p.a, p.output, shared.rate.request().factor,
                                           shared.overwrite, options);
+  report_input(p.a + ", " + p.b, r);
   log::info(p.output + ": " + std::to_string(r.output_frames) + " frames written");
   return 0;
 }
@@ -81,7 +85,7 @@ void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run) {
   timestep->excludes(pair->get_option("--exp"))->excludes(pair->get_option("--multi"));
   add_model_options(*pair, shared.model);
   add_overwrite_options(*pair, shared.overwrite);
-  add_limit_option(*pair, shared.max_pixels);
+  add_decode_options(*pair, shared.decode);
   pair->fallthrough();
   pair->callback([&shared, &run] { run = [&shared] { return run_pair(shared, p); }; });
 }

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "output_kind.h"
 #include "progress.h"
+#include "report.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -22,27 +23,14 @@ struct VideoSettings {
   std::string input, output;
   io::EncoderOptions encoder;
   double scene_threshold = pipeline::kDefaultSceneThreshold;
-  bool strict = false;
 };
-
-/// What the user should know about the input after the run: damage concealed, frames
-/// missing against what the file announced.
-void report_input(const std::string& input, const pipeline::JobResult& r) {
-  if (r.damage.any())
-    log::warn(input + ": damaged video: " + std::to_string(r.damage.dropped_packets) + " packet(s) dropped, " +
-              std::to_string(r.damage.concealed_frames) + " frame(s) concealed (--strict makes this an error)");
-  if (r.announced_input_frames > 0 && r.input_frames < r.announced_input_frames)
-    log::warn(input + ": decoded " + std::to_string(r.input_frames) + " of the " +
-              std::to_string(r.announced_input_frames) + " frames its header announces (damaged or truncated?)");
-}
 
 pipeline::JobOptions job_options(const SharedSettings& shared, const VideoSettings& v, Progress& progress) {
   pipeline::JobOptions o;
   o.recursive = shared.rate.recursive();
   o.batch = shared.model.batch;
   o.scene_threshold = v.scene_threshold;
-  o.decode.strict = v.strict;
-  o.decode.max_pixels = shared.max_pixels;
+  o.decode = shared.decode;
   o.cancel = shared.cancel;
   o.on_progress = [&progress](const pipeline::JobProgress& p) {
     progress.update(p.output_frames, p.expected_output_frames, p.seconds);
@@ -69,7 +57,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   if (from_pictures && images.size() < 2)
     throw Error(v.input + ": holds " + std::to_string(images.size()) + " image(s); at least 2 are needed");
 
-  if (from_pictures) pipeline::check_picture_headers(images, shared.max_pixels);
+  if (from_pictures) pipeline::check_picture_headers(images, shared.decode.max_pixels);
   auto model = load_model(shared.model);
   Progress progress(fs::path(v.output).filename().string(), !shared.quiet);
   const auto options = job_options(shared, v, progress);
@@ -78,6 +66,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
     const auto r = pipeline::run_images_job(*model, images, v.input, v.output, shared.rate.request().factor,
                                             shared.overwrite, options);
     progress.finish();
+    report_input(v.input, r);
     std::snprintf(line, sizeof(line), "%s: %lld frames from %lld images (%lld scene cuts) in %.1f s",
                   v.output.c_str(), static_cast<long long>(r.output_frames), static_cast<long long>(r.input_frames),
                   static_cast<long long>(r.scene_cuts), r.seconds);
@@ -117,8 +106,7 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
   add_scene_option(root, v.scene_threshold);
   add_encoder_options(root, v.encoder);
   add_overwrite_options(root, shared.overwrite);
-  add_limit_option(root, shared.max_pixels);
-  root.add_flag("--strict", v.strict, "damaged video data is an error (default: concealed or dropped, counted, reported)");
+  add_decode_options(root, shared.decode);
   run = [&shared] { return run_video(shared, v); };
 }
 

@@ -3,6 +3,7 @@
 
 #include "interp/base/error.h"
 #include "interp/io/image_header.h"
+#include "stderr_capture.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -21,12 +22,18 @@ Image read_image(const std::string& path, int64_t max_pixels) {
   if (fs::is_directory(path)) throw Error(path + ": is a folder, not an image");
   if (const auto size = read_picture_size(path)) check_pixels(path, size->width, size->height, max_pixels);
   cv::Mat mat;
-  try {
-    mat = cv::imread(path, cv::IMREAD_UNCHANGED);
-  } catch (const cv::Exception&) {
-    mat.release();
+  std::string library_says;
+  {
+    StderrCapture capture;  // libpng/libjpeg speak on stderr; their words go into ours
+    try {
+      mat = cv::imread(path, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception&) {
+      mat.release();
+    }
+    library_says = capture.release();
   }
-  if (mat.empty()) throw Error(path + ": not a readable image");
+  if (mat.empty())
+    throw Error(path + ": not a readable image" + (library_says.empty() ? "" : " (" + library_says + ")"));
   check_pixels(path, mat.cols, mat.rows, max_pixels);  // formats without a header probe
   if (mat.depth() != CV_8U && mat.depth() != CV_16U) {
     cv::Mat converted;
@@ -41,6 +48,7 @@ Image read_image(const std::string& path, int64_t max_pixels) {
     default: throw Error(path + ": unsupported channel count " + std::to_string(mat.channels()));
   }
   Image image;
+  image.damage = library_says;
   image.allocate(rgb.cols, rgb.rows, rgb.channels(), rgb.depth() == CV_16U ? 16 : 8);
   for (int y = 0; y < rgb.rows; ++y)
     std::memcpy(image.data.data() + y * image.row_bytes(), rgb.ptr(y), image.row_bytes());

@@ -65,7 +65,7 @@ std::optional<PictureSize> read_picture_size(const std::string& path) {
 }
 
 void check_pixels(const std::string& what, int64_t width, int64_t height, int64_t max_pixels) {
-  if (width > 0 && height > 0 && width * height > max_pixels)
+  if (width > 0 && height > 0 && width > max_pixels / height)  // no product: headers hold up to 2^32 x 2^32
     throw OverLimit(what + ": " + std::to_string(width) + "x" + std::to_string(height) + " is over the limit of " +
                     std::to_string(max_pixels) + " pixels per frame");
 }

@@ -6,8 +6,8 @@
 
 namespace interp::pipeline {
 
-ImageListSource::ImageListSource(std::vector<std::string> paths, std::string name, int64_t max_pixels)
-    : paths_(std::move(paths)), name_(std::move(name)), max_pixels_(max_pixels) {}
+ImageListSource::ImageListSource(std::vector<std::string> paths, std::string name, const io::DecodeOptions& decode)
+    : paths_(std::move(paths)), name_(std::move(name)), decode_(decode) {}
 
 namespace {
 
@@ -37,8 +37,10 @@ SourceItem ImageListSource::next(io::Image) {
   const auto header = io::read_picture_size(path);  // a mismatch is refused before decoding
   if (header && next_ > 1 && (header->width != width_ || header->height != height_))
     sizes_differ(path, header->width, header->height, paths_.front(), width_, height_);
-  io::VideoFrame frame{io::read_image(path, max_pixels_), static_cast<int64_t>(next_ - 1)};
+  io::VideoFrame frame{io::read_image(path, decode_.max_pixels), static_cast<int64_t>(next_ - 1)};
   const auto& image = frame.image;
+  if (!image.damage.empty() && decode_.strict) throw Error(path + ": damaged picture (" + image.damage + ")");
+  if (!image.damage.empty()) ++damage_.concealed_frames;
   if (next_ == 1) {
     width_ = image.width;
     height_ = image.height;

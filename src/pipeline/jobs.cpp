@@ -58,16 +58,16 @@ JobResult run_images_job(FrameInterpolator& model, const std::vector<std::string
                          const std::string& output, const RateRatio& ratio, bool overwrite, const JobOptions& options) {
   if (images.size() < 2)
     throw Error(name + ": holds " + std::to_string(images.size()) + " image(s); at least 2 are needed");
-  ImageListSource source(images, name, options.decode.max_pixels);
+  ImageListSource source(images, name, options.decode);
   const Timeline timeline(ratio);
   const int64_t expected = timeline.output_count(static_cast<int64_t>(images.size()));
   ImageFolderSink sink(output, overwrite, images, expected);
   return run_job(model, source, sink, timeline, options);
 }
 
-void run_single_frame_job(FrameInterpolator& model, const std::string& a_path, const std::string& b_path, double t,
-                          const std::string& output, bool overwrite, int64_t max_pixels) {
-  ImageListSource source({a_path, b_path}, a_path, max_pixels);
+io::DecodeDamage run_single_frame_job(FrameInterpolator& model, const std::string& a_path, const std::string& b_path, double t,
+                          const std::string& output, bool overwrite, const io::DecodeOptions& decode) {
+  ImageListSource source({a_path, b_path}, a_path, decode);
   io::PendingOutput::check(output, io::PendingOutput::Kind::File, overwrite, {a_path, b_path});
   if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, 1);
   auto a = std::get<io::VideoFrame>(source.next({})).image;
@@ -80,6 +80,7 @@ void run_single_frame_job(FrameInterpolator& model, const std::string& a_path, c
   io::Image frame;
   to_image(with_alpha(rgb, ta, tb, t), std::max(a.bit_depth, b.bit_depth), frame);
   write_png_file(output, frame, overwrite, {a_path, b_path});
+  return source.damage();
 }
 
 }  // namespace interp::pipeline

@@ -4,6 +4,7 @@
 /// reallocating in steady state.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace interp::io {
@@ -14,6 +15,7 @@ struct Image {
   int channels = 3;  ///< 3 (RGB) or 4 (RGBA)
   int bit_depth = 8; ///< 8 (uint8 samples) or 16 (uint16 samples, native endian)
   std::vector<uint8_t> data;
+  std::string damage;  ///< what the decoder concealed (a damaged JPEG), empty when clean
 
   size_t bytes_per_sample() const { return bit_depth > 8 ? 2 : 1; }
   size_t row_bytes() const { return static_cast<size_t>(width) * channels * bytes_per_sample(); }

@@ -58,11 +58,13 @@ class ImageListSource : public FrameSource {
  public:
   /// `name`: how messages call the list (its folder, say). Each picture's size is
   /// checked from its header against the first's and `max_pixels` before it is decoded.
-  ImageListSource(std::vector<std::string> paths, std::string name, int64_t max_pixels = io::kDefaultMaxPixels);
+  /// With decode.strict a picture decoded with concealed damage is an error.
+  ImageListSource(std::vector<std::string> paths, std::string name, const io::DecodeOptions& decode = {});
   SourceItem next(io::Image recycled) override;
   io::Rational frame_rate() const override { return {1, 1}; }
   int64_t frame_count() const override { return static_cast<int64_t>(paths_.size()); }
   std::string name() const override { return name_; }
+  io::DecodeDamage damage() const override { return damage_; }
   std::optional<io::PictureSize> frame_size() const override {
     return paths_.empty() ? std::nullopt : io::read_picture_size(paths_.front());
   }
@@ -70,7 +72,8 @@ class ImageListSource : public FrameSource {
  private:
   std::vector<std::string> paths_;
   std::string name_;
-  int64_t max_pixels_;
+  io::DecodeOptions decode_;
+  io::DecodeDamage damage_;  // pictures decoded with concealed errors
   size_t next_ = 0;
   int width_ = 0, height_ = 0;
 };

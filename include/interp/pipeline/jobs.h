@@ -34,7 +34,8 @@ JobResult run_images_job(FrameInterpolator& model, const std::vector<std::string
 
 /// One frame between pictures `a` and `b` at time t in (0,1), as a PNG (alpha blended
 /// linearly in t, the deeper input's bit depth).
-void run_single_frame_job(FrameInterpolator& model, const std::string& a, const std::string& b, double t,
-                          const std::string& output, bool overwrite, int64_t max_pixels = io::kDefaultMaxPixels);
+/// Returns the damage the picture decoders concealed.
+io::DecodeDamage run_single_frame_job(FrameInterpolator& model, const std::string& a, const std::string& b, double t,
+                          const std::string& output, bool overwrite, const io::DecodeOptions& decode = {});
 
 }  // namespace interp::pipeline
