@@ -139,6 +139,12 @@ void VideoReader::open_streams() {
 
 VideoReader::~VideoReader() = default;
 
+double frame_step(const VideoInfo& info) {
+  if (info.frame_rate.num <= 0 || info.time_base.num <= 0) return 0;
+  return static_cast<double>(info.frame_rate.den) * info.time_base.den /
+         (static_cast<double>(info.frame_rate.num) * info.time_base.num);
+}
+
 const VideoInfo& VideoReader::info() const { return state_->info; }
 const DecodeDamage& VideoReader::damage() const { return state_->damage; }
 
@@ -149,7 +155,9 @@ std::variant<VideoFrame, Packet, EndOfStream> VideoReader::next(Image recycled) 
     if (ret == 0) {
       if (s.frame->decode_error_flags || (s.frame->flags & AV_FRAME_FLAG_CORRUPT))
         s.damaged(s.damage.concealed_frames, "damaged video frame");
-      VideoFrame out{std::move(recycled), s.frame->best_effort_timestamp};
+      VideoFrame out{std::move(recycled), s.frame->best_effort_timestamp,
+                     s.damage.dropped_packets - s.dropped_at_last_frame};
+      s.dropped_at_last_frame = s.damage.dropped_packets;
       s.convert(out.image);
       av_frame_unref(s.frame.get());
       return out;

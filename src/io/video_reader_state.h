@@ -40,6 +40,7 @@ struct VideoReader::State {
   bool strict = false;
   int64_t max_pixels = kDefaultMaxPixels;
   DecodeDamage damage;
+  int64_t dropped_at_last_frame = 0;
 
   /// A damaged packet or frame: fatal when strict, else counted in `count`.
   void damaged(int64_t& count, const std::string& what) {

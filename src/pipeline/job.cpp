@@ -100,8 +100,9 @@ void decode_stage(FrameSource& source, int64_t frame_limit, ImagePool& pool, Bou
 /// Stage 2: frames to tensors, through the slot loop; packets pass straight on.
 void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& input_pool, ImagePool& output_pool,
                        BoundedQueue<SourceItem>& in, BoundedQueue<SinkItem>& out, JobControl& control,
-                       const std::string& input_name, int batch) {
+                       const std::string& input_name, int batch, double step, int64_t& repeated) {
   torch::InferenceMode inference;
+  int64_t last_pts = 0;
   const SlotLoop::Emit emit = [&](OutputFrame&& frame) {
     IndexedImage item{std::move(frame.made), frame.index};
     if (frame.copy) {
@@ -118,6 +119,16 @@ void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& inpu
       continue;
     }
     auto& frame = std::get<io::VideoFrame>(item);
+    // Frames lost to damaged packets leave a gap in the timestamps: fill it with the
+    // previous frame so that everything after (and the audio) keeps its time.
+    if (frame.dropped_before > 0 && step > 0 && loop.input_frames() > 0) {
+      const auto lost = std::llround(static_cast<double>(frame.pts - last_pts) / step) - 1;
+      for (int64_t i = 0; i < std::min<int64_t>(lost, frame.dropped_before + 1); ++i) {
+        if (!loop.push_repeat(emit)) return;
+        ++repeated;
+      }
+    }
+    last_pts = frame.pts;
     // Again with the decoded size: not every source can tell it before decoding.
     if (loop.input_frames() == 0) check_memory(model, frame.image.width, frame.image.height, batch);
     InputFrame input{std::move(frame.image), torch::Tensor()};
@@ -126,8 +137,9 @@ void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& inpu
     input_pool.release(loop.take_spare());
   }
   if (control.stopping()) return;
-  if (loop.input_frames() < 2)
-    throw Error(input_name + ": has " + std::to_string(loop.input_frames()) + " frame(s); at least 2 are needed");
+  if (loop.input_frames() - repeated < 2)
+    throw Error(input_name + ": has " + std::to_string(loop.input_frames() - repeated) +
+                " frame(s); at least 2 are needed");
   loop.finish(emit);
 }
 
@@ -186,6 +198,8 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
     progress.expected_output_frames = options.repeat_tail ? timeline.output_count(inputs)
                                                           : timeline.slots_for_pair(inputs - 2).back().index + 2;
   if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, options.batch);
+  const double step = source.frame_step();
+  int64_t repeated = 0;
   JobResult result;
   {
     JoiningThread decoder([&] {
@@ -199,14 +213,16 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
     });
     JoiningThread interpolator([&] {
       guarded([&] {
-        interpolate_stage(model, loop, input_pool, output_pool, decoded, made, control, source.name(), options.batch);
+        interpolate_stage(model, loop, input_pool, output_pool, decoded, made, control, source.name(), options.batch,
+                          step, repeated);
       });
     });
     guarded([&] { result.output_frames = write_stage(sink, output_pool, made, progress, options, start); });
   }
   control.rethrow();
   sink.finish();
-  result.input_frames = loop.input_frames();
+  result.input_frames = loop.input_frames() - repeated;
+  result.repeated_frames = repeated;
   result.announced_input_frames = source.frame_count();
   result.damage = source.damage();
   result.scene_cuts = loop.scene_cuts();

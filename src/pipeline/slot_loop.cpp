@@ -42,6 +42,17 @@ bool SlotLoop::push(InputFrame frame, const Emit& emit) {
   return true;
 }
 
+bool SlotLoop::push_repeat(const Emit& emit) {
+  for (const auto& slot : timeline_.slots_for_pair(inputs_ - 1)) {
+    OutputFrame out;
+    out.index = slot.index;
+    out.copy = &previous_.image;
+    if (!emit(std::move(out))) return false;
+  }
+  ++inputs_;
+  return true;
+}
+
 bool SlotLoop::finish(const Emit& emit) {
   if (!repeat_tail_) {
     OutputFrame last;

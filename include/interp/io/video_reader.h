@@ -20,6 +20,10 @@ struct Rational {
   double value() const { return den ? static_cast<double>(num) / den : 0.0; }
 };
 
+struct VideoInfo;
+/// Timestamp units (the stream's time base) per frame at the nominal rate; 0 if unknown.
+double frame_step(const VideoInfo& info);
+
 struct VideoInfo {
   int width = 0;
   int height = 0;
@@ -42,6 +46,7 @@ struct VideoInfo {
 struct VideoFrame {
   Image image;
   int64_t pts = 0;
+  int64_t dropped_before = 0;  ///< damaged packets dropped since the previous frame
 };
 struct EndOfStream {};
 

@@ -26,6 +26,8 @@ class FrameSource {
   virtual std::string name() const = 0;
   /// Damage concealed or dropped so far (videos only).
   virtual io::DecodeDamage damage() const { return {}; }
+  /// Timestamp units per frame, to see frames lost to damage (0: no timestamps).
+  virtual double frame_step() const { return 0; }
   /// Frame size known before decoding (a video's stream, a picture's header), if any.
   virtual std::optional<io::PictureSize> frame_size() const = 0;
 };
@@ -39,6 +41,7 @@ class VideoFileSource : public FrameSource {
   int64_t frame_count() const override { return reader_.info().frame_count; }
   std::string name() const override { return path_; }
   io::DecodeDamage damage() const override { return reader_.damage(); }
+  double frame_step() const override { return io::frame_step(reader_.info()); }
   std::optional<io::PictureSize> frame_size() const override {
     return io::PictureSize{reader_.info().width, reader_.info().height};
   }

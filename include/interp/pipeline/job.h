@@ -34,6 +34,7 @@ struct JobResult {
   int64_t input_frames = 0;
   int64_t announced_input_frames = 0;  ///< what the source's header said (0: unknown)
   io::DecodeDamage damage;
+  int64_t repeated_frames = 0;  ///< lost frames the previous one stood in for
   int64_t output_frames = 0;
   int64_t scene_cuts = 0;
   double seconds = 0;        ///< wall time of the whole job

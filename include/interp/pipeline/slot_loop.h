@@ -39,6 +39,9 @@ class SlotLoop {
 
   /// Takes the next input frame and emits the outputs of the pair it closes.
   bool push(InputFrame frame, const Emit& emit);
+  /// An input frame that was lost (damaged data): the previous one stands in for it, as
+  /// copies, without the model, so the timeline after it stays exact.
+  bool push_repeat(const Emit& emit);
   /// Emits the last input frame (and its repeats). Needs at least two inputs.
   bool finish(const Emit& emit);
 
