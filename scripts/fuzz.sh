@@ -41,6 +41,21 @@ if [ ! -d "$seeds" ]; then
   ff -pix_fmt yuv420p -f yuv4mpegpipe "$seeds.partial/video/raw.y4m"
   ffmpeg -v error -f lavfi -i testsrc2=size=6x4 -frames:v 1 "$seeds.partial/image/small.jpg"
   ffmpeg -v error -f lavfi -i testsrc2=size=6x4 -frames:v 1 "$seeds.partial/image/small.tif"
+  # Real files from ../shared: a frame pair's picture, the first frames of a clip, and the
+  # data.pkl of the official-format RIFE and FILM weight files.
+  SHARED=${INTERP_SHARED_DIR:-$ROOT/../shared}
+  if [ -d "$SHARED" ]; then
+    cp "$SHARED/pairs/rife_i0.png" "$seeds.partial/image/"
+    ffmpeg -v error -i "$SHARED/clips/bigbuckbunny.mp4" -frames:v 3 -c copy "$seeds.partial/video/bigbuckbunny3.mp4"
+    python3 - "$SHARED" "$seeds.partial" <<'PY'
+import sys, zipfile
+shared, out = sys.argv[1], sys.argv[2]
+for source, target in (("golden/rife_v4.6_random.pkl", "pickle/rife_v4.6"), ("golden/film_small_random.pt", "film_archive/film_small")):
+    with zipfile.ZipFile(f"{shared}/{source}") as z:
+        name = next(n for n in z.namelist() if n.endswith("/data.pkl"))
+        open(f"{out}/{target}", "wb").write(z.read(name))
+PY
+  fi
   mv "$seeds.partial" "$seeds"
 fi
 

@@ -184,6 +184,15 @@ TEST_F(BadInput, PictureBombIsRefusedFromItsHeaderAndHugeFramesByMemory) {
   EXPECT_EQ(entries(dir.path().string()), files);
 }
 
+TEST_F(BadInput, TruncatedFaststartFileSaysHowMuchWasDecoded) {
+  make_clip(dir / "fs.mp4", 128, 96, "25", 48, "-pix_fmt yuv420p -g 4 -movflags +faststart");
+  const std::string data = slurp(dir / "fs.mp4");
+  std::ofstream(dir / "half.mp4", std::ios::binary) << data.substr(0, data.size() / 2);
+  auto r = run(quote(INTERP_BINARY) + " " + model() + quote(dir / "half.mp4") + " " + quote(dir / "o.mp4"));
+  EXPECT_EQ(r.code, 0) << r.err;  // what is there is used...
+  EXPECT_NE(r.err.find("of the 48 frames its header announces"), std::string::npos) << r.err;  // ...and said
+}
+
 TEST_F(BadInput, LostFrameKeepsTheTimelineExact) {
   // MJPEG: one packet per frame. Blank out the 6th picture: the decoder refuses that
   // packet, and the 5th stands in for it, so 12 inputs still give 24 frames at 2x.

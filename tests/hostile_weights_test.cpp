@@ -220,5 +220,16 @@ TEST_F(HostileValues, ConvertChecksThatTheModelRuns) {
   EXPECT_NE(error_of([&] { check_model_runs(wrong, "good.pkl"); }), "");
 }
 
+TEST(HostileFilm, WrongShapeNeverPassesConvertsCheck) {
+  INTERP_REQUIRE_SHARED(film, "golden/film_small_random.pt");
+  ModelWeights w = read_model_weights(film);
+  EXPECT_EQ(error_of([&] { check_model_runs(w, film); }), "");
+  auto& conv = w.tensors.at("fuse.output_conv.weight");
+  conv = torch::zeros({conv.size(0), conv.size(1) + 1, conv.size(2), conv.size(3)});
+  const auto message = error_of([&] { check_model_runs(w, film); });
+  EXPECT_EQ(message.rfind(film, 0), 0u) << message;
+  EXPECT_NE(message.find("wrong shape"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace interp::test
