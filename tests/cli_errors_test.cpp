@@ -240,6 +240,20 @@ TEST_F(BadInput, PictureLibrariesSpeakThroughInterp) {
                  "bad.jpg: damaged picture (Corrupt JPEG data", {"bad.jpg", "bad.png", "good.mp4"});
 }
 
+TEST_F(BadInput, WebmGetsAnEncoderItCanHold) {
+  auto r = run(interp_cmd(model() + quote(dir / "good.mp4") + " " + quote(dir / "o.webm")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(dir / "o.webm", "v:0", "codec_name"), "vp9");
+  EXPECT_EQ(probe(dir / "o.webm", "v:0", "nb_read_frames", true), "8");
+}
+
+TEST_F(BadInput, MissingModelSaysWhatCanInstallIt) {
+  TempDir empty;  // a models folder without rife-v4.6
+  expect_failure("--model rife-v4.6 --models-dir " + quote(empty.path().string()) + " " + quote(dir / "good.mp4") +
+                     " " + quote(dir / "o.mp4"),
+                 "install yours with `interp convert flownet.pkl models/rife-v4.6.safetensors`", {"good.mp4"});
+}
+
 TEST_F(BadInput, UnknownOptionIsOneLine) {
   auto r = run(interp_cmd("--frobnicate " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4")));
   EXPECT_NE(r.code, 0);

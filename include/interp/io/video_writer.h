@@ -11,11 +11,9 @@
 namespace interp::io {
 
 struct EncoderOptions {
-  std::string codec = "libx264";
-  int crf = 18;                ///< quality for x264/x265/vpx/aom (-1: encoder default)
-  /// veryfast: on CPU the encoder shares the cores with the model, and at CRF 18 slower
-  /// presets mostly buy a smaller file (x264 medium costs ~4% of --exp=1 throughput).
-  std::string preset = "veryfast";
+  std::string codec;         ///< empty: per container (libvpx-vp9 for WebM, libx264 otherwise)
+  int crf = 18;              ///< quality for x264/x265/vpx/aom (-1: encoder default)
+  std::string preset;        ///< empty: veryfast for x264/x265 (why: video_writer.cpp), else the encoder's
   std::string pixel_format;    ///< empty: follow the source (10-bit stays 10-bit)
 };
 
