@@ -13,7 +13,8 @@
 #   scripts/fuzz.sh build            only build the targets and make the seeds (set-up runs it)
 # Seeds: fuzz/make_seeds.py, small files made here with ffmpeg, and fuzz/regressions/
 # (every hostile case found so far). Crashes land in build-fuzz/crashes/; the script
-# exits non-zero if any target crashed.
+# exits non-zero if any target crashed. FUZZ_TIMEOUT (default 10 s) is the time one input
+# may take before it counts as a hang: raise it on a machine busy with other work.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
@@ -69,9 +70,9 @@ run() {  # TARGET, then libFuzzer options
   local inputs=("$corpus" "$seeds/$target")
   [ -d "$ROOT/fuzz/regressions/$target" ] && inputs+=("$ROOT/fuzz/regressions/$target")
   if ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0 "$BUILD/fuzz/fuzz_$target" "${inputs[@]}" \
-       -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$BUILD/crashes/$target-" "$@" \
+       -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$BUILD/crashes/$target-" "$@" \
        >"$log" 2>&1; then
-    local execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    local execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     echo "fuzz $target: ${execs:-?} inputs run, no crash (corpus $(ls "$corpus" | wc -l) files)"
   else
     echo "fuzz $target: CRASH (log: $log)"; grep -m3 -E "ERROR|SUMMARY|deadly" "$log" || true

@@ -57,7 +57,7 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
   command.add_option("--scale", s.model.scale, "RIFE flow resolution: 0.25 0.5 1 2 4 (0.5 for 4K)")
       ->capture_default_str()
       ->check(CLI::IsMember({0.25, 0.5, 1.0, 2.0, 4.0}));
-  command.add_option("--batch", s.batch, "frame pairs per forward pass")->capture_default_str()->check(CLI::Range(1, 256));
+  command.add_option("--batch", s.batch, "in-between frames of one pair per forward pass")->capture_default_str()->check(CLI::Range(1, 256));
   command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
 }
 
