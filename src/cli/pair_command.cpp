@@ -33,7 +33,7 @@ int run_pair(const SharedSettings& shared, const PairSettings& p) {
   io::PendingOutput::check(p.output,
                            kind == OutputKind::Picture ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
                            shared.overwrite, inputs);
-  pipeline::check_picture_headers(inputs, shared.decode.max_pixels);
+  pipeline::check_pictures(inputs, p.a, shared.decode.max_pixels);  // before seconds of model loading
   auto model = load_model(shared.model);
   if (kind == OutputKind::Picture) {
     const double t = p.timestep > 0 ? p.timestep : 0.5;

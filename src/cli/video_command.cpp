@@ -54,41 +54,38 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   const auto pending_kind = kind == OutputKind::Video ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder;
   const auto images = from_pictures ? io::list_images(v.input) : std::vector<std::string>{};
   io::PendingOutput::check(v.output, pending_kind, shared.overwrite, from_pictures ? images : std::vector{v.input});
-  if (from_pictures && images.size() < 2)
-    throw Error(v.input + ": holds " + std::to_string(images.size()) + " image(s); at least 2 are needed");
-
-  if (from_pictures) pipeline::check_picture_headers(images, shared.decode.max_pixels);
+  if (from_pictures) pipeline::check_pictures(images, v.input, shared.decode.max_pixels);
   auto model = load_model(shared.model);
   Progress progress(fs::path(v.output).filename().string(), !shared.quiet);
   const auto options = job_options(shared, v, progress);
   char line[512];
+  pipeline::JobResult result;
   if (from_pictures) {
     const auto r = pipeline::run_images_job(*model, images, v.input, v.output, shared.rate.request().factor,
                                             shared.overwrite, options);
-    progress.finish();
-    report_input(v.input, r);
+    result = r;
     std::snprintf(line, sizeof(line), "%s: %lld frames from %lld images (%lld scene cuts) in %.1f s",
                   v.output.c_str(), static_cast<long long>(r.output_frames), static_cast<long long>(r.input_frames),
                   static_cast<long long>(r.scene_cuts), r.seconds);
   } else if (kind == OutputKind::Folder) {
     const auto r = pipeline::run_video_to_images_job(*model, v.input, v.output, shared.rate.request(),
                                                      shared.overwrite, options);
-    progress.finish();
-    report_input(v.input, r);
+    result = r;
     std::snprintf(line, sizeof(line), "%s: %lld -> %lld frames as PNG (%lld scene cuts) in %.1f s", v.output.c_str(),
                   static_cast<long long>(r.input_frames), static_cast<long long>(r.output_frames),
                   static_cast<long long>(r.scene_cuts), r.seconds);
   } else {
     const auto r = pipeline::run_video_job(*model, v.input, v.output, shared.rate.request(), v.encoder,
                                            shared.overwrite, options);
-    progress.finish();
-    report_input(v.input, r);
+    result = r;
     std::snprintf(line, sizeof(line),
                   "%s: %lld -> %lld frames at %d/%d fps (%s, %lld scene cuts) in %.1f s (%.2f output fps; model %.1f s)",
                   v.output.c_str(), static_cast<long long>(r.input_frames), static_cast<long long>(r.output_frames),
                   r.output_rate.num, r.output_rate.den, r.pixel_format.c_str(), static_cast<long long>(r.scene_cuts),
                   r.seconds, r.output_frames / r.seconds, r.model_seconds);
   }
+  progress.finish();
+  report_input(v.input, result);
   log::info(line);
   return 0;
 }

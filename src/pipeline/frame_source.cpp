@@ -19,7 +19,9 @@ namespace {
 
 }  // namespace
 
-void check_picture_headers(const std::vector<std::string>& paths, int64_t max_pixels) {
+void check_pictures(const std::vector<std::string>& paths, const std::string& name, int64_t max_pixels) {
+  if (paths.size() < 2)
+    throw Error(name + ": holds " + std::to_string(paths.size()) + " image(s); at least 2 are needed");
   std::optional<io::PictureSize> first;
   for (const auto& path : paths) {
     const auto size = io::read_picture_size(path);
@@ -34,9 +36,6 @@ void check_picture_headers(const std::vector<std::string>& paths, int64_t max_pi
 SourceItem ImageListSource::next(io::Image) {
   if (next_ >= paths_.size()) return io::EndOfStream{};
   const std::string& path = paths_[next_++];
-  const auto header = io::read_picture_size(path);  // a mismatch is refused before decoding
-  if (header && next_ > 1 && (header->width != width_ || header->height != height_))
-    sizes_differ(path, header->width, header->height, paths_.front(), width_, height_);
   io::VideoFrame frame{io::read_image(path, decode_.max_pixels), static_cast<int64_t>(next_ - 1)};
   const auto& image = frame.image;
   if (!image.damage.empty() && decode_.strict) throw Error(path + ": damaged picture (" + image.damage + ")");

@@ -56,8 +56,7 @@ JobResult run_video_to_images_job(FrameInterpolator& model, const std::string& i
 
 JobResult run_images_job(FrameInterpolator& model, const std::vector<std::string>& images, const std::string& name,
                          const std::string& output, const RateRatio& ratio, bool overwrite, const JobOptions& options) {
-  if (images.size() < 2)
-    throw Error(name + ": holds " + std::to_string(images.size()) + " image(s); at least 2 are needed");
+  check_pictures(images, name, options.decode.max_pixels);
   ImageListSource source(images, name, options.decode);
   const Timeline timeline(ratio);
   const int64_t expected = timeline.output_count(static_cast<int64_t>(images.size()));
@@ -67,6 +66,7 @@ JobResult run_images_job(FrameInterpolator& model, const std::vector<std::string
 
 io::DecodeDamage run_single_frame_job(FrameInterpolator& model, const std::string& a_path, const std::string& b_path, double t,
                           const std::string& output, bool overwrite, const io::DecodeOptions& decode) {
+  check_pictures({a_path, b_path}, a_path, decode.max_pixels);
   ImageListSource source({a_path, b_path}, a_path, decode);
   io::PendingOutput::check(output, io::PendingOutput::Kind::File, overwrite, {a_path, b_path});
   if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, 1);

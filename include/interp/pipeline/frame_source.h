@@ -52,16 +52,18 @@ class VideoFileSource : public FrameSource {
   io::VideoReader reader_;
 };
 
-/// Checks every picture's header (where its format has one) against the first's size and
-/// `max_pixels`, without decoding: a job can refuse before loading its model.
-void check_picture_headers(const std::vector<std::string>& paths, int64_t max_pixels);
+/// A picture sequence a job can use, judged without decoding (so before a model loads):
+/// at least two pictures, and every header (where its format has one) within
+/// `max_pixels` and of the first's size. `name` is what messages call the list.
+void check_pictures(const std::vector<std::string>& paths, const std::string& name, int64_t max_pixels);
 
 /// Still pictures in the given order, all of one size (else interp::Error naming the file).
 class ImageListSource : public FrameSource {
  public:
-  /// `name`: how messages call the list (its folder, say). Each picture's size is
-  /// checked from its header against the first's and `max_pixels` before it is decoded.
-  /// With decode.strict a picture decoded with concealed damage is an error.
+  /// `name`: how messages call the list (its folder, say). Each picture is checked
+  /// against decode.max_pixels from its header before it is decoded (read_image) and
+  /// against the first's size after; check_pictures() compares headers before any
+  /// decoding. With decode.strict a picture decoded with concealed damage is an error.
   ImageListSource(std::vector<std::string> paths, std::string name, const io::DecodeOptions& decode = {});
   SourceItem next(io::Image recycled) override;
   io::Rational frame_rate() const override { return {1, 1}; }
