@@ -12,6 +12,7 @@ extern "C" {
 
 #include "interp/base/error.h"
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -75,6 +76,17 @@ inline Packet make_packet() {
   Packet p(av_packet_alloc());
   if (!p) throw Error("out of memory (av_packet_alloc)");
   return p;
+}
+
+/// A container may store any number in an enum field (a damaged file stored 255 as
+/// colour primaries): loading that as the enum type is undefined, and passing it on to
+/// an encoder is wrong. Reads the bits as an int; out of range means `unspecified`.
+template <class Enum>
+int enum_or(const Enum& field, int count, int unspecified) {
+  static_assert(sizeof(Enum) == sizeof(int), "FFmpeg's enums are int-sized");
+  int value = 0;
+  std::memcpy(&value, &field, sizeof(value));
+  return value >= 0 && value < count ? value : unspecified;
 }
 
 /// Bits per component of a pixel format (8 for yuv420p, 10 for yuv420p10le...).

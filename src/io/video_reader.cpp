@@ -88,7 +88,7 @@ void VideoReader::open_streams() {
   AVStream* stream = s.format->streams[s.video_index];
   if (stream->disposition & AV_DISPOSITION_ATTACHED_PIC) throw Error(path + ": not a video (only a still picture)");
   // Fields would be interpolated as frames, combing every moving edge.
-  const auto order = stream->codecpar->field_order;
+  const int order = av::enum_or(stream->codecpar->field_order, AV_FIELD_BT + 1, AV_FIELD_UNKNOWN);
   if (order == AV_FIELD_TT || order == AV_FIELD_BB || order == AV_FIELD_TB || order == AV_FIELD_BT)
     throw Error(path + ": interlaced video; deinterlace it first (e.g. ffmpeg -i " + path +
                 " -vf bwdif=mode=send_frame -c:a copy progressive.mkv)");
@@ -128,11 +128,11 @@ void VideoReader::open_streams() {
   const auto fmt = static_cast<AVPixelFormat>(par->format);
   info.pixel_format = av_get_pix_fmt_name(fmt) ? av_get_pix_fmt_name(fmt) : "unknown";
   info.bit_depth = av::bit_depth_of(fmt);
-  info.color_primaries = par->color_primaries;
-  info.color_trc = par->color_trc;
-  info.colorspace = par->color_space;
-  info.color_range = par->color_range;
-  info.chroma_location = par->chroma_location;
+  info.color_primaries = av::enum_or(par->color_primaries, AVCOL_PRI_NB, AVCOL_PRI_UNSPECIFIED);
+  info.color_trc = av::enum_or(par->color_trc, AVCOL_TRC_NB, AVCOL_TRC_UNSPECIFIED);
+  info.colorspace = av::enum_or(par->color_space, AVCOL_SPC_NB, AVCOL_SPC_UNSPECIFIED);
+  info.color_range = av::enum_or(par->color_range, AVCOL_RANGE_NB, AVCOL_RANGE_UNSPECIFIED);
+  info.chroma_location = av::enum_or(par->chroma_location, AVCHROMA_LOC_NB, AVCHROMA_LOC_UNSPECIFIED);
   const AVRational sar = av_guess_sample_aspect_ratio(s.format.get(), stream, nullptr);
   info.sample_aspect_ratio = {sar.num, sar.den};
 }

@@ -69,11 +69,13 @@ struct VideoReader::State {
                                frame->width, frame->height, depth == 16 ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24,
                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
       if (!sws) throw Error(path + ": cannot convert pixel format " + info.pixel_format + " to RGB");
-      const auto range = frame->color_range != AVCOL_RANGE_UNSPECIFIED ? frame->color_range
-                                                                        : static_cast<AVColorRange>(info.color_range);
-      const auto space = frame->colorspace != AVCOL_SPC_UNSPECIFIED ? frame->colorspace
-                                                                     : static_cast<AVColorSpace>(info.colorspace);
-      av::set_colorspace(sws.get(), space, range, /*yuv_is_source=*/true);
+      // The frame's own properties when it states them, else the stream's.
+      int range = av::enum_or(frame->color_range, AVCOL_RANGE_NB, AVCOL_RANGE_UNSPECIFIED);
+      int space = av::enum_or(frame->colorspace, AVCOL_SPC_NB, AVCOL_SPC_UNSPECIFIED);
+      if (range == AVCOL_RANGE_UNSPECIFIED) range = info.color_range;
+      if (space == AVCOL_SPC_UNSPECIFIED) space = info.colorspace;
+      av::set_colorspace(sws.get(), static_cast<AVColorSpace>(space), static_cast<AVColorRange>(range),
+                         /*yuv_is_source=*/true);
       sws_fmt = frame->format;
     }
     out.allocate(frame->width, frame->height, 3, depth);
