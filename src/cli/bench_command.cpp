@@ -101,9 +101,10 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
   const auto timing = time_model(*model, w, h, n, b.warmup, b.runs);
   const double pairs_per_s = timing.pairs_per_s, median = timing.median_s;
 
+  const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
   char line[512];
-  std::snprintf(line, sizeof(line), "model-only: %s %s %s %s batch %lld: %.3f pairs/s (median %.3f s of %d runs)",
-                model->name().c_str(), b.size.c_str(), model->device().str().c_str(),
+  std::snprintf(line, sizeof(line), "model-only: %s%s %s %s %s batch %lld: %.3f pairs/s (median %.3f s of %d runs)",
+                model->name().c_str(), mode.c_str(), b.size.c_str(), model->device().str().c_str(),
                 model->dtype() == torch::kFloat16 ? "fp16" : "fp32", static_cast<long long>(n), pairs_per_s, median,
                 b.runs);
   std::printf("%s\n", line);
@@ -137,6 +138,7 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
   if (!b.json.empty()) {
     const nlohmann::json figures = {
         {"model", model->name()},
+        {"quality", model->mode()},
         {"size", b.size},
         {"device", model->device().str()},
         {"dtype", model->dtype() == torch::kFloat16 ? "fp16" : "fp32"},

@@ -15,9 +15,10 @@
 
 namespace interp::cli {
 
-/// --model, --variant, --models-dir, --device, --fp16, --scale, --batch, --threads.
+/// --model, --variant, --models-dir, --device, --quality, --fp16, --scale, --batch, --threads.
 struct ModelSettings {
   ModelOptions model;
+  std::string quality;  ///< empty: ModelOptions' default (fast)
   std::string device = "auto";
   bool fp16 = false;
   int threads = 0;

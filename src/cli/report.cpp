@@ -1,4 +1,4 @@
-/// Warnings about inputs.
+/// Warnings about inputs and what became of their streams.
 #include "report.h"
 
 #include "log.h"
@@ -14,6 +14,12 @@ void report_input(const std::string& input, const pipeline::JobResult& r) {
   if (r.announced_input_frames > 0 && r.input_frames < r.announced_input_frames)
     log::warn(input + ": decoded " + std::to_string(r.input_frames) + " of the " +
               std::to_string(r.announced_input_frames) + " frames its header announces (damaged or truncated?)");
+  for (const auto& note : r.stream_notes) {
+    if (note.dropped)
+      log::warn(input + ": " + note.text);
+    else
+      log::info(input + ": " + note.text);
+  }
 }
 
 }  // namespace interp::cli

@@ -102,7 +102,10 @@ void check_tensor_values(const weights::StateDict& dict, const std::string& path
 }
 
 std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, const ModelOptions& options) {
+  const Quality quality = options.quality;
   if (w.arch == "film") {
+    if (quality != Quality::kFast)
+      throw Error(std::string("FILM has a single quality mode (fast), not ") + quality_name(quality));
     film::FilmOptions fo;
     fo.device = options.device;
     fo.dtype = options.dtype;
@@ -112,6 +115,7 @@ std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, con
   ro.device = options.device;
   ro.dtype = options.dtype;
   ro.scale = options.scale;
+  ro.mode = {refines(quality), ensembles(quality)};
   const auto variant = rife::IFNetVariant::by_name(w.variant);
   if (!variant) throw Error("unknown RIFE variant '" + w.variant + "'");
   return std::make_unique<rife::RifeInterpolator>(*variant, w.tensors, ro);
@@ -193,6 +197,11 @@ ModelWeights read_model_weights(const std::string& path, const std::string& vari
   return w;
 }
 
+bool holds_refinement(const ModelWeights& w) {
+  const auto variant = rife::IFNetVariant::by_name(w.variant);
+  return w.arch == "rife" && variant && rife::holds_refinement(w.tensors, *variant);
+}
+
 void check_model_runs(const ModelWeights& w, const std::string& path) {
   ModelOptions cpu;  // fp32 on the CPU: the reference configuration
   const auto model = make_interpolator(w, cpu, path);
@@ -210,6 +219,8 @@ void write_model_file(const std::string& path, const ModelWeights& w, const std:
   meta["interp.arch"] = w.arch;
   meta["interp.variant"] = w.variant;
   meta["interp.format_version"] = kFormatVersion;
+  // Which sub-networks the file holds, for people reading the header (model cards).
+  meta["interp.parts"] = w.arch != "rife" ? w.arch : holds_refinement(w) ? "ifnet,refine" : "ifnet";
   if (!source.empty()) meta["interp.source"] = source;
   weights::write_safetensors(path, w.tensors, meta);
 }

@@ -3,6 +3,7 @@
 
 #include "ffmpeg_util.h"
 #include "packet_data.h"
+#include "subtitle_converter.h"
 #include "video_reader_state.h"
 
 extern "C" {
@@ -72,6 +73,9 @@ struct VideoWriter::State {
   av::Sws sws;
   AVStream* video = nullptr;
   std::map<int, AVStream*> copied;  // source stream index -> output stream
+  std::map<int, std::unique_ptr<SubtitleConverter>> converted;  // source stream index -> converter
+  av::Packet converted_packet = av::make_packet();
+  std::vector<StreamNote> notes;
   std::map<int, AVRational> source_time_base;
   int64_t start_offset = 0;         // source start in encoder time base
   bool header_written = false;
@@ -181,16 +185,26 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
 #endif
 
   for (AVStream* in : source.state_->copy_streams()) {
+    const std::string what = "stream " + std::to_string(in->index) + " (" + avcodec_get_name(in->codecpar->codec_id) + ")";
+    std::unique_ptr<SubtitleConverter> converter;
     if (avformat_query_codec(s.format->oformat, in->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
-      av_log(nullptr, AV_LOG_WARNING, "stream %d (%s) cannot be stored in %s; dropped\n", in->index,
-             avcodec_get_name(in->codecpar->codec_id), s.format->oformat->name);
-      continue;
+      converter = SubtitleConverter::make(in, s.format->oformat);
+      if (!converter) {
+        s.notes.push_back({what + " cannot be stored in " + s.format->oformat->name + "; dropped", true});
+        continue;
+      }
+      s.notes.push_back({what + " converted to " + converter->codec_name() + " for " + s.format->oformat->name});
     }
     AVStream* out = avformat_new_stream(s.format.get(), nullptr);
     if (!out) throw Error("out of memory (stream)");
-    av::check(avcodec_parameters_copy(out->codecpar, in->codecpar), format_hint + ": stream copy");
-    out->codecpar->codec_tag = 0;
-    out->time_base = in->time_base;
+    if (converter) {
+      converter->attach(out);
+      s.converted[in->index] = std::move(converter);
+    } else {
+      av::check(avcodec_parameters_copy(out->codecpar, in->codecpar), format_hint + ": stream copy");
+      out->codecpar->codec_tag = 0;
+      out->time_base = in->time_base;
+    }
     out->disposition = in->disposition;
     av::check(av_dict_copy(&out->metadata, in->metadata, 0), format_hint + ": stream metadata");
     s.copied[in->index] = out;
@@ -243,11 +257,18 @@ void VideoWriter::write_copied(Packet packet) {
   AVPacket* p = packet.data().packet.get();
   auto it = s.copied.find(p->stream_index);
   if (it == s.copied.end()) return;
+  if (auto conv = s.converted.find(p->stream_index); conv != s.converted.end()) {
+    if (conv->second->convert(p, s.converted_packet.get()))
+      av::check(av_interleaved_write_frame(s.format.get(), s.converted_packet.get()), s.path + ": write failed");
+    return;
+  }
   av_packet_rescale_ts(p, s.source_time_base[p->stream_index], it->second->time_base);
   p->stream_index = it->second->index;
   p->pos = -1;
   av::check(av_interleaved_write_frame(s.format.get(), p), s.path + ": write failed");
 }
+
+const std::vector<StreamNote>& VideoWriter::notes() const { return state_->notes; }
 
 void VideoWriter::finish() {
   auto& s = *state_;

@@ -134,7 +134,7 @@ void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& inpu
     InputFrame input{std::move(frame.image), torch::Tensor()};
     input.tensor = to_tensor(input.image, model.device(), model.dtype());
     if (!loop.push(std::move(input), emit)) return;
-    input_pool.release(loop.take_spare());
+    for (auto& spare : loop.take_spares()) input_pool.release(std::move(spare));
   }
   if (control.stopping()) return;
   if (loop.input_frames() - repeated < 2)
@@ -227,6 +227,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   result.damage = source.damage();
   result.scene_cuts = loop.scene_cuts();
   result.model_seconds = loop.model_seconds();
+  result.stream_notes = sink.stream_notes();
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
 }

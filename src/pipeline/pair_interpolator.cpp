@@ -33,67 +33,110 @@ PairInterpolator::PairInterpolator(FrameInterpolator& model, PairOptions options
     throw Error(model_.name() + " is trained for t=0.5 only: ask for a factor that is a power of two");
 }
 
-std::vector<torch::Tensor> PairInterpolator::between(const torch::Tensor& a, const torch::Tensor& b,
-                                                     const std::vector<OutputSlot>& slots, bool* cut) {
+namespace {
+
+std::vector<OutputSlot> inner_slots(const std::vector<OutputSlot>& slots) {
   std::vector<OutputSlot> inner;
   for (const auto& s : slots)
     if (s.t_num != 0) inner.push_back(s);
-  const bool is_cut = options_.scene_threshold > 0 && !inner.empty() &&
-                      scene_change_score(a, b) > options_.scene_threshold;
-  if (cut) *cut = is_cut;
-  if (inner.empty()) return {};
-  if (is_cut) return std::vector<torch::Tensor>(inner.size(), a);  // never blend across a cut
-  if (options_.mode == TimingMode::Recursive) return recursive(a, b, inner);
-  std::vector<double> times;
-  for (const auto& s : inner) times.push_back(s.t);
-  return direct(a, b, times);
+  return inner;
+}
+
+/// The common denominator of recursive midpoints reaching every slot (a power of two).
+int64_t midpoint_denominator(const std::vector<OutputSlot>& inner) {
+  int64_t den = 1;
+  for (const auto& s : inner) {
+    if (s.t_den & (s.t_den - 1)) throw Error("time " + std::to_string(s.t) + " cannot be reached by recursion at 0.5");
+    den = std::max(den, s.t_den);
+  }
+  return den;
+}
+
+}  // namespace
+
+std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>& pairs) {
+  std::vector<PairFrames> frames(pairs.size());
+  for (size_t p = 0; p < pairs.size(); ++p) {
+    const auto inner = inner_slots(pairs[p].slots);
+    frames[p].cut = options_.scene_threshold > 0 && !inner.empty() &&
+                    scene_change_score(pairs[p].a, pairs[p].b) > options_.scene_threshold;
+    if (frames[p].cut) frames[p].middles.assign(inner.size(), pairs[p].a);  // never blend across a cut
+  }
+  if (options_.mode == TimingMode::Recursive)
+    recursive(pairs, frames);
+  else
+    direct(pairs, frames);
+  return frames;
+}
+
+int64_t PairInterpolator::samples_needed(const std::vector<OutputSlot>& slots) const {
+  const auto inner = inner_slots(slots);
+  if (options_.mode == TimingMode::Direct || inner.empty()) return static_cast<int64_t>(inner.size());
+  return midpoint_denominator(inner) - 1;
 }
 
 void PairInterpolator::stop_if_cancelled() const {
   if (options_.cancel && options_.cancel->load()) throw Error("interrupted");
 }
 
-std::vector<torch::Tensor> PairInterpolator::direct(const torch::Tensor& a, const torch::Tensor& b,
-                                                    const std::vector<double>& times) {
-  std::vector<torch::Tensor> out;
-  for (size_t start = 0; start < times.size(); start += options_.batch) {
-    const size_t n = std::min<size_t>(options_.batch, times.size() - start);
+void PairInterpolator::run(std::vector<Sample>& samples) {
+  const size_t batch = static_cast<size_t>(options_.batch);
+  for (size_t start = 0; start < samples.size(); start += batch) {
+    const size_t n = std::min(batch, samples.size() - start);
     stop_if_cancelled();
-    std::vector<double> chunk(times.begin() + start, times.begin() + start + n);
-    auto result = model_.interpolate(a.expand({static_cast<int64_t>(n), -1, -1, -1}),
-                                     b.expand({static_cast<int64_t>(n), -1, -1, -1}), chunk);
-    for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) out.push_back(result.slice(0, i, i + 1));
+    std::vector<torch::Tensor> left, right;
+    std::vector<double> times;
+    for (size_t i = start; i < start + n; ++i) {
+      left.push_back(samples[i].left);
+      right.push_back(samples[i].right);
+      times.push_back(samples[i].t);
+    }
+    const auto result = model_.interpolate(torch::cat(left), torch::cat(right), times);
+    for (size_t i = 0; i < n; ++i) *samples[start + i].out = result.slice(0, i, i + 1);
   }
-  return out;
 }
 
-std::vector<torch::Tensor> PairInterpolator::recursive(const torch::Tensor& a, const torch::Tensor& b,
-                                                       const std::vector<OutputSlot>& slots) {
-  int64_t den = 1;
-  for (const auto& s : slots) {
-    if (s.t_den & (s.t_den - 1)) throw Error("time " + std::to_string(s.t) + " cannot be reached by recursion at 0.5");
-    den = std::max(den, s.t_den);
+void PairInterpolator::direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
+  std::vector<Sample> samples;
+  for (size_t p = 0; p < pairs.size(); ++p) {
+    if (frames[p].cut) continue;
+    const auto inner = inner_slots(pairs[p].slots);
+    frames[p].middles.resize(inner.size());  // sized before samples point into it
+    for (size_t k = 0; k < inner.size(); ++k)
+      samples.push_back({pairs[p].a, pairs[p].b, inner[k].t, &frames[p].middles[k]});
   }
-  // Nodes at k/den; fill midpoints level by level, each level in batches.
-  std::map<int64_t, torch::Tensor> nodes{{0, a}, {den, b}};
-  for (int64_t step = den / 2; step >= 1; step /= 2) {
-    std::vector<int64_t> mids;
-    for (int64_t k = step; k < den; k += 2 * step) mids.push_back(k);
-    for (size_t start = 0; start < mids.size(); start += options_.batch) {
-      const size_t n = std::min<size_t>(options_.batch, mids.size() - start);
-      stop_if_cancelled();
-      std::vector<torch::Tensor> left, right;
-      for (size_t i = 0; i < n; ++i) {
-        left.push_back(nodes.at(mids[start + i] - step));
-        right.push_back(nodes.at(mids[start + i] + step));
-      }
-      auto result = model_.interpolate(torch::cat(left), torch::cat(right), std::vector<double>(n, 0.5));
-      for (size_t i = 0; i < n; ++i) nodes[mids[start + i]] = result.slice(0, i, i + 1);
+  run(samples);
+}
+
+void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
+  // Per pair, frames at k/den; midpoints filled level by level, each level across all
+  // pairs (a level needs the one above it).
+  struct Tree {
+    int64_t den = 0;  // 0: nothing to make
+    std::map<int64_t, torch::Tensor> nodes;
+  };
+  std::vector<Tree> trees(pairs.size());
+  for (size_t p = 0; p < pairs.size(); ++p) {
+    const auto inner = inner_slots(pairs[p].slots);
+    if (frames[p].cut || inner.empty()) continue;
+    trees[p].den = midpoint_denominator(inner);
+    trees[p].nodes = {{0, pairs[p].a}, {trees[p].den, pairs[p].b}};
+  }
+  for (int level = 1;; ++level) {
+    std::vector<Sample> samples;
+    for (auto& tree : trees) {
+      const int64_t step = level < 62 ? tree.den >> level : 0;
+      for (int64_t k = step; step >= 1 && k < tree.den; k += 2 * step)
+        samples.push_back({tree.nodes.at(k - step), tree.nodes.at(k + step), 0.5, &tree.nodes[k]});
     }
+    if (samples.empty()) break;
+    run(samples);
   }
-  std::vector<torch::Tensor> out;
-  for (const auto& s : slots) out.push_back(nodes.at(s.t_num * (den / s.t_den)));
-  return out;
+  for (size_t p = 0; p < pairs.size(); ++p) {
+    if (trees[p].den == 0) continue;
+    for (const auto& s : inner_slots(pairs[p].slots))
+      frames[p].middles.push_back(trees[p].nodes.at(s.t_num * (trees[p].den / s.t_den)));
+  }
 }
 
 }  // namespace interp::pipeline

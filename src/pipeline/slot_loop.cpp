@@ -32,21 +32,21 @@ SlotLoop::SlotLoop(PairInterpolator& pairs, const Timeline& timeline, bool repea
     : pairs_(pairs), timeline_(timeline), repeat_tail_(repeat_tail), buffers_(std::move(buffers)) {}
 
 bool SlotLoop::push(InputFrame frame, const Emit& emit) {
-  if (inputs_ > 0) {
-    match_channels(previous_.tensor, frame.tensor);
-    if (!emit_pair(&frame, emit)) return false;
+  if (!window_.empty()) {
+    match_channels(window_.back().tensor, frame.tensor);
+    waiting_samples_ += pairs_.samples_needed(timeline_.slots_for_pair(inputs_ - 1));
   }
-  spare_ = std::move(previous_.image);
-  previous_ = std::move(frame);
+  window_.push_back(std::move(frame));
   ++inputs_;
-  return true;
+  return waiting_samples_ < pairs_.batch() || flush(emit);
 }
 
 bool SlotLoop::push_repeat(const Emit& emit) {
+  if (!flush(emit)) return false;  // outputs stay in order
   for (const auto& slot : timeline_.slots_for_pair(inputs_ - 1)) {
     OutputFrame out;
     out.index = slot.index;
-    out.copy = &previous_.image;
+    out.copy = &window_.back().image;
     if (!emit(std::move(out))) return false;
   }
   ++inputs_;
@@ -54,36 +54,53 @@ bool SlotLoop::push_repeat(const Emit& emit) {
 }
 
 bool SlotLoop::finish(const Emit& emit) {
+  if (!flush(emit)) return false;
+  const InputFrame& last = window_.back();
   if (!repeat_tail_) {
-    OutputFrame last;
-    last.index = timeline_.slots_for_pair(inputs_ - 2).back().index + 1;
-    last.copy = &previous_.image;
-    return emit(std::move(last));
+    OutputFrame out;
+    out.index = timeline_.slots_for_pair(inputs_ - 2).back().index + 1;
+    out.copy = &last.image;
+    return emit(std::move(out));
   }
-  return emit_pair(nullptr, emit);
+  return emit_slots(inputs_ - 1, last, nullptr, {}, emit);
 }
 
-bool SlotLoop::emit_pair(const InputFrame* next, const Emit& emit) {
+bool SlotLoop::flush(const Emit& emit) {
+  if (window_.size() < 2) return true;
   torch::InferenceMode guard;
-  const auto slots = timeline_.slots_for_pair(inputs_ - 1);
-  std::vector<torch::Tensor> middles;
-  if (next) {
-    const auto start = std::chrono::steady_clock::now();
-    bool cut = false;
-    middles = pairs_.between(rgb_of(previous_.tensor), rgb_of(next->tensor), slots, &cut);
-    scene_cuts_ += cut;
-    model_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // window_.back() is input inputs_ - 1 (a repeat may stand for a lost frame).
+  const int64_t first = inputs_ - static_cast<int64_t>(window_.size());
+  std::vector<PairRequest> requests;
+  for (size_t k = 0; k + 1 < window_.size(); ++k)
+    requests.push_back({rgb_of(window_[k].tensor), rgb_of(window_[k + 1].tensor),
+                        timeline_.slots_for_pair(first + static_cast<int64_t>(k))});
+  const auto start = std::chrono::steady_clock::now();
+  const auto made = pairs_.between(requests);
+  model_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (size_t k = 0; k < made.size(); ++k) {
+    scene_cuts_ += made[k].cut;
+    if (!emit_slots(first + static_cast<int64_t>(k), window_[k], &window_[k + 1], made[k].middles, emit)) return false;
   }
-  const int depth = next ? std::max(previous_.image.bit_depth, next->image.bit_depth) : previous_.image.bit_depth;
+  while (window_.size() > 1) {
+    spares_.push_back(std::move(window_.front().image));
+    window_.pop_front();
+  }
+  waiting_samples_ = 0;
+  return true;
+}
+
+bool SlotLoop::emit_slots(int64_t first, const InputFrame& frame, const InputFrame* next,
+                          const std::vector<torch::Tensor>& middles, const Emit& emit) {
+  const int depth = next ? std::max(frame.image.bit_depth, next->image.bit_depth) : frame.image.bit_depth;
   size_t m = 0;
-  for (const auto& slot : slots) {
+  for (const auto& slot : timeline_.slots_for_pair(first)) {
     OutputFrame out;
     out.index = slot.index;
     if (slot.t_num == 0 || !next) {
-      out.copy = &previous_.image;  // the frame itself, or the tail's repeats
+      out.copy = &frame.image;  // the frame itself, or the tail's repeats
     } else {
       if (buffers_) out.made = buffers_();
-      to_image(with_alpha(middles[m++], previous_.tensor, next->tensor, slot.t), depth, out.made);
+      to_image(with_alpha(middles[m++], frame.tensor, next->tensor, slot.t), depth, out.made);
     }
     if (!emit(std::move(out))) return false;
   }

@@ -21,6 +21,9 @@ class FrameInterpolator {
   /// Short model name, e.g. "rife-v4.6" or "film".
   virtual std::string name() const = 0;
 
+  /// The quality mode it runs (quality.h's names); empty for models with one mode.
+  virtual std::string mode() const { return ""; }
+
   /// True when any t in (0,1) is meaningful (RIFE v4); false when the network is trained
   /// for t=0.5 only and callers should recurse (FILM).
   virtual bool arbitrary_timestep() const = 0;

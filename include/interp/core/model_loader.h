@@ -2,6 +2,7 @@
 /// Turns a user's --model (a name like "rife-v4.6" or a weight file) into a ready
 /// FrameInterpolator, and converts official weight files into the project's format.
 #include "interp/core/frame_interpolator.h"
+#include "interp/core/quality.h"
 #include "interp/core/weights/state_dict.h"
 
 #include <memory>
@@ -24,6 +25,9 @@ struct ModelOptions {
   torch::Device device = torch::kCPU;
   torch::Dtype dtype = torch::kFloat32;
   double scale = 1.0;               ///< RIFE flow scale
+  /// fast unless asked: refine and ensemble each cost about 2x the time (README, "Quality
+  /// modes"), above what a default may cost.
+  Quality quality = Quality::kFast;
 };
 
 /// Folders searched for model names, in order: options.models_dir, $INTERP_MODELS_DIR,
@@ -52,6 +56,9 @@ struct ModelWeights {
 /// TorchScript .pt, all read as data) and recognises its architecture; `variant`
 /// overrides detection. Refuses non-floating and non-finite tensors.
 ModelWeights read_model_weights(const std::string& path, const std::string& variant = "");
+
+/// Whether RIFE weights hold v3.9's refinement net (the refine and best modes).
+bool holds_refinement(const ModelWeights& weights);
 
 /// Builds the model from `weights` and runs one small frame pair through it (CPU,
 /// fp32); throws interp::Error naming `path` unless a finite frame of the right size

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace interp::io {
 
@@ -15,6 +16,11 @@ struct EncoderOptions {
   int crf = 18;              ///< quality for x264/x265/vpx/aom (-1: encoder default)
   std::string preset;        ///< empty: veryfast for x264/x265 (why: video_writer.cpp), else the encoder's
   std::string pixel_format;    ///< empty: follow the source (10-bit stays 10-bit)
+};
+
+struct StreamNote {
+  std::string text;
+  bool dropped = false;  ///< the stream is not in the output
 };
 
 class VideoWriter {
@@ -36,6 +42,10 @@ class VideoWriter {
 
   /// Flushes the encoder and writes the trailer. Must be called for a valid file.
   void finish();
+
+  /// What happened to the source's other streams that a user should hear about: text
+  /// subtitles converted for the container, streams it cannot hold (dropped).
+  const std::vector<StreamNote>& notes() const;
 
   std::string pixel_format() const;
   std::string codec_name() const;

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace interp::pipeline {
 
@@ -19,6 +20,8 @@ class FrameSink {
   virtual void finish() = 0;
   /// A short description for the summary line ("yuv420p", "PNG").
   virtual std::string format() const = 0;
+  /// What happened to the source's other streams (converted, dropped).
+  virtual std::vector<io::StreamNote> stream_notes() const { return {}; }
 };
 
 /// A video file: encoded frames muxed with the source's copied streams.
@@ -30,6 +33,7 @@ class VideoFileSink : public FrameSink {
   void write_packet(io::Packet packet) override { writer_->write_copied(std::move(packet)); }
   void finish() override;
   std::string format() const override { return writer_->pixel_format(); }
+  std::vector<io::StreamNote> stream_notes() const override { return writer_->notes(); }
 
  private:
   io::PendingOutput pending_;

@@ -39,6 +39,7 @@ struct JobResult {
   int64_t scene_cuts = 0;
   double seconds = 0;        ///< wall time of the whole job
   double model_seconds = 0;  ///< time inside the model (interpolate stage)
+  std::vector<io::StreamNote> stream_notes;  ///< the sink's: streams converted or dropped
 };
 
 /// Throws interp::Error (bad input, fewer than two frames, cancelled: "interrupted").

@@ -1,7 +1,8 @@
 #pragma once
-/// Makes the in-between frames of one input pair for a list of output slots: at their
-/// exact times (Direct) or by recursive midpoints (Recursive), batched, and as copies
-/// of the first frame when the pair straddles a scene cut.
+/// Makes the in-between frames of input pairs for their output slots: at their exact
+/// times (Direct) or by recursive midpoints (Recursive), and as copies of the first frame
+/// when a pair straddles a scene cut. Forward passes are batched across consecutive
+/// pairs, so that `--exp=1` (one frame per pair) fills a GPU's batch too.
 #include "interp/core/frame_interpolator.h"
 #include "interp/pipeline/timeline.h"
 
@@ -16,7 +17,7 @@ constexpr double kDefaultSceneThreshold = 0.07;
 
 struct PairOptions {
   TimingMode mode = TimingMode::Direct;
-  int batch = 1;                                     ///< pairs per forward pass
+  int batch = 1;                                     ///< frames per forward pass, from one or more pairs
   double scene_threshold = kDefaultSceneThreshold;   ///< score above this is a cut; <= 0 disables
   const std::atomic<bool>* cancel = nullptr;         ///< checked before every forward pass
 };
@@ -28,20 +29,43 @@ TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, con
 /// Mean absolute difference of the two frames' luminance at 64×36, in [0,1].
 double scene_change_score(const torch::Tensor& a, const torch::Tensor& b);
 
+/// One input pair and the output slots between its frames.
+struct PairRequest {
+  torch::Tensor a, b;  ///< 1×3×H×W on the model's device, every pair the same size
+  std::vector<OutputSlot> slots;
+};
+
+struct PairFrames {
+  std::vector<torch::Tensor> middles;  ///< one per slot with t > 0, in order
+  bool cut = false;                    ///< treated as a scene cut (middles copy a)
+};
+
 class PairInterpolator {
  public:
   PairInterpolator(FrameInterpolator& model, PairOptions options);
 
-  /// a, b: 1×3×H×W on the model's device. Returns one tensor per slot with t > 0, in
-  /// order. `cut` reports whether the pair was treated as a scene cut.
-  std::vector<torch::Tensor> between(const torch::Tensor& a, const torch::Tensor& b,
-                                     const std::vector<OutputSlot>& slots, bool* cut = nullptr);
+  /// The in-betweens of every pair. Each result is what the pair alone would give: a
+  /// batch only groups forward passes (tests compare with batch 1).
+  std::vector<PairFrames> between(const std::vector<PairRequest>& pairs);
+
+  /// Forward passes between(pairs) will take, for callers deciding how many pairs to
+  /// gather: the in-between slots (direct) or midpoints to compute (recursive).
+  int64_t samples_needed(const std::vector<OutputSlot>& slots) const;
+
+  int batch() const { return options_.batch; }
 
  private:
+  /// One frame to compute: the model at t between two known frames, into `*out`.
+  struct Sample {
+    torch::Tensor left, right;
+    double t;
+    torch::Tensor* out;
+  };
+  /// Runs the samples in batches of options_.batch, checking for cancellation first.
+  void run(std::vector<Sample>& samples);
   void stop_if_cancelled() const;  ///< throws interp::Error("interrupted")
-  std::vector<torch::Tensor> direct(const torch::Tensor& a, const torch::Tensor& b, const std::vector<double>& times);
-  std::vector<torch::Tensor> recursive(const torch::Tensor& a, const torch::Tensor& b,
-                                       const std::vector<OutputSlot>& slots);
+  void direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames);
+  void recursive(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames);
 
   FrameInterpolator& model_;
   PairOptions options_;

@@ -2,13 +2,17 @@
 /// The one loop that decides every output frame: for each input pair, each output slot
 /// is the input frame itself, an in-between made by the model, or (after the last
 /// input) a repeat of the last frame, so durations hold. Video, image folders and pairs
-/// all go through it.
+/// all go through it. Pairs wait until they fill a batch of forward passes
+/// (PairOptions::batch), then are made together and emitted in order.
 #include "interp/core/frame_interpolator.h"
 #include "interp/io/image.h"
 #include "interp/pipeline/pair_interpolator.h"
 #include "interp/pipeline/timeline.h"
 
+#include <deque>
 #include <functional>
+#include <utility>
+#include <vector>
 
 namespace interp::pipeline {
 
@@ -37,30 +41,40 @@ class SlotLoop {
   SlotLoop(PairInterpolator& pairs, const Timeline& timeline, bool repeat_tail,
            std::function<io::Image()> buffers = {});
 
-  /// Takes the next input frame and emits the outputs of the pair it closes.
+  /// Takes the next input frame; emits the outputs of the pairs waiting once they fill
+  /// a batch.
   bool push(InputFrame frame, const Emit& emit);
   /// An input frame that was lost (damaged data): the previous one stands in for it, as
   /// copies, without the model, so the timeline after it stays exact.
   bool push_repeat(const Emit& emit);
-  /// Emits the last input frame (and its repeats). Needs at least two inputs.
+  /// Emits every waiting pair, then the last input frame (and its repeats). Needs at
+  /// least two inputs.
   bool finish(const Emit& emit);
 
-  /// The image buffer of an input frame no longer needed, for reuse (may be empty).
-  io::Image take_spare() { return std::move(spare_); }
+  /// Image buffers of input frames no longer needed, for reuse.
+  std::vector<io::Image> take_spares() { return std::exchange(spares_, {}); }
 
   int64_t input_frames() const { return inputs_; }
   int64_t scene_cuts() const { return scene_cuts_; }
   double model_seconds() const { return model_seconds_; }
 
  private:
-  bool emit_pair(const InputFrame* next, const Emit& emit);
+  /// Makes and emits every waiting pair; window_ keeps only its last frame.
+  bool flush(const Emit& emit);
+  /// The slots of pair `first` (input index) with `middles` for its in-betweens;
+  /// `next` null: the tail after the last input, all repeats.
+  bool emit_slots(int64_t first, const InputFrame& frame, const InputFrame* next,
+                  const std::vector<torch::Tensor>& middles, const Emit& emit);
 
   PairInterpolator& pairs_;
   const Timeline& timeline_;
   bool repeat_tail_;
   std::function<io::Image()> buffers_;
-  InputFrame previous_;
-  io::Image spare_;
+  /// Frames of the waiting pairs: pair k is (window_[k], window_[k+1]); the last frame
+  /// is always kept, as the first of the next pair.
+  std::deque<InputFrame> window_;
+  int64_t waiting_samples_ = 0;
+  std::vector<io::Image> spares_;
   int64_t inputs_ = 0;
   int64_t scene_cuts_ = 0;
   double model_seconds_ = 0;

@@ -1,7 +1,9 @@
 /// IFNet's coarse-to-fine loop, written once for every variant and both glues
-/// (ifnet_glue.h): block order, scales, v3.9's large-motion restart, the per-pair fallback.
+/// (ifnet_glue.h): block order, scales, v3.9's large-motion restart, the ensemble average,
+/// the refinement and the per-pair fallback.
 #include "interp/core/rife/ifnet.h"
 
+#include "interp/base/error.h"
 #include "interp/core/rife/cpu_glue.h"
 #include "interp/core/rife/ifnet_glue.h"
 
@@ -9,7 +11,7 @@
 
 namespace interp::rife {
 
-IFNetImpl::IFNetImpl(IFNetVariant variant) : variant_(std::move(variant)) {
+IFNetImpl::IFNetImpl(IFNetVariant variant, bool with_refinement) : variant_(std::move(variant)) {
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) {
     IFBlockOptions options;
     options.in_channels = variant_.block_inputs(i);
@@ -21,6 +23,21 @@ IFNetImpl::IFNetImpl(IFNetVariant variant) : variant_(std::move(variant)) {
     blocks_.push_back(register_module("block" + std::to_string(i), IFBlock(options)));
   }
   if (variant_.head_channels > 0) head_ = register_module("encode", Head(variant_.head_channels));
+  if (with_refinement) {
+    if (!variant_.refinement) throw Error(variant_.name + " has no refinement network");
+    contextnet_ = register_module("contextnet", Contextnet());
+    unet_ = register_module("unet", Unet());
+  }
+}
+
+std::string IFNetImpl::unsupported(IFNetMode mode) const {
+  if (mode.refine && !variant_.refinement)
+    return variant_.name + " has no refinement network (the refine and best modes need one)";
+  if (mode.refine && !has_refinement())
+    return "these " + variant_.name + " weights hold no refinement network (contextnet.*, unet.*) that the refine "
+           "and best modes need";
+  if (mode.ensemble && !variant_.ensemble) return variant_.name + " has no ensemble mode (its reference refuses it)";
+  return "";
 }
 
 void IFNetImpl::prepare_for_inference() {
@@ -32,8 +49,8 @@ torch::Tensor IFNetImpl::encode(const torch::Tensor& image) {
 }
 
 torch::Tensor IFNetImpl::forward(const torch::Tensor& img0, const torch::Tensor& img1,
-                                 const torch::Tensor& timestep, double scale) {
-  return forward_with_features(img0, img1, encode(img0), encode(img1), timestep, scale);
+                                 const torch::Tensor& timestep, double scale, IFNetMode mode) {
+  return forward_with_features(img0, img1, encode(img0), encode(img1), timestep, scale, mode);
 }
 
 torch::Tensor moves_more_than(const torch::Tensor& flow_update, double px) {
@@ -48,41 +65,50 @@ bool IFNetImpl::fused_cpu_applies(const torch::Tensor& image) const {
 
 torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const torch::Tensor& img1,
                                                const torch::Tensor& feat0, const torch::Tensor& feat1,
-                                               const torch::Tensor& timestep, double scale) {
+                                               const torch::Tensor& timestep, double scale, IFNetMode mode) {
+  if (const auto why = unsupported(mode); !why.empty()) throw Error(why);
   const IFNetInputs inputs{img0.clamp(0.0, 1.0), img1.clamp(0.0, 1.0), feat0, feat1, timestep};
   auto glue = fused_cpu_applies(img0) ? make_fused_cpu_glue(inputs, blocks_, variant_)
                                       : make_aten_glue(inputs, blocks_, variant_, warp_);
-  auto out = coarse_to_fine(*glue, scale);
+  auto out = coarse_to_fine(*glue, scale, mode.ensemble);
   // v3.9's restart is decided per pair; a batch whose pairs disagree runs pair by pair.
-  return out.defined() ? out : forward_each(img0, img1, feat0, feat1, timestep, scale);
+  if (!out.defined()) return forward_each(img0, img1, feat0, feat1, timestep, scale, mode);
+  return mode.refine ? refine_merged(contextnet_, unet_, glue->final_state(), out) : out;
 }
 
-torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale) {
+torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble) {
   std::vector<double> scales;
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) scales.push_back(variant_.base_scale(i) / scale);
-  const auto first_block = [&] {
-    glue.take(glue.predict(0, scales[0]), /*first=*/true, false);
+  const auto averaged = [&](BlockPrediction p) {
+    return ensemble ? glue.average_swapped(p, glue.predict(p.block, p.scale, /*swapped=*/true)) : p;
   };
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) {
     if (i == 0) {
-      first_block();
+      glue.take(averaged(glue.predict(0, scales[0], false)), /*first=*/true, false);
     } else {
-      auto prediction = glue.predict(i, scales[i]);
+      auto prediction = glue.predict(i, scales[i], false);
       torch::Tensor update;
       if (i == 1 && variant_.large_motion_restart_px > 0) {
         // v3.9 restarts at half resolution when block 1 still sees large motion, judged
-        // on the full-resolution flow update as the reference does.
+        // on the full-resolution flow update (before any ensemble average) as the
+        // reference does.
         update = glue.flow_update(prediction);
         const auto restart = moves_more_than(update, variant_.large_motion_restart_px);
         const int64_t count = restart.sum().item<int64_t>();
         if (count > 0 && count < update.size(0)) return {};  // the pairs disagree
         if (count > 0) {
           for (auto& s : scales) s *= 2;
-          first_block();
+          // The reference reruns block 0 here without its ensemble twin, even in
+          // ensemble mode; matched for parity.
+          glue.take(glue.predict(0, scales[0], false), /*first=*/true, false);
           glue.warp();
-          prediction = glue.predict(i, scales[i]);
+          prediction = glue.predict(i, scales[i], false);
           update = torch::Tensor();
         }
+      }
+      if (ensemble) {
+        prediction = averaged(prediction);
+        update = torch::Tensor();  // it was the unaveraged update
       }
       glue.take(prediction, /*first=*/false, variant_.mask_accumulates, update);
     }
@@ -93,11 +119,11 @@ torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale) {
 
 torch::Tensor IFNetImpl::forward_each(const torch::Tensor& img0, const torch::Tensor& img1,
                                       const torch::Tensor& feat0, const torch::Tensor& feat1,
-                                      const torch::Tensor& timestep, double scale) {
+                                      const torch::Tensor& timestep, double scale, IFNetMode mode) {
   std::vector<torch::Tensor> outputs;
   for (int64_t k = 0; k < img0.size(0); ++k) {
     auto one = [k](const torch::Tensor& t) { return t.defined() ? t.narrow(0, k, 1) : t; };
-    outputs.push_back(forward_with_features(one(img0), one(img1), one(feat0), one(feat1), one(timestep), scale));
+    outputs.push_back(forward_with_features(one(img0), one(img1), one(feat0), one(feat1), one(timestep), scale, mode));
   }
   return torch::cat(outputs, 0);
 }

@@ -13,24 +13,38 @@ class AtenGlue : public IFNetGlue {
   AtenGlue(const IFNetInputs& in, std::vector<IFBlock>& blocks, const IFNetVariant& variant, BackwardWarp& warp)
       : in_(in), blocks_(blocks), variant_(variant), warp_(warp) {}
 
-  BlockPrediction predict(int64_t i, double scale) override {
+  BlockPrediction predict(int64_t i, double scale, bool swapped) override {
     const bool has_head = in_.feat0.defined();
+    // The pair in the order this pass reads it.
+    auto ordered = [swapped](const torch::Tensor& a, const torch::Tensor& b) {
+      return swapped ? std::vector<torch::Tensor>{b, a} : std::vector<torch::Tensor>{a, b};
+    };
     std::vector<torch::Tensor> inputs;
+    auto append = [&inputs](const std::vector<torch::Tensor>& more) { inputs.insert(inputs.end(), more.begin(), more.end()); };
+    const auto& timestep = swapped ? one_minus_t() : in_.timestep;
     if (i == 0) {
-      inputs = {in_.img0, in_.img1};
-      if (has_head) inputs.insert(inputs.end(), {in_.feat0, in_.feat1});
-      inputs.push_back(in_.timestep);
+      append(ordered(in_.img0, in_.img1));
+      if (has_head) append(ordered(in_.feat0, in_.feat1));
+      inputs.push_back(timestep);
     } else {
-      inputs = {warped0_, warped1_};
-      if (has_head) inputs.insert(inputs.end(), {warped_feat0_, warped_feat1_});
-      inputs.insert(inputs.end(), {in_.timestep, mask_});
+      append(ordered(warped0_, warped1_));
+      if (has_head) append(ordered(warped_feat0_, warped_feat1_));
+      append({timestep, swapped ? -mask_ : mask_});
       if (variant_.passed_features > 0) inputs.push_back(features_);
     }
     BlockPrediction p;
     p.block = i;
     p.scale = scale;
-    p.full = blocks_[i]->forward(torch::cat(inputs, 1), i == 0 ? torch::Tensor() : flow_, scale);
+    const auto flow = i == 0 ? torch::Tensor() : swapped ? swap_directions(flow_) : flow_;
+    p.full = blocks_[i]->forward(torch::cat(inputs, 1), flow, scale);
     return p;
+  }
+
+  BlockPrediction average_swapped(const BlockPrediction& p, const BlockPrediction& q) override {
+    BlockPrediction r = p;
+    r.full.flow = (p.full.flow + swap_directions(q.full.flow)) / 2;
+    r.full.mask = (p.full.mask - q.full.mask) / 2;
+    return r;
   }
 
   torch::Tensor flow_update(const BlockPrediction& p) override { return p.full.flow; }
@@ -56,15 +70,26 @@ class AtenGlue : public IFNetGlue {
     return warped0_ * weight + warped1_ * (1 - weight);
   }
 
+  RefineInputs final_state() override { return {in_.img0, in_.img1, warped0_, warped1_, mask_, flow_}; }
+
  private:
+  const torch::Tensor& one_minus_t() {
+    if (!one_minus_t_.defined()) one_minus_t_ = 1 - in_.timestep;
+    return one_minus_t_;
+  }
+
   const IFNetInputs& in_;
   std::vector<IFBlock>& blocks_;
   const IFNetVariant& variant_;
   BackwardWarp& warp_;
-  torch::Tensor flow_, mask_, features_, warped0_, warped1_, warped_feat0_, warped_feat1_;
+  torch::Tensor flow_, mask_, features_, warped0_, warped1_, warped_feat0_, warped_feat1_, one_minus_t_;
 };
 
 }  // namespace
+
+torch::Tensor swap_directions(const torch::Tensor& flow) {
+  return torch::cat({flow.slice(1, 2, 4), flow.slice(1, 0, 2)}, 1);
+}
 
 std::unique_ptr<IFNetGlue> make_aten_glue(const IFNetInputs& inputs, std::vector<IFBlock>& blocks,
                                           const IFNetVariant& variant, BackwardWarp& warp) {

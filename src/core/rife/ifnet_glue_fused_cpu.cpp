@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <vector>
 
 namespace interp::rife {
 namespace {
@@ -31,12 +32,24 @@ class FusedCpuGlue : public IFNetGlue {
     }
   }
 
-  BlockPrediction predict(int64_t i, double scale) override {
+  BlockPrediction predict(int64_t i, double scale, bool swapped) override {
     BlockPrediction p;
     p.block = i;
     p.scale = scale;
-    p.raw = blocks_[i]->predict(block_input(i, scale), /*shuffle=*/false);
+    p.raw = blocks_[i]->predict(block_input(i, scale, swapped), /*shuffle=*/false);
     return p;
+  }
+
+  /// Averaged before the upsampling that take() does: the resize is linear, so this is
+  /// the reference's average of upsampled outputs (to rounding).
+  BlockPrediction average_swapped(const BlockPrediction& p, const BlockPrediction& q) override {
+    // A PixelShuffle head not yet shuffled holds each output channel as 4 raw channels.
+    const int64_t g = blocks_[p.block]->defers_shuffle() ? 4 : 1;
+    const auto twin = torch::cat({q.raw.narrow(1, 2 * g, 2 * g), q.raw.narrow(1, 0, 2 * g), -q.raw.narrow(1, 4 * g, g)}, 1);
+    BlockPrediction r = p;
+    r.raw = p.raw.clone();
+    r.raw.narrow(1, 0, 5 * g).add_(twin).div_(2);
+    return r;
   }
 
   torch::Tensor flow_update(const BlockPrediction& p) override {
@@ -62,6 +75,11 @@ class FusedCpuGlue : public IFNetGlue {
 
   torch::Tensor merge() override { return cpu_glue::warp_and_merge(in_.img0, in_.img1, flow_, mask_); }
 
+  RefineInputs final_state() override {
+    warp();  // merge() warped on the fly without keeping the warps
+    return {in_.img0, in_.img1, warped0_, warped1_, mask_, flow_};
+  }
+
  private:
   torch::Tensor full(int64_t channels) const {
     return torch::empty({n_, channels, h_, w_}, in_.img0.options().memory_format(torch::MemoryFormat::ChannelsLast));
@@ -69,32 +87,43 @@ class FusedCpuGlue : public IFNetGlue {
 
   /// Block i's input at 1/scale: the same channels, in the same order, as the aten
   /// glue's cat(...) followed by the block's resize, then the resized flow divided by
-  /// the scale.
-  torch::Tensor block_input(int64_t i, double scale) {
-    std::vector<torch::Tensor> sources;
+  /// the scale. `swapped` as in IFNetGlue::predict.
+  torch::Tensor block_input(int64_t i, double scale, bool swapped) {
+    const double factor = 1.0 / scale;
+    struct Source {
+      torch::Tensor tensor;
+      float multiplier;
+    };
+    std::vector<Source> sources;
+    auto pair = [&](const torch::Tensor& a, const torch::Tensor& b) {
+      sources.push_back({swapped ? b : a, 1.0f});
+      sources.push_back({swapped ? a : b, 1.0f});
+    };
+    const auto timestep = swapped ? 1 - in_.timestep : in_.timestep;
     if (i == 0) {
-      sources = {in_.img0, in_.img1};
-      if (in_.feat0.defined()) sources.insert(sources.end(), {in_.feat0, in_.feat1});
-      sources.push_back(in_.timestep);
+      pair(in_.img0, in_.img1);
+      if (in_.feat0.defined()) pair(in_.feat0, in_.feat1);
+      sources.push_back({timestep, 1.0f});
     } else {
-      sources = {warped0_, warped1_};
-      if (in_.feat0.defined()) sources.insert(sources.end(), {warped_feat0_, warped_feat1_});
-      sources.insert(sources.end(), {in_.timestep, mask_});
-      if (features_.defined()) sources.push_back(features_);
-      sources.push_back(flow_);
+      pair(warped0_, warped1_);
+      if (in_.feat0.defined()) pair(warped_feat0_, warped_feat1_);
+      sources.push_back({timestep, 1.0f});
+      sources.push_back({mask_, swapped ? -1.0f : 1.0f});
+      if (features_.defined()) sources.push_back({features_, 1.0f});
+      const auto flow_scale = static_cast<float>(factor);
+      sources.push_back({flow_.narrow(1, swapped ? 2 : 0, 2), flow_scale});
+      sources.push_back({flow_.narrow(1, swapped ? 0 : 2, 2), flow_scale});
     }
     int64_t channels = 0;
-    for (const auto& s : sources) channels += s.size(1);
-    const double factor = 1.0 / scale;
+    for (const auto& s : sources) channels += s.tensor.size(1);
     const auto low_h = static_cast<int64_t>(std::floor(h_ * factor));
     const auto low_w = static_cast<int64_t>(std::floor(w_ * factor));
     auto buffer = torch::empty({n_, channels, low_h, low_w}, in_.img0.options().memory_format(torch::MemoryFormat::ChannelsLast));
     int64_t at = 0;
     for (const auto& s : sources) {
-      auto slice = buffer.narrow(1, at, s.size(1));
-      const bool is_flow = i > 0 && s.is_same(flow_);
-      cpu_glue::resize_into(s, slice, factor, is_flow ? static_cast<float>(factor) : 1.0f);
-      at += s.size(1);
+      auto slice = buffer.narrow(1, at, s.tensor.size(1));
+      cpu_glue::resize_into(s.tensor, slice, factor, s.multiplier);
+      at += s.tensor.size(1);
     }
     return buffer;
   }

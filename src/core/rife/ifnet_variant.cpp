@@ -28,7 +28,9 @@ IFNetVariant IFNetVariant::v3_9() {
   v.trunk = Trunk::kConvStackWithSkip;
   v.block_head = BlockHead::kDeconv;
   v.large_motion_restart_px = 32;
-  v.unused_weight_prefixes = {"block_tea.", "contextnet.", "unet."};
+  v.refinement = true;
+  v.ensemble = true;
+  v.unused_weight_prefixes = {"block_tea."};
   return v;
 }
 
@@ -38,6 +40,7 @@ IFNetVariant IFNetVariant::v4_6() {
   v.block_widths = {192, 128, 96, 64};
   v.block_outputs = 6;  // flow(4) + mask(1) + one channel the network ignores
   v.mask_accumulates = true;
+  v.ensemble = true;
   v.pad_multiple = 32;
   return v;
 }

@@ -3,6 +3,7 @@
 
 #include "interp/base/error.h"
 #include "interp/core/padding.h"
+#include "interp/core/quality.h"
 
 #include <torch/torch.h>
 
@@ -25,9 +26,16 @@ weights::StateDict used_weights(const weights::StateDict& dict, const IFNetVaria
   return used;
 }
 
+bool holds_refinement(const weights::StateDict& dict, const IFNetVariant& variant) {
+  if (!variant.refinement) return false;
+  for (const auto& [name, tensor] : normalise_rife_keys(dict))
+    if (name.rfind("contextnet.", 0) == 0 || name.rfind("unet.", 0) == 0) return true;
+  return false;
+}
+
 std::optional<IFNetVariant> detect_variant(const weights::StateDict& raw) {
   for (const auto& candidate : IFNetVariant::all()) {
-    const auto expected = weights::module_state(*IFNet(candidate));
+    const auto expected = weights::module_state(*IFNet(candidate, holds_refinement(raw, candidate)));
     const auto dict = used_weights(raw, candidate);
     if (dict.size() != expected.size()) continue;
     bool fits = true;
@@ -42,10 +50,11 @@ std::optional<IFNetVariant> detect_variant(const weights::StateDict& raw) {
 
 RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::StateDict& dict,
                                    RifeOptions options)
-    : net_(variant), options_(options) {
+    : net_(variant, holds_refinement(dict, variant)), options_(options) {
   const double scales[] = {0.25, 0.5, 1.0, 2.0, 4.0};
   if (std::find(std::begin(scales), std::end(scales), options_.scale) == std::end(scales))
     throw Error("the flow scale must be one of 0.25, 0.5, 1, 2, 4 (got " + std::to_string(options_.scale) + ")");
+  if (const auto why = net_->unsupported(options_.mode); !why.empty()) throw Error(why);
   weights::load_into(*net_, used_weights(dict, variant), variant.name + " weights");
   net_->eval();
   net_->to(options_.device, options_.dtype);
@@ -57,6 +66,10 @@ RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::S
       if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
   }
   net_->prepare_for_inference();
+}
+
+std::string RifeInterpolator::mode() const {
+  return quality_name(quality_of(options_.mode.refine, options_.mode.ensemble));
 }
 
 torch::Tensor RifeInterpolator::interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
@@ -74,7 +87,7 @@ torch::Tensor RifeInterpolator::interpolate(const torch::Tensor& img0, const tor
   auto t = torch::tensor(std::vector<double>(times.begin(), times.end()), opts)
                .view({n, 1, 1, 1})
                .expand({n, 1, a.size(2), a.size(3)});
-  return crop_to(net_->forward(a, b, t, options_.scale), h, w);
+  return crop_to(net_->forward(a, b, t, options_.scale, options_.mode), h, w);
 }
 
 }  // namespace interp::rife

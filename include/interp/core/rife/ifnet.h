@@ -5,24 +5,35 @@
 #include "interp/core/rife/backward_warp.h"
 #include "interp/core/rife/ifblock.h"
 #include "interp/core/rife/ifnet_variant.h"
+#include "interp/core/rife/refine.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 
+#include <string>
 #include <vector>
 
 namespace interp::rife {
 
 class IFNetGlue;
 
+/// The reference's quality switches (its `fastmode=False` and `ensemble=True`).
+struct IFNetMode {
+  bool refine = false;    ///< run the refinement net on the merged frame (refine.h)
+  bool ensemble = false;  ///< average every block with its pass on the swapped pair
+};
+
 class IFNetImpl : public torch::nn::Module {
  public:
-  explicit IFNetImpl(IFNetVariant variant);
+  /// `with_refinement` registers v3.9's refinement net ("contextnet", "unet"); only for
+  /// variants whose architecture has one.
+  explicit IFNetImpl(IFNetVariant variant, bool with_refinement = false);
 
   /// img0, img1: N×3×H×W with H, W multiples of max(M, M/scale); timestep: N×1×H×W.
-  /// scale < 1 estimates flow at reduced resolution (for large frames).
+  /// scale < 1 estimates flow at reduced resolution (for large frames). Throws
+  /// interp::Error for a mode this network cannot run.
   torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1,
-                        const torch::Tensor& timestep, double scale = 1.0);
+                        const torch::Tensor& timestep, double scale = 1.0, IFNetMode mode = {});
 
   /// Per-image features of the Head encoder (v4.25+), reusable across pairs that share a
   /// frame; undefined for variants without a Head.
@@ -31,9 +42,12 @@ class IFNetImpl : public torch::nn::Module {
   /// forward() with the Head features supplied by the caller.
   torch::Tensor forward_with_features(const torch::Tensor& img0, const torch::Tensor& img1,
                                       const torch::Tensor& feat0, const torch::Tensor& feat1,
-                                      const torch::Tensor& timestep, double scale = 1.0);
+                                      const torch::Tensor& timestep, double scale = 1.0, IFNetMode mode = {});
 
   const IFNetVariant& variant() const { return variant_; }
+  bool has_refinement() const { return static_cast<bool>(contextnet_); }
+  /// Empty when this network can run `mode`, else why not (one line).
+  std::string unsupported(IFNetMode mode) const;
 
   /// Inference-only weight rewrites (IFBlock::prepare_for_inference); call once the
   /// weights, device and dtype are final.
@@ -48,16 +62,18 @@ class IFNetImpl : public torch::nn::Module {
   /// different paths (v3.9's large-motion restart).
   torch::Tensor forward_each(const torch::Tensor& img0, const torch::Tensor& img1,
                              const torch::Tensor& feat0, const torch::Tensor& feat1,
-                             const torch::Tensor& timestep, double scale);
+                             const torch::Tensor& timestep, double scale, IFNetMode mode);
 
   /// The loop over the blocks; undefined when a batch's pairs take different paths.
-  torch::Tensor coarse_to_fine(IFNetGlue& glue, double scale);
+  torch::Tensor coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble);
   bool fused_cpu_applies(const torch::Tensor& image) const;
 
   IFNetVariant variant_;
   bool fused_cpu_ = true;
   std::vector<IFBlock> blocks_;
   Head head_{nullptr};
+  Contextnet contextnet_{nullptr};
+  Unet unet_{nullptr};
   BackwardWarp warp_;
 };
 TORCH_MODULE(IFNet);

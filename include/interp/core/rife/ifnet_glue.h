@@ -14,6 +14,7 @@
 #include "interp/core/rife/backward_warp.h"
 #include "interp/core/rife/ifblock.h"
 #include "interp/core/rife/ifnet_variant.h"
+#include "interp/core/rife/refine.h"
 
 #include <torch/types.h>
 
@@ -43,8 +44,14 @@ class IFNetGlue {
 
   /// Block `i` run at 1/`scale` on inputs built from the current state (block 0: the
   /// images, features and timestep; later blocks: warped images and features,
-  /// timestep, mask, passed features and the flow).
-  virtual BlockPrediction predict(int64_t i, double scale) = 0;
+  /// timestep, mask, passed features and the flow). `swapped` runs it on the pair the
+  /// other way round, as the reference's ensemble does: images (and features) swapped,
+  /// 1−t, −mask and the flow's two directions swapped.
+  virtual BlockPrediction predict(int64_t i, double scale, bool swapped) = 0;
+
+  /// The reference's ensemble average of a prediction and its swapped twin:
+  /// flow (p + q with directions swapped) / 2, mask (p − q) / 2.
+  virtual BlockPrediction average_swapped(const BlockPrediction& p, const BlockPrediction& swapped) = 0;
 
   /// The prediction's flow change at full resolution (v3.9's restart test reads it).
   virtual torch::Tensor flow_update(const BlockPrediction& p) = 0;
@@ -59,7 +66,14 @@ class IFNetGlue {
 
   /// The frame at t: both inputs warped by the final flow, blended by sigmoid(mask).
   virtual torch::Tensor merge() = 0;
+
+  /// After merge(): what the refinement net reads (inputs, their final warps, mask
+  /// logits, flow).
+  virtual RefineInputs final_state() = 0;
 };
+
+/// N×4 flow with its two directions swapped (channels 2:4 then 0:2).
+torch::Tensor swap_directions(const torch::Tensor& flow);
 
 std::unique_ptr<IFNetGlue> make_aten_glue(const IFNetInputs& inputs, std::vector<IFBlock>& blocks,
                                           const IFNetVariant& variant, BackwardWarp& warp);

@@ -40,8 +40,15 @@ struct IFNetVariant {
   /// v3.9: when block 1's flow update exceeds this many pixels in both directions, the
   /// whole estimate restarts at half resolution (scales doubled). 0: never.
   double large_motion_restart_px = 0;
-  /// Sub-networks that official files carry but inference does not use (training
-  /// teacher, v3.9's unused refinement net): dropped when reading weights.
+  /// The architecture has v3.9's refinement net (refine.h: "contextnet.*", "unet.*"). A
+  /// file may hold it or not; without it only the fast mode runs.
+  bool refinement = false;
+  /// The reference offers `ensemble`: every block also runs on the swapped pair and the
+  /// two predictions are averaged (v3.9, v4.6; the v4.25/v4.26 reference refuses it, as
+  /// its blocks pass features on that a swapped pass has no counterpart for).
+  bool ensemble = false;
+  /// Sub-networks that official files carry but inference never uses (the training
+  /// teacher): dropped when reading weights.
   std::vector<std::string> unused_weight_prefixes;
 
   int64_t num_blocks() const { return static_cast<int64_t>(block_widths.size()); }

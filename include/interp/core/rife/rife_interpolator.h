@@ -12,6 +12,7 @@ struct RifeOptions {
   double scale = 1.0;  ///< flow resolution factor: 0.25, 0.5, 1, 2 or 4 (0.5 for 4K)
   torch::Device device = torch::kCPU;
   torch::Dtype dtype = torch::kFloat32;
+  IFNetMode mode;  ///< refinement / ensemble (IFNet::unsupported says what a file allows)
 };
 
 /// The variant whose parameter names and shapes the state dict holds exactly (after
@@ -21,8 +22,11 @@ std::optional<IFNetVariant> detect_variant(const weights::StateDict& dict);
 /// Accepts "module."-prefixed official dicts and plain ones.
 weights::StateDict normalise_rife_keys(const weights::StateDict& dict);
 
-/// normalise_rife_keys() without the sub-networks `variant` does not run.
+/// normalise_rife_keys() without the sub-networks `variant` never runs.
 weights::StateDict used_weights(const weights::StateDict& dict, const IFNetVariant& variant);
+
+/// Whether `dict` holds the refinement net of a variant that has one.
+bool holds_refinement(const weights::StateDict& dict, const IFNetVariant& variant);
 
 class RifeInterpolator : public FrameInterpolator {
  public:
@@ -32,13 +36,17 @@ class RifeInterpolator : public FrameInterpolator {
   torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
                             const std::vector<double>& times) override;
   std::string name() const override { return net_->variant().name; }
+  std::string mode() const override;
   bool arbitrary_timestep() const override { return true; }
   torch::Device device() const override { return options_.device; }
   torch::Dtype dtype() const override { return options_.dtype; }
   /// v3.9/v4.6 ~264 B/px, v4.25+ (with the Head encoder) ~441 B/px at scale 1; flow at
-  /// half resolution takes about half (bench: 1920x1080 minus 640x360, peak RSS).
+  /// half resolution takes about half (bench: 1920x1080 minus 640x360, peak RSS). The
+  /// refinement net adds ~500 B/px at any scale (bench: 1280x720 minus 854x480, refine
+  /// minus fast); the ensemble adds nothing measurable.
   double bytes_per_pixel() const override {
-    return (net_->variant().head_channels > 0 ? 441.0 : 264.0) * (options_.scale < 1 ? 0.55 : 1.0);
+    return (net_->variant().head_channels > 0 ? 441.0 : 264.0) * (options_.scale < 1 ? 0.55 : 1.0) +
+           (options_.mode.refine ? 500.0 : 0.0);
   }
 
   IFNet& net() { return net_; }
