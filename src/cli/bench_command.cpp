@@ -91,6 +91,7 @@ struct BenchSettings {
   int clip_frames = 60;
   std::string json;              ///< also write the figures here
   double scene_threshold = pipeline::kDefaultSceneThreshold;
+  double static_threshold = pipeline::kDefaultStaticThreshold;
   io::EncoderOptions encoder;
 };
 
@@ -116,10 +117,16 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
     pipeline::JobOptions job;
     job.batch = shared.model.batch;
     job.scene_threshold = b.scene_threshold;
+    job.static_threshold = b.static_threshold;
     job.frame_limit = b.clip_frames;
     job.cancel = shared.cancel;
     pipeline::RateRequest twice;  // --exp=1
-    const auto result = pipeline::run_video_job(*model, b.clip, scratch / "out.mkv", twice, b.encoder, false, job);
+    pipeline::JobInput input;
+    input.video = input.name = b.clip;
+    pipeline::JobOutput output;
+    output.path = scratch / "out.mkv";
+    output.encoder = b.encoder;
+    const auto result = pipeline::run_interpolation_job(*model, input, output, twice, job);
     clip_pairs_per_s = clip_model_only(*model, b.clip, b.clip_frames);
     e2e_input_fps = result.input_frames / result.seconds;
     e2e_output_fps = result.output_frames / result.seconds;
@@ -172,7 +179,7 @@ void add_bench_command(CLI::App& root, SharedSettings& shared, Run& run) {
   bench->add_option("--frames", b.clip_frames, "frames of --clip")->capture_default_str()->check(CLI::Range(2, 100000));
   bench->add_option("--json", b.json, "write the figures as JSON too");
   add_model_options(*bench, shared.model);
-  add_scene_option(*bench, b.scene_threshold);
+  add_skip_options(*bench, b.scene_threshold, b.static_threshold);
   add_encoder_options(*bench, b.encoder);
   bench->fallthrough();
   bench->callback([&shared, &run] { run = [&shared] { return run_bench(shared, b); }; });

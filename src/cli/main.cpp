@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   shared.cancel = &signals.cancel();
 
   CLI::App app{"interp: video frame interpolation (RIFE, FILM) on LibTorch.\n"
-               "  interp [options] INPUT OUTPUT          video -> video or frames; image folder -> frames\n"
+               "  interp [options] INPUT OUTPUT          a video, pictures (a folder, frames/%06d.png) or - (stdin)\n"
+               "                                         -> a video, - (stdout, with --format) or PNG frames\n"
                "  interp pair A.png B.png OUT [options]  frames between two pictures\n"
                "  interp convert IN OUT.safetensors      official weights -> interp's model file\n"
                "  interp bench [options]                 throughput and memory\n"

@@ -38,6 +38,10 @@ const CLI::Validator kDevice(
 
 }  // namespace
 
+CLI::Validator rate_validator() {
+  return parses_as("RATE", [](const std::string& t) { pipeline::parse_rate(t); });
+}
+
 void add_variant_option(CLI::App& command, std::string& variant) {
   command.add_option("--variant", variant, "architecture of a .pkl that is not recognised")
       ->check(CLI::IsMember(rife::IFNetVariant::known_names()));
@@ -101,13 +105,15 @@ void add_rate_options(CLI::App& command, RateSettings& s, bool with_fps) {
   exp->excludes(multi);
   if (with_fps) {
     auto* fps = command.add_option("--fps", s.fps, "target frame rate (60, 59.94, 60000/1001), at most 64x the input's")
-                    ->check(parses_as("RATE", [](const std::string& t) { pipeline::parse_rate(t); }));
+                    ->check(rate_validator());
     fps->excludes(exp)->excludes(multi);
   }
 }
 
 void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder) {
-  command.add_option("--codec", encoder.codec, "video encoder (default: libvpx-vp9 for .webm, libx264 otherwise)");
+  command.add_option("--codec", encoder.codec,
+                     "video encoder (default: libvpx-vp9 for .webm, raw frames for yuv4mpegpipe and standard output, "
+                     "libx264 otherwise)");
   command.add_option("--crf", encoder.crf, "encoder quality, lower is better (-1: the encoder's default)")
       ->capture_default_str()
       ->check(CLI::Range(-1, 63));
@@ -115,9 +121,14 @@ void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder) {
   command.add_option("--pix-fmt", encoder.pixel_format, "output pixel format (default: the input's)");
 }
 
-void add_scene_option(CLI::App& command, double& threshold) {
-  command.add_option("--scene-threshold", threshold,
+void add_skip_options(CLI::App& command, double& scene_threshold, double& static_threshold) {
+  command.add_option("--scene-threshold", scene_threshold,
                      "luma difference (0-1) above which a pair is a scene cut and is not blended; 0 disables")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  command.add_option("--static-threshold", static_threshold,
+                     "largest change (0-1, of the 16x16 block that changes most) for which a pair counts as still: "
+                     "its in-betweens are copies and the model is not run; 0 disables")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
 }

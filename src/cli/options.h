@@ -42,11 +42,14 @@ struct RateSettings {
 };
 void add_rate_options(CLI::App& command, RateSettings& settings, bool with_fps);
 
+/// Accepts what pipeline::parse_rate() does (60, 59.94, 60000/1001).
+CLI::Validator rate_validator();
+
 /// --codec, --crf, --preset, --pix-fmt.
 void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder);
 
-/// --scene-threshold.
-void add_scene_option(CLI::App& command, double& threshold);
+/// --scene-threshold and --static-threshold: the pairs not given to the model.
+void add_skip_options(CLI::App& command, double& scene_threshold, double& static_threshold);
 
 /// --max-pixels (the largest frame or picture decoded) and --strict.
 void add_decode_options(CLI::App& command, io::DecodeOptions& decode);

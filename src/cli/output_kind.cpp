@@ -2,6 +2,7 @@
 #include "output_kind.h"
 
 #include "interp/base/error.h"
+#include "interp/io/image_sequence.h"
 
 #include <algorithm>
 #include <array>
@@ -24,18 +25,32 @@ bool among(const std::string& ext, const char* const* begin, const char* const* 
 
 }  // namespace
 
-OutputKind output_kind(const std::string& path) {
+OutputKind output_kind(const std::string& path, bool container_given) {
+  if (path == "-") return OutputKind::Pipe;
+  if (io::is_sequence_pattern(path)) {
+    if (lower(std::filesystem::path(path).extension().string()) != ".png")
+      throw Error(path + ": interp writes numbered frames as PNG; end the pattern in .png (e.g. out/%06d.png)");
+    return OutputKind::Sequence;
+  }
   if (!path.empty() && path.back() == '/') return OutputKind::Folder;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return OutputKind::Folder;
   const std::string ext = lower(std::filesystem::path(path).extension().string());
-  if (ext.empty()) return OutputKind::Folder;
+  if (ext.empty() && !container_given) return OutputKind::Folder;
+  if (container_given) return OutputKind::Video;
   if (ext == ".png") return OutputKind::Picture;
   if (among(ext, kVideo.begin(), kVideo.end())) return OutputKind::Video;
   if (among(ext, kOtherPictures.begin(), kOtherPictures.end()))
     throw Error(path + ": interp writes pictures as PNG; name the output .png, or a folder for several frames");
   throw Error(path + ": cannot tell what kind of output '" + ext + "' is (a video: " + video_extensions() +
-              "; one picture: .png; frames: a folder, e.g. out/)");
+              "; one picture: .png; frames: a folder, e.g. out/, or out/%06d.png)");
+}
+
+std::string sequence_folder(const std::string& pattern) {
+  const std::string folder = std::filesystem::path(pattern).parent_path().string();
+  if (folder.empty() || folder == ".")
+    throw Error(pattern + ": frames need a folder of their own (e.g. out/" + pattern + ")");
+  return folder;
 }
 
 std::string video_extensions() {

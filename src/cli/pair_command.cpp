@@ -11,9 +11,11 @@
 #include "report.h"
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 namespace interp::cli {
+namespace fs = std::filesystem;
 namespace {
 
 struct PairSettings {
@@ -23,14 +25,17 @@ struct PairSettings {
 
 int run_pair(const SharedSettings& shared, const PairSettings& p) {
   const OutputKind kind = output_kind(p.output);
-  if (kind == OutputKind::Video) throw Error(p.output + ": a pair makes pictures; give a .png or a folder");
+  if (kind == OutputKind::Video || kind == OutputKind::Pipe)
+    throw Error(p.output + ": a pair makes pictures; give a .png, a folder or a pattern (out/%03d.png)");
+  const bool several = kind == OutputKind::Folder || kind == OutputKind::Sequence;
+  const std::string folder = kind == OutputKind::Sequence ? sequence_folder(p.output) : p.output;
   const bool rate_given = shared.rate.exp || shared.rate.multi;
   if (kind == OutputKind::Picture && rate_given)
     throw Error(p.output + ": --exp/--multi make several frames; give a folder (e.g. out/)");
-  if (kind == OutputKind::Folder && p.timestep > 0)
+  if (several && p.timestep > 0)
     throw Error(p.output + ": --timestep makes one frame; give a .png name");
   const std::vector<std::string> inputs{p.a, p.b};
-  io::PendingOutput::check(p.output,
+  io::PendingOutput::check(folder,
                            kind == OutputKind::Picture ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
                            shared.overwrite, inputs);
   pipeline::check_pictures(inputs, p.a, shared.decode.max_pixels);  // before seconds of model loading
@@ -49,11 +54,19 @@ int run_pair(const SharedSettings& shared, const PairSettings& p) {
   options.recursive = shared.rate.recursive();
   options.batch = shared.model.batch;
   options.scene_threshold = 0;  // an explicit pair is always interpolated
+  options.static_threshold = 0;
   options.repeat_tail = false;  // the second picture ends the sequence
   options.cancel = shared.cancel;
   options.decode = shared.decode;
-  const auto r = pipeline::run_images_job(*model, inputs, p.a, p.output, shared.rate.request().factor,
-                                          shared.overwrite, options);
+  pipeline::JobInput input;
+  input.pictures = inputs;
+  input.name = p.a;
+  pipeline::JobOutput output;
+  output.kind = pipeline::JobOutput::Kind::Frames;
+  output.path = folder;
+  if (kind == OutputKind::Sequence) output.frame_pattern = fs::path(p.output).filename().string();
+  output.overwrite = shared.overwrite;
+  const auto r = pipeline::run_interpolation_job(*model, input, output, shared.rate.request(), options);
   report_input(p.a + ", " + p.b, r);
   log::info(p.output + ": " + std::to_string(r.output_frames) + " frames written");
   return 0;
@@ -67,8 +80,8 @@ void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run) {
   pair->add_option("A", p.a, "first picture")->required()->check(CLI::ExistingFile);
   pair->add_option("B", p.b, "second picture")->required()->check(CLI::ExistingFile);
   pair->add_option("OUT", p.output,
-                   "a .png (one frame, at --timestep or 0.5) or a folder (every frame of --exp/--multi, "
-                   "default --exp=1)")
+                   "a .png (one frame, at --timestep or 0.5), or a folder or pattern like out/%03d.png (every "
+                   "frame of --exp/--multi, default --exp=1)")
       ->required();
   auto* timestep = pair->add_option("-t,--timestep", p.timestep, "one frame at this time, strictly between 0 and 1")
       ->check(CLI::Validator(

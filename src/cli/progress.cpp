@@ -1,45 +1,77 @@
-/// Terminal progress bar / periodic lines.
+/// Terminal progress bar / periodic lines, and the key=value feed.
 #include "progress.h"
 
+#include "interp/base/error.h"
+
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
 
 namespace interp::cli {
 
 namespace {
+
 std::string clock_text(double seconds) {
   const long s = static_cast<long>(seconds + 0.5);
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
   return buf;
 }
+
+/// What was figured from one report: rates and times, each < 0 when unknown.
+struct Figures {
+  double fps = 0;       // output frames made per second of work
+  double media = -1;    // seconds of output written
+  double speed = -1;    // media seconds per second of work
+  double eta = -1;      // seconds left
+};
+
+Figures figures(const pipeline::JobProgress& p) {
+  Figures f;
+  f.fps = p.seconds > 0 ? p.output_frames / p.seconds : 0.0;
+  if (p.output_fps > 0) {
+    f.media = p.output_frames / p.output_fps;
+    if (p.seconds > 0) f.speed = f.media / p.seconds;
+  }
+  if (p.expected_output_frames > 0 && f.fps > 0)
+    f.eta = std::max<double>(0.0, (p.expected_output_frames - p.output_frames) / f.fps);
+  return f;
+}
+
 }  // namespace
 
 Progress::Progress(std::string label, bool enabled)
     : label_(std::move(label)), enabled_(enabled), tty_(::isatty(STDERR_FILENO) != 0),
       last_(std::chrono::steady_clock::now()) {}
 
-void Progress::update(int64_t done, int64_t total, double seconds) {
+void Progress::update(const pipeline::JobProgress& p) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   const double since = std::chrono::duration<double>(now - last_).count();
+  const int64_t done = p.output_frames, total = p.expected_output_frames;
   const bool complete = total > 0 && done >= total;
   if (since < (tty_ ? 0.2 : 5.0) && !complete) return;
   last_ = now;
-  const double fps = seconds > 0 ? done / seconds : 0.0;
-  std::string eta = "?";
-  if (total > 0 && fps > 0) eta = clock_text((total - done) / fps);
+  const Figures f = figures(p);
+  const std::string eta = f.eta >= 0 ? clock_text(f.eta) : "?";
+  char speed[32] = "";
+  if (f.speed >= 0) std::snprintf(speed, sizeof(speed), "speed %.3gx, ", f.speed);
+  const std::string elapsed = clock_text(p.seconds);
+  const std::string of = total > 0 ? std::to_string(total) : "?";  // a pipe's length is unknown
+  char body[256];
+  std::snprintf(body, sizeof(body), "%lld/%s frames, %.2f fps, %selapsed %s, ETA %s", static_cast<long long>(done),
+                of.c_str(), f.fps, speed, elapsed.c_str(), eta.c_str());
   if (tty_) {
-    const int width = 30;
+    const int width = 24;
     const int filled = total > 0 ? static_cast<int>(width * std::min<double>(1.0, double(done) / total)) : 0;
-    std::fprintf(stderr, "\r%s [%s%s] %lld/%lld frames %.2f fps ETA %s   ", label_.c_str(),
-                 std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
-                 static_cast<long long>(done), static_cast<long long>(total), fps, eta.c_str());
+    std::fprintf(stderr, "\r%s [%s%s] %s   ", label_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, ' ').c_str(), body);
     drawn_ = true;
   } else {
-    std::fprintf(stderr, "%s: %lld/%lld frames, %.2f fps, ETA %s\n", label_.c_str(), static_cast<long long>(done),
-                 static_cast<long long>(total), fps, eta.c_str());
+    std::fprintf(stderr, "%s: %s\n", label_.c_str(), body);
   }
   std::fflush(stderr);
 }
@@ -47,6 +79,69 @@ void Progress::update(int64_t done, int64_t total, double seconds) {
 void Progress::finish() {
   if (drawn_) std::fputc('\n', stderr);
   drawn_ = false;
+}
+
+ProgressFeed::ProgressFeed(const std::string& path, bool overwrite) : written_(std::chrono::steady_clock::now()) {
+  if (path.empty()) return;
+  if (path == "-") {
+    out_ = stdout;
+    return;
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) throw Error("--progress " + path + ": is a folder");
+    if (S_ISREG(st.st_mode) && !overwrite) throw Error("--progress " + path + ": already exists (use -y to overwrite)");
+  }
+  out_ = std::fopen(path.c_str(), "w");
+  if (!out_) throw Error("--progress " + path + ": cannot write (" + std::strerror(errno) + ")");
+  owned_ = true;
+}
+
+ProgressFeed::~ProgressFeed() {
+  if (owned_) std::fclose(out_);
+}
+
+void ProgressFeed::write_block(const pipeline::JobProgress& p, const char* ending) {
+  const Figures f = figures(p);
+  std::fprintf(out_, "frame=%lld\ntotal=%lld\nfps=%.2f\nelapsed=%.2f\n", static_cast<long long>(p.output_frames),
+               static_cast<long long>(p.expected_output_frames), f.fps, p.seconds);
+  if (f.media >= 0) {
+    const auto micro = static_cast<long long>(std::llround(f.media * 1e6));
+    std::fprintf(out_, "out_time=%02lld:%02lld:%02lld.%06lld\nout_time_s=%.6f\n", micro / 3600000000LL,
+                 micro / 60000000LL % 60, micro / 1000000LL % 60, micro % 1000000LL, f.media);
+  } else {
+    std::fprintf(out_, "out_time=N/A\nout_time_s=N/A\n");
+  }
+  if (f.speed >= 0)
+    std::fprintf(out_, "speed=%.3fx\n", f.speed);
+  else
+    std::fprintf(out_, "speed=N/A\n");
+  if (f.eta >= 0)
+    std::fprintf(out_, "eta=%.1f\n", f.eta);
+  else
+    std::fprintf(out_, "eta=N/A\n");
+  std::fputs(ending, out_);
+  std::fflush(out_);
+}
+
+void ProgressFeed::update(const pipeline::JobProgress& p) {
+  if (!out_) return;
+  last_ = p;
+  const auto now = std::chrono::steady_clock::now();
+  if (std::chrono::duration<double>(now - written_).count() < 0.5) return;  // ffmpeg's period
+  written_ = now;
+  write_block(p, "progress=continue\n");
+}
+
+void ProgressFeed::finish(const std::string& status, const std::string& error) {
+  if (!out_) return;
+  std::string ending = "status=" + status + "\n";
+  if (!error.empty()) ending += "error=" + error + "\n";
+  ending += "progress=end\n";
+  write_block(last_, ending.c_str());
+  if (owned_) std::fclose(out_);
+  out_ = nullptr;
+  owned_ = false;
 }
 
 }  // namespace interp::cli

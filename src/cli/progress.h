@@ -1,8 +1,15 @@
 #pragma once
-/// Progress on stderr: a redrawn bar (frames, fps, ETA) on a terminal, a plain line
-/// every few seconds otherwise (logs, CI), nothing with -q.
+/// Progress for people and for programs. People: a redrawn bar on stderr (frames, fps,
+/// elapsed, speed as a multiple of real time like ffmpeg's `speed=`, ETA) on a terminal, a
+/// plain line every few seconds otherwise, nothing with -q. Programs (--progress FILE|-):
+/// ffmpeg-style blocks of key=value lines, each ended by `progress=continue`, and a last
+/// block with `status=` and `progress=end`, so front-ends and batch tools need no
+/// scraping of the bar.
+#include "interp/pipeline/job.h"
+
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace interp::cli {
@@ -10,8 +17,7 @@ namespace interp::cli {
 class Progress {
  public:
   Progress(std::string label, bool enabled);
-  /// done/total frames (total 0 = unknown) after `seconds` of work.
-  void update(int64_t done, int64_t total, double seconds);
+  void update(const pipeline::JobProgress& p);
   /// Ends the bar's line.
   void finish();
 
@@ -21,6 +27,32 @@ class Progress {
   bool tty_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point last_;
+};
+
+/// The machine-readable feed. Its keys: frame, total (0: unknown), fps, elapsed, out_time
+/// (HH:MM:SS.micro of output written), out_time_s, speed (e.g. 0.42x; N/A for untimed
+/// pictures), eta (seconds; N/A when unknown), then progress; the last block adds
+/// status=ok|failed|interrupted (and error=... when failed).
+class ProgressFeed {
+ public:
+  /// `path` "-" is standard output; an existing regular file is replaced only with
+  /// `overwrite` (a FIFO or device is written into). Empty: no feed.
+  ProgressFeed(const std::string& path, bool overwrite);
+  ~ProgressFeed();
+  ProgressFeed(const ProgressFeed&) = delete;
+  ProgressFeed& operator=(const ProgressFeed&) = delete;
+
+  void update(const pipeline::JobProgress& p);
+  /// The last block. `error` is the failure's message (status=failed) when not empty.
+  void finish(const std::string& status, const std::string& error = "");
+
+ private:
+  void write_block(const pipeline::JobProgress& p, const char* ending);
+
+  std::FILE* out_ = nullptr;
+  bool owned_ = false;
+  pipeline::JobProgress last_;
+  std::chrono::steady_clock::time_point written_;
 };
 
 }  // namespace interp::cli

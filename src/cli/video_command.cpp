@@ -1,9 +1,12 @@
-/// The root command: `interp [options] INPUT OUTPUT`. A video becomes a video (audio and
-/// subtitles copied) or a folder of frames; a folder of pictures becomes a folder.
+/// The root command: `interp [options] INPUT OUTPUT`. The input is a video (a file, or
+/// "-" for standard input), a folder of pictures or a numbered pattern (frames/%06d.png);
+/// the output a video (a file, or "-" with --format), a folder or a pattern of PNG frames.
+/// Every input and output is checked before the model loads.
 #include "commands.h"
 
 #include "interp/base/error.h"
 #include "interp/io/image_file.h"
+#include "interp/io/image_sequence.h"
 #include "interp/io/output_file.h"
 #include "interp/pipeline/frame_source.h"
 #include "interp/pipeline/jobs.h"
@@ -11,6 +14,8 @@
 #include "output_kind.h"
 #include "progress.h"
 #include "report.h"
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -23,70 +28,125 @@ struct VideoSettings {
   std::string input, output;
   io::EncoderOptions encoder;
   double scene_threshold = pipeline::kDefaultSceneThreshold;
+  double static_threshold = pipeline::kDefaultStaticThreshold;
+  std::string fps_in;    ///< the pictures' frame rate
+  std::string progress;  ///< --progress FILE|-
 };
 
-pipeline::JobOptions job_options(const SharedSettings& shared, const VideoSettings& v, Progress& progress) {
-  pipeline::JobOptions o;
-  o.recursive = shared.rate.recursive();
-  o.batch = shared.model.batch;
-  o.scene_threshold = v.scene_threshold;
-  o.decode = shared.decode;
-  o.cancel = shared.cancel;
-  o.on_progress = [&progress](const pipeline::JobProgress& p) {
-    progress.update(p.output_frames, p.expected_output_frames, p.seconds);
-  };
-  return o;
+/// The input as the job takes it: pictures listed (and checked) now, a video by name.
+pipeline::JobInput resolve_input(const VideoSettings& v, const SharedSettings& shared) {
+  pipeline::JobInput in;
+  in.name = v.input;
+  const bool pattern = v.input != "-" && !fs::exists(v.input) && io::is_sequence_pattern(v.input);
+  if (v.input != "-" && !pattern && !fs::exists(v.input)) throw Error(v.input + ": no such file");
+  if (pattern)
+    in.pictures = io::list_sequence(v.input);
+  else if (fs::is_directory(v.input))
+    in.pictures = io::list_images(v.input);
+  else
+    in.video = v.input;
+  if (in.pictures.empty()) {
+    if (!v.fps_in.empty()) throw Error("--fps-in is for pictures; a video carries its own frame rate");
+    return in;
+  }
+  if (!v.fps_in.empty()) {
+    const auto rate = pipeline::parse_rate(v.fps_in);
+    if (rate.num > INT32_MAX || rate.den > INT32_MAX) throw Error("--fps-in " + v.fps_in + ": out of range");
+    in.picture_rate = {static_cast<int>(rate.num), static_cast<int>(rate.den)};
+  }
+  if (!shared.rate.fps.empty() && v.fps_in.empty())
+    throw Error("--fps needs the pictures' frame rate: give --fps-in (e.g. --fps-in 24)");
+  pipeline::check_pictures(in.pictures, in.name, shared.decode.max_pixels);
+  return in;
+}
+
+/// The output as the job takes it, after every check that needs no decoding.
+pipeline::JobOutput resolve_output(const VideoSettings& v, const SharedSettings& shared, const pipeline::JobInput& in) {
+  pipeline::JobOutput out;
+  out.path = v.output;
+  out.encoder = v.encoder;
+  out.overwrite = shared.overwrite;
+  const OutputKind kind = output_kind(v.output, !v.encoder.container.empty());
+  if (kind == OutputKind::Picture)
+    throw Error(v.output + ": many frames need a video, a folder or a pattern (out/%06d.png), not one picture");
+  const bool video = kind == OutputKind::Video || kind == OutputKind::Pipe;
+  out.kind = video ? pipeline::JobOutput::Kind::Video : pipeline::JobOutput::Kind::Frames;
+  if (kind == OutputKind::Pipe && v.encoder.container.empty())
+    throw Error("-: standard output needs --format (nut, matroska, yuv4mpegpipe, mpegts)");
+  if (kind == OutputKind::Pipe && ::isatty(STDOUT_FILENO))
+    throw Error("-: standard output is a terminal; pipe it into a program (| ffmpeg -i - ..., | mpv -)");
+  if (!v.encoder.container.empty()) {
+    if (!video) throw Error("--format is for video outputs; " + v.output + " names frames");
+    out.encoder.container = io::check_video_container(v.encoder.container, kind == OutputKind::Pipe);
+  }
+  if (video && !in.pictures.empty() && v.fps_in.empty())
+    throw Error(in.name + ": pictures have no frame rate; give it with --fps-in (e.g. --fps-in 24)");
+  if (kind == OutputKind::Sequence) {
+    out.path = sequence_folder(v.output);
+    out.frame_pattern = fs::path(v.output).filename().string();
+  }
+  const auto inputs = in.pictures.empty() ? std::vector<std::string>{in.video} : in.pictures;
+  if (kind != OutputKind::Pipe)
+    io::PendingOutput::check(out.path, video ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
+                             shared.overwrite, inputs);
+  if (kind == OutputKind::Pipe && v.progress == "-")
+    throw Error("--progress -: standard output carries the video; give the progress a file");
+  if (!v.progress.empty() && v.progress != "-") {  // the feed may replace a file: never an input or the output
+    const auto where = [](const std::string& p) { return fs::weakly_canonical(fs::absolute(p)); };
+    auto others = inputs;
+    others.push_back(out.path);
+    for (const auto& other : others)
+      if (other != "-" && where(other) == where(v.progress))
+        throw Error("--progress " + v.progress + ": is " + (other == out.path ? "the output" : "an input"));
+  }
+  return out;
+}
+
+std::string summary(const VideoSettings& v, const pipeline::VideoJobResult& r) {
+  char line[512];
+  const auto n = [](int64_t x) { return static_cast<long long>(x); };
+  std::string skipped = std::to_string(r.scene_cuts) + " scene cuts, " + std::to_string(r.still_pairs) + " still pairs";
+  if (r.output_rate.num > 0)
+    std::snprintf(line, sizeof(line),
+                  "%s: %lld -> %lld frames at %d/%d fps (%s, %s) in %.1f s (%.2f output fps; model %.1f s)",
+                  v.output.c_str(), n(r.input_frames), n(r.output_frames), r.output_rate.num, r.output_rate.den,
+                  r.format.c_str(), skipped.c_str(), r.seconds, r.output_frames / r.seconds, r.model_seconds);
+  else
+    std::snprintf(line, sizeof(line), "%s: %lld -> %lld frames as %s (%s) in %.1f s", v.output.c_str(),
+                  n(r.input_frames), n(r.output_frames), r.format.c_str(), skipped.c_str(), r.seconds);
+  return line;
 }
 
 int run_video(const SharedSettings& shared, const VideoSettings& v) {
   if (v.input.empty() || v.output.empty()) throw Error("INPUT and OUTPUT are required (see --help)");
-  if (!fs::exists(v.input)) throw Error(v.input + ": no such file");
-  const bool from_pictures = fs::is_directory(v.input);
-  const OutputKind kind = output_kind(v.output);
-  if (kind == OutputKind::Picture)
-    throw Error(v.output + ": many frames need a video file or a folder, not one picture");
-  if (from_pictures && kind == OutputKind::Video)
-    throw Error(v.output + ": pictures become pictures; a video from an image folder is not supported yet "
-                           "(write frames to a folder, then encode them with ffmpeg)");
-  if (from_pictures && !shared.rate.fps.empty())
-    throw Error("--fps needs an input frame rate, which pictures have not; use --exp or --multi");
-  // Refuse a bad output before spending seconds loading the model.
-  const auto pending_kind = kind == OutputKind::Video ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder;
-  const auto images = from_pictures ? io::list_images(v.input) : std::vector<std::string>{};
-  io::PendingOutput::check(v.output, pending_kind, shared.overwrite, from_pictures ? images : std::vector{v.input});
-  if (from_pictures) pipeline::check_pictures(images, v.input, shared.decode.max_pixels);
-  auto model = load_model(shared.model);
-  Progress progress(fs::path(v.output).filename().string(), !shared.quiet);
-  const auto options = job_options(shared, v, progress);
-  char line[512];
-  pipeline::JobResult result;
-  if (from_pictures) {
-    const auto r = pipeline::run_images_job(*model, images, v.input, v.output, shared.rate.request().factor,
-                                            shared.overwrite, options);
-    result = r;
-    std::snprintf(line, sizeof(line), "%s: %lld frames from %lld images (%lld scene cuts) in %.1f s",
-                  v.output.c_str(), static_cast<long long>(r.output_frames), static_cast<long long>(r.input_frames),
-                  static_cast<long long>(r.scene_cuts), r.seconds);
-  } else if (kind == OutputKind::Folder) {
-    const auto r = pipeline::run_video_to_images_job(*model, v.input, v.output, shared.rate.request(),
-                                                     shared.overwrite, options);
-    result = r;
-    std::snprintf(line, sizeof(line), "%s: %lld -> %lld frames as PNG (%lld scene cuts) in %.1f s", v.output.c_str(),
-                  static_cast<long long>(r.input_frames), static_cast<long long>(r.output_frames),
-                  static_cast<long long>(r.scene_cuts), r.seconds);
-  } else {
-    const auto r = pipeline::run_video_job(*model, v.input, v.output, shared.rate.request(), v.encoder,
-                                           shared.overwrite, options);
-    result = r;
-    std::snprintf(line, sizeof(line),
-                  "%s: %lld -> %lld frames at %d/%d fps (%s, %lld scene cuts) in %.1f s (%.2f output fps; model %.1f s)",
-                  v.output.c_str(), static_cast<long long>(r.input_frames), static_cast<long long>(r.output_frames),
-                  r.output_rate.num, r.output_rate.den, r.pixel_format.c_str(), static_cast<long long>(r.scene_cuts),
-                  r.seconds, r.output_frames / r.seconds, r.model_seconds);
+  const auto input = resolve_input(v, shared);
+  const auto output = resolve_output(v, shared, input);
+  ProgressFeed feed(v.progress, shared.overwrite);
+  pipeline::VideoJobResult result;
+  try {
+    auto model = load_model(shared.model);
+    Progress progress(v.output == "-" ? "stdout" : fs::path(v.output).filename().string(), !shared.quiet);
+    pipeline::JobOptions options;
+    options.recursive = shared.rate.recursive();
+    options.batch = shared.model.batch;
+    options.scene_threshold = v.scene_threshold;
+    options.static_threshold = v.static_threshold;
+    options.decode = shared.decode;
+    options.cancel = shared.cancel;
+    options.on_progress = [&](const pipeline::JobProgress& p) {
+      progress.update(p);
+      feed.update(p);
+    };
+    result = pipeline::run_interpolation_job(*model, input, output, shared.rate.request(), options);
+    progress.finish();
+  } catch (const std::exception& e) {
+    const bool cancelled = shared.cancel && shared.cancel->load();
+    feed.finish(cancelled ? "interrupted" : "failed", first_line(e.what()));
+    throw;
   }
-  progress.finish();
+  feed.finish("ok");
   report_input(v.input, result);
-  log::info(line);
+  log::info(summary(v, result));
   return 0;
 }
 
@@ -94,13 +154,24 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
 
 void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
   static VideoSettings v;
-  root.add_option("INPUT", v.input, "input video (any format FFmpeg reads) or folder of numbered pictures");
+  root.add_option("INPUT", v.input,
+                  "input video (any format FFmpeg reads; - for standard input), folder of numbered pictures, or a "
+                  "pattern like frames/%06d.png");
   root.add_option("OUTPUT", v.output,
-                  "output video (" + video_extensions() + ") or folder of PNG frames (existing, ending in '/', "
-                  "or without an extension)");
+                  "output video (" + video_extensions() + "; - for standard output, with --format), folder of PNG "
+                  "frames (existing, ending in '/', or without an extension) or a pattern like out/%06d.png "
+                  "(numbered from 1)");
+  root.add_option("--fps-in", v.fps_in, "frame rate of picture inputs (24, 23.976, 24000/1001); needed for a video")
+      ->check(rate_validator());
+  root.add_option("--format", v.encoder.container,
+                  "output container by FFmpeg's name (nut, matroska, yuv4mpegpipe, mpegts, ...): needed for "
+                  "standard output, else taken from the extension");
+  root.add_option("--progress", v.progress,
+                  "machine-readable progress to FILE or - (standard output): key=value blocks like ffmpeg's "
+                  "-progress (frame, total, fps, elapsed, out_time, speed, eta; then status=ok|failed|interrupted)");
   add_rate_options(root, shared.rate, /*with_fps=*/true);
   add_model_options(root, shared.model);
-  add_scene_option(root, v.scene_threshold);
+  add_skip_options(root, v.scene_threshold, v.static_threshold);
   add_encoder_options(root, v.encoder);
   add_overwrite_options(root, shared.overwrite);
   add_decode_options(root, shared.decode);

@@ -3,6 +3,7 @@
 #include "interp/io/output_file.h"
 
 #include "interp/base/error.h"
+#include "interp/io/image_sequence.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@ namespace {
 constexpr const char* kMarkerText =
     "This folder was written by interp. `interp ... -y` may replace it as a whole,\n"
     "as long as it holds nothing but this file and numbered frames.\n";
+/// The marker's line naming the frames' pattern, when it is not the default 0000.png.
+constexpr const char* kPatternKey = "frames: ";
 
 /// Temporary outputs alive in this process, for remove_pending_outputs().
 struct Registry {
@@ -65,6 +68,15 @@ bool is_numbered_frame(const std::string& name) {
   return ext == ".png" || ext == ".jpg" || ext == ".tif" || ext == ".tiff" || ext == ".webp" || ext == ".bmp";
 }
 
+/// The frame-name pattern a marker records ("" when none).
+std::string recorded_pattern(const fs::path& marker) {
+  std::ifstream in(marker);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(kPatternKey, 0) == 0) return line.substr(std::strlen(kPatternKey));
+  return "";
+}
+
 /// Empty when `folder` is an output folder interp wrote, else why it is not.
 std::string why_not_replaceable(const fs::path& folder) {
   std::error_code ec;
@@ -73,10 +85,12 @@ std::string why_not_replaceable(const fs::path& folder) {
   if (!fs::is_directory(link)) return "is a file, not an output folder";
   if (!fs::is_regular_file(fs::symlink_status(folder / kOutputFolderMarker, ec)))
     return std::string("is a folder interp did not write (no ") + kOutputFolderMarker + " inside)";
+  const std::string pattern = recorded_pattern(folder / kOutputFolderMarker);
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name == kOutputFolderMarker) continue;
-    if (!fs::is_regular_file(it->symlink_status()) || !is_numbered_frame(name))
+    const bool frame = is_numbered_frame(name) || (!pattern.empty() && matches_sequence(pattern, name));
+    if (!fs::is_regular_file(it->symlink_status()) || !frame)
       return "holds " + name + ", which interp did not write";
   }
   if (ec) return "cannot be listed (" + ec.message() + ")";
@@ -147,8 +161,8 @@ void PendingOutput::check(const std::string& target_in, Kind kind, bool overwrit
 }
 
 PendingOutput::PendingOutput(const std::string& target, Kind kind, bool overwrite,
-                             const std::vector<std::string>& inputs)
-    : target_(without_trailing_slashes(target)), kind_(kind), overwrite_(overwrite) {
+                             const std::vector<std::string>& inputs, const std::string& frame_pattern)
+    : target_(without_trailing_slashes(target)), frame_pattern_(frame_pattern), kind_(kind), overwrite_(overwrite) {
   check(target, kind, overwrite, inputs);
   static std::atomic<int> serial{0};
   const fs::path path(target_);
@@ -182,6 +196,7 @@ void PendingOutput::commit() {
   if (kind_ == Kind::Folder) {
     std::ofstream marker(fs::path(temp_) / kOutputFolderMarker);
     marker << kMarkerText;
+    if (!frame_pattern_.empty()) marker << kPatternKey << frame_pattern_ << "\n";
     if (!marker.flush()) throw Error(target_ + ": cannot write into the output folder");
   }
   const int moved = rename_no_replace(temp_, target_);

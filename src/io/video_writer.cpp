@@ -34,7 +34,7 @@ bool subsampled(AVPixelFormat fmt) {
 /// The encoder's pixel format closest to the source (keeps 10-bit when the encoder can,
 /// and avoids chroma subsampling when the frame size is odd).
 AVPixelFormat choose_pixel_format(const AVCodec* codec, const VideoInfo& src, const std::string& requested,
-                                  const std::string& path) {
+                                  const AVPixelFormat* container_formats, const std::string& path) {
   if (!requested.empty()) {
     const AVPixelFormat fmt = av_get_pix_fmt(requested.c_str());
     if (fmt == AV_PIX_FMT_NONE) throw Error("unknown pixel format '" + requested + "'");
@@ -53,16 +53,43 @@ AVPixelFormat choose_pixel_format(const AVCodec* codec, const VideoInfo& src, co
   if (source == AV_PIX_FMT_NONE) source = AV_PIX_FMT_YUV420P;
   if (subsampled(source) && (src.width % 2 || src.height % 2))
     source = src.bit_depth > 8 ? AV_PIX_FMT_YUV444P10 : AV_PIX_FMT_YUV444P;
-  if (!codec->pix_fmts) return source;
-  for (const AVPixelFormat* p = codec->pix_fmts; *p != AV_PIX_FMT_NONE; ++p)
+  const AVPixelFormat* list = codec->pix_fmts ? codec->pix_fmts : container_formats;
+  if (!list) return source;
+  for (const AVPixelFormat* p = list; *p != AV_PIX_FMT_NONE; ++p)
     if (*p == source) return source;
   // Prefer a same-depth format of the list; swscale will convert.
-  const AVPixelFormat best = avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, source, 0, nullptr);
+  const AVPixelFormat best = avcodec_find_best_pix_fmt_of_list(list, source, 0, nullptr);
   if (best == AV_PIX_FMT_NONE) throw Error(path + ": encoder " + codec->name + " has no usable pixel format");
   return best;
 }
 
+/// YUV4MPEG holds these only (10-bit and up with strict -1); other muxers take what the
+/// encoder makes.
+constexpr AVPixelFormat kY4mFormats[] = {
+    AV_PIX_FMT_YUV420P,   AV_PIX_FMT_YUV422P,   AV_PIX_FMT_YUV444P,   AV_PIX_FMT_GRAY8,    AV_PIX_FMT_YUV420P10,
+    AV_PIX_FMT_YUV422P10, AV_PIX_FMT_YUV444P10, AV_PIX_FMT_YUV420P12, AV_PIX_FMT_YUV444P12, AV_PIX_FMT_YUV420P16,
+    AV_PIX_FMT_YUV444P16, AV_PIX_FMT_NONE};
+
+bool is_y4m(const AVOutputFormat* f) { return std::string(f->name) == "yuv4mpegpipe"; }
+
 }  // namespace
+
+std::string default_video_codec(const std::string& container, bool to_pipe) {
+  if (container.find("webm") != std::string::npos) return "libvpx-vp9";  // WebM holds VP8/VP9/AV1 only
+  if (container == "yuv4mpegpipe") return "wrapped_avframe";               // raw frames, as ffmpeg does
+  // A pipe feeds another program: raw frames cost no encoding time and lose nothing.
+  return to_pipe ? "rawvideo" : "libx264";
+}
+
+std::string check_video_container(const std::string& name, bool to_pipe) {
+  const AVOutputFormat* f = av_guess_format(name.c_str(), nullptr, nullptr);
+  if (!f || f->video_codec == AV_CODEC_ID_NONE) throw Error("--format " + name + ": not a video container FFmpeg can write");
+  const std::string found = f->name;
+  // MP4/MOV write their index at the start after the end is known: they need to seek.
+  if (to_pipe && (found == "mp4" || found == "mov" || found == "ipod" || found == "ismv" || found == "3gp"))
+    throw Error("--format " + name + " cannot be written to a pipe (it seeks back); use nut, matroska, yuv4mpegpipe or mpegts");
+  return found;
+}
 
 struct VideoWriter::State {
   std::string path;
@@ -95,20 +122,21 @@ struct VideoWriter::State {
 };
 
 VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint, const EncoderOptions& options,
-                         VideoReader& source, Rational frame_rate)
+                         const VideoInfo& src, Rational frame_rate, VideoReader* source)
     : state_(std::make_unique<State>()) {
   auto& s = *state_;
   s.path = format_hint;
-  const VideoInfo& src = source.info();
+  const bool to_pipe = path.rfind("pipe:", 0) == 0;
 
   AVFormatContext* raw = nullptr;
-  int ret = avformat_alloc_output_context2(&raw, nullptr, nullptr, format_hint.c_str());
+  const char* container = options.container.empty() ? nullptr : options.container.c_str();
+  int ret = avformat_alloc_output_context2(&raw, nullptr, container, format_hint.c_str());
   if (ret < 0 || !raw) throw Error(format_hint + ": unknown output container (use .mp4, .mkv, .mov or .webm)");
   s.format.reset(raw);
+  const bool y4m = is_y4m(s.format->oformat);
+  if (y4m) s.format->strict_std_compliance = FF_COMPLIANCE_UNOFFICIAL;  // 10-bit and up
 
-  // WebM holds VP8/VP9/AV1 only; everything else takes H.264.
-  const bool webm = std::string(s.format->oformat->name).find("webm") != std::string::npos;
-  const std::string name = !options.codec.empty() ? options.codec : webm ? "libvpx-vp9" : "libx264";
+  const std::string name = !options.codec.empty() ? options.codec : default_video_codec(s.format->oformat->name, to_pipe);
   const AVCodec* codec = avcodec_find_encoder_by_name(name.c_str());
   if (!codec) throw Error("no encoder named '" + name + "' in this FFmpeg");
   if (codec->type != AVMEDIA_TYPE_VIDEO) throw Error("'" + name + "' is not a video encoder");
@@ -120,7 +148,7 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   auto* enc = s.encoder.get();
   enc->width = src.width;
   enc->height = src.height;
-  enc->pix_fmt = choose_pixel_format(codec, src, options.pixel_format, format_hint);
+  enc->pix_fmt = choose_pixel_format(codec, src, options.pixel_format, y4m ? kY4mFormats : nullptr, format_hint);
   enc->framerate = AVRational{frame_rate.num, frame_rate.den};
   enc->time_base = av_inv_q(enc->framerate);
   enc->sample_aspect_ratio = AVRational{src.sample_aspect_ratio.num, src.sample_aspect_ratio.den};
@@ -164,6 +192,30 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   s.video->sample_aspect_ratio = enc->sample_aspect_ratio;
   s.video->avg_frame_rate = enc->framerate;
 
+  if (source) copy_from(*source);
+  if (!(s.format->oformat->flags & AVFMT_NOFILE)) {
+    ret = avio_open(&s.format->pb, path.c_str(), AVIO_FLAG_WRITE);
+    if (ret < 0) throw Error(path + ": cannot create output (" + av::error_string(ret) + ")");
+  }
+  av::check(avformat_write_header(s.format.get(), nullptr), format_hint + ": cannot write header");
+  s.header_written = true;
+
+  if (src.time_base.num > 0 && src.time_base.den > 0)
+    s.start_offset = av_rescale_q(src.start_pts, AVRational{src.time_base.num, src.time_base.den}, enc->time_base);
+
+  s.frame->format = enc->pix_fmt;
+  s.frame->width = enc->width;
+  s.frame->height = enc->height;
+  s.frame->color_range = enc->color_range;
+  s.frame->colorspace = enc->colorspace;
+  s.frame->color_primaries = enc->color_primaries;
+  s.frame->color_trc = enc->color_trc;
+  av::check(av_frame_get_buffer(s.frame.get(), 0), "frame buffer");
+}
+
+void VideoWriter::copy_from(VideoReader& source) {
+  auto& s = *state_;
+  const std::string& format_hint = s.path;
   // Rotation and other display transforms travel as the display matrix.
   AVStream* in_video = source.state_->video_stream();
 #if LIBAVFORMAT_VERSION_MAJOR < 61
@@ -211,23 +263,6 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
     s.source_time_base[in->index] = in->time_base;
   }
 
-  if (!(s.format->oformat->flags & AVFMT_NOFILE)) {
-    ret = avio_open(&s.format->pb, path.c_str(), AVIO_FLAG_WRITE);
-    if (ret < 0) throw Error(path + ": cannot create output (" + av::error_string(ret) + ")");
-  }
-  av::check(avformat_write_header(s.format.get(), nullptr), format_hint + ": cannot write header");
-  s.header_written = true;
-
-  s.start_offset = av_rescale_q(src.start_pts, AVRational{src.time_base.num, src.time_base.den}, enc->time_base);
-
-  s.frame->format = enc->pix_fmt;
-  s.frame->width = enc->width;
-  s.frame->height = enc->height;
-  s.frame->color_range = enc->color_range;
-  s.frame->colorspace = enc->colorspace;
-  s.frame->color_primaries = enc->color_primaries;
-  s.frame->color_trc = enc->color_trc;
-  av::check(av_frame_get_buffer(s.frame.get(), 0), "frame buffer");
 }
 
 VideoWriter::~VideoWriter() = default;

@@ -2,30 +2,50 @@
 #include "interp/pipeline/frame_sink.h"
 
 #include "interp/io/image_file.h"
+#include "interp/io/image_sequence.h"
 
 #include <filesystem>
 
 namespace interp::pipeline {
 
-VideoFileSink::VideoFileSink(const std::string& path, bool overwrite, const std::string& input,
-                             const io::EncoderOptions& encoder, io::VideoReader& source, io::Rational frame_rate)
-    : pending_(path, io::PendingOutput::Kind::File, overwrite, {input}),
-      writer_(std::make_unique<io::VideoWriter>(pending_.temp_path(), pending_.target(), encoder, source, frame_rate)) {}
+namespace {
+
+std::unique_ptr<io::VideoWriter> open_writer(const std::optional<io::PendingOutput>& pending,
+                                             const io::EncoderOptions& encoder, const io::VideoInfo& picture,
+                                             io::VideoReader* source, io::Rational frame_rate) {
+  if (!pending) return std::make_unique<io::VideoWriter>("pipe:1", "stdout", encoder, picture, frame_rate, source);
+  return std::make_unique<io::VideoWriter>(pending->temp_path(), pending->target(), encoder, picture, frame_rate,
+                                           source);
+}
+
+}  // namespace
+
+VideoFileSink::VideoFileSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs,
+                             const io::EncoderOptions& encoder, const io::VideoInfo& picture, io::VideoReader* source,
+                             io::Rational frame_rate) {
+  if (path != "-") pending_.emplace(path, io::PendingOutput::Kind::File, overwrite, inputs);
+  writer_ = open_writer(pending_, encoder, picture, source, frame_rate);
+}
 
 void VideoFileSink::finish() {
   writer_->finish();
-  pending_.commit();
+  if (pending_) pending_->commit();
 }
 
 ImageFolderSink::ImageFolderSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs,
-                                 int64_t expected)
-    : pending_(path, io::PendingOutput::Kind::Folder, overwrite, inputs),
-      digits_(std::max<int>(4, static_cast<int>(std::to_string(std::max<int64_t>(expected - 1, 0)).size()))) {}
+                                 int64_t expected, const std::string& pattern)
+    : pending_(path, io::PendingOutput::Kind::Folder, overwrite, inputs, pattern),
+      pattern_(pattern),
+      first_number_(pattern.empty() ? 0 : 1) {
+  if (pattern_.empty()) {
+    const int digits = std::max<int>(4, static_cast<int>(std::to_string(std::max<int64_t>(expected - 1, 0)).size()));
+    pattern_ = "%0" + std::to_string(digits) + "d.png";
+  }
+}
 
 void ImageFolderSink::write(const io::Image& frame, int64_t index) {
-  std::string name = std::to_string(index);
-  name.insert(0, static_cast<size_t>(std::max<int>(0, digits_ - static_cast<int>(name.size()))), '0');
-  io::write_png((std::filesystem::path(pending_.temp_path()) / (name + ".png")).string(), frame);
+  const std::string name = io::sequence_name(pattern_, first_number_ + index);
+  io::write_png((std::filesystem::path(pending_.temp_path()) / name).string(), frame);
 }
 
 void write_png_file(const std::string& path, const io::Image& image, bool overwrite,

@@ -6,8 +6,9 @@
 
 namespace interp::pipeline {
 
-ImageListSource::ImageListSource(std::vector<std::string> paths, std::string name, const io::DecodeOptions& decode)
-    : paths_(std::move(paths)), name_(std::move(name)), decode_(decode) {}
+ImageListSource::ImageListSource(std::vector<std::string> paths, std::string name, const io::DecodeOptions& decode,
+                                 io::Rational rate)
+    : paths_(std::move(paths)), name_(std::move(name)), decode_(decode), rate_(rate) {}
 
 namespace {
 

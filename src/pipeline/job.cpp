@@ -173,6 +173,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   pair_options.mode = choose_timing(options.recursive, timeline, model);
   pair_options.batch = options.batch;
   pair_options.scene_threshold = options.scene_threshold;
+  pair_options.static_threshold = options.static_threshold;
   pair_options.cancel = options.cancel;
   PairInterpolator pairs(model, pair_options);
 
@@ -192,6 +193,8 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   };
 
   JobProgress progress;
+  if (const auto rate = source.frame_rate(); rate.num > 0 && rate.den > 0)
+    progress.output_fps = static_cast<double>(rate.num) * timeline.ratio().num / (double(rate.den) * timeline.ratio().den);
   int64_t inputs = source.frame_count();
   if (options.frame_limit > 0 && (inputs <= 0 || inputs > options.frame_limit)) inputs = options.frame_limit;
   if (inputs >= 2)
@@ -226,6 +229,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   result.announced_input_frames = source.frame_count();
   result.damage = source.damage();
   result.scene_cuts = loop.scene_cuts();
+  result.still_pairs = loop.still_pairs();
   result.model_seconds = loop.model_seconds();
   result.stream_notes = sink.stream_notes();
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();

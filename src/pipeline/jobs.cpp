@@ -28,40 +28,66 @@ io::Rational output_rate(io::Rational in, const RateRatio& ratio) {
 
 }  // namespace
 
-VideoJobResult run_video_job(FrameInterpolator& model, const std::string& input, const std::string& output,
-                             const RateRequest& rate, const io::EncoderOptions& encoder, bool overwrite,
-                             const JobOptions& options) {
-  io::PendingOutput::check(output, io::PendingOutput::Kind::File, overwrite, {input});
-  VideoFileSource source(input, options.decode);
-  const auto in_rate = source.frame_rate();
-  const Timeline timeline(ratio_for(rate, in_rate.num, in_rate.den));
-  const io::Rational out_rate = output_rate(in_rate, timeline.ratio());
-  VideoFileSink sink(output, overwrite, input, encoder, source.reader(), out_rate);
+namespace {
+
+/// How pictures go into a video: their size and depth (from the first), sRGB as BT.709,
+/// 4:2:0 (10-bit for 16-bit pictures) unless the encoder or --pix-fmt says otherwise.
+io::VideoInfo picture_stream(const std::string& first, io::Rational rate, int64_t max_pixels) {
+  const io::Image image = io::read_image(first, max_pixels);
+  io::VideoInfo info;
+  info.width = image.width;
+  info.height = image.height;
+  info.bit_depth = image.bit_depth > 8 ? 10 : 8;
+  info.pixel_format = image.bit_depth > 8 ? "yuv420p10le" : "yuv420p";
+  info.frame_rate = rate;
+  info.time_base = {rate.den, rate.num};
+  info.color_primaries = info.color_trc = info.colorspace = 1;  // BT.709
+  info.color_range = 1;                                         // limited, what players assume
+  return info;
+}
+
+}  // namespace
+
+VideoJobResult run_interpolation_job(FrameInterpolator& model, const JobInput& input, const JobOutput& output,
+                                     const RateRequest& rate, const JobOptions& options) {
+  const bool video_in = input.pictures.empty();
+  const auto inputs = video_in ? std::vector<std::string>{input.video} : input.pictures;
+  if (!video_in) check_pictures(input.pictures, input.name, options.decode.max_pixels);
+  if (output.path != "-")
+    io::PendingOutput::check(output.path,
+                             output.kind == JobOutput::Kind::Video ? io::PendingOutput::Kind::File
+                                                                   : io::PendingOutput::Kind::Folder,
+                             output.overwrite, inputs);
+  std::unique_ptr<VideoFileSource> video;
+  std::unique_ptr<ImageListSource> pictures;
+  if (video_in)
+    video = std::make_unique<VideoFileSource>(input.video, options.decode);
+  else
+    pictures = std::make_unique<ImageListSource>(input.pictures, input.name, options.decode, input.picture_rate);
+  FrameSource& source = video_in ? static_cast<FrameSource&>(*video) : *pictures;
+
+  const io::Rational in_rate = source.frame_rate();
+  const bool timed = in_rate.num > 0 && in_rate.den > 0;
+  if (!timed && (rate.target_fps || output.kind == JobOutput::Kind::Video))
+    throw Error(input.name + ": pictures have no frame rate; give theirs");
+  const Timeline timeline(timed ? ratio_for(rate, in_rate.num, in_rate.den) : rate.factor);
+  const io::Rational out_rate = timed ? output_rate(in_rate, timeline.ratio()) : io::Rational{0, 1};
+
+  std::unique_ptr<FrameSink> sink;
+  if (output.kind == JobOutput::Kind::Video) {
+    const io::VideoInfo picture =
+        video_in ? video->reader().info() : picture_stream(input.pictures.front(), in_rate, options.decode.max_pixels);
+    sink = std::make_unique<VideoFileSink>(output.path, output.overwrite, inputs, output.encoder, picture,
+                                           video_in ? &video->reader() : nullptr, out_rate);
+  } else {
+    const int64_t expected = timeline.output_count(std::max<int64_t>(source.frame_count(), 2));  // names' width
+    sink = std::make_unique<ImageFolderSink>(output.path, output.overwrite, inputs, expected, output.frame_pattern);
+  }
   VideoJobResult result;
-  static_cast<JobResult&>(result) = run_job(model, source, sink, timeline, options);
+  static_cast<JobResult&>(result) = run_job(model, source, *sink, timeline, options);
   result.output_rate = out_rate;
-  result.pixel_format = sink.format();
+  result.format = sink->format();
   return result;
-}
-
-JobResult run_video_to_images_job(FrameInterpolator& model, const std::string& input, const std::string& output,
-                                  const RateRequest& rate, bool overwrite, const JobOptions& options) {
-  io::PendingOutput::check(output, io::PendingOutput::Kind::Folder, overwrite, {input});
-  VideoFileSource source(input, options.decode);
-  const auto in_rate = source.frame_rate();
-  const Timeline timeline(ratio_for(rate, in_rate.num, in_rate.den));
-  ImageFolderSink sink(output, overwrite, {input}, timeline.output_count(std::max<int64_t>(source.frame_count(), 2)));
-  return run_job(model, source, sink, timeline, options);
-}
-
-JobResult run_images_job(FrameInterpolator& model, const std::vector<std::string>& images, const std::string& name,
-                         const std::string& output, const RateRatio& ratio, bool overwrite, const JobOptions& options) {
-  check_pictures(images, name, options.decode.max_pixels);
-  ImageListSource source(images, name, options.decode);
-  const Timeline timeline(ratio);
-  const int64_t expected = timeline.output_count(static_cast<int64_t>(images.size()));
-  ImageFolderSink sink(output, overwrite, images, expected);
-  return run_job(model, source, sink, timeline, options);
 }
 
 io::DecodeDamage run_single_frame_job(FrameInterpolator& model, const std::string& a_path, const std::string& b_path, double t,

@@ -19,6 +19,16 @@ double scene_change_score(const torch::Tensor& a, const torch::Tensor& b) {
   return (luma(a) - luma(b)).abs().mean().item<double>();
 }
 
+double still_score(const torch::Tensor& a, const torch::Tensor& b) {
+  torch::NoGradGuard no_grad;
+  const auto luma = [](const torch::Tensor& x) {
+    auto rgb = x.slice(1, 0, 3).to(torch::kFloat32);
+    return (rgb.select(1, 0) * 0.299 + rgb.select(1, 1) * 0.587 + rgb.select(1, 2) * 0.114).unsqueeze(1);
+  };
+  const auto diff = (luma(a) - luma(b)).abs();
+  return torch::avg_pool2d(diff, 16, 16, 0, /*ceil_mode=*/true, /*count_include_pad=*/false).max().item<double>();
+}
+
 TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, const FrameInterpolator& model) {
   if (recursion_requested) return TimingMode::Recursive;  // --exp: always dyadic
   if (model.arbitrary_timestep()) return TimingMode::Direct;
@@ -60,7 +70,10 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     const auto inner = inner_slots(pairs[p].slots);
     frames[p].cut = options_.scene_threshold > 0 && !inner.empty() &&
                     scene_change_score(pairs[p].a, pairs[p].b) > options_.scene_threshold;
-    if (frames[p].cut) frames[p].middles.assign(inner.size(), pairs[p].a);  // never blend across a cut
+    frames[p].still = !frames[p].cut && options_.static_threshold > 0 && !inner.empty() &&
+                      still_score(pairs[p].a, pairs[p].b) <= options_.static_threshold;
+    // Never blend across a cut; a still pair's in-betweens are its first frame.
+    if (frames[p].cut || frames[p].still) frames[p].middles.assign(inner.size(), pairs[p].a);
   }
   if (options_.mode == TimingMode::Recursive)
     recursive(pairs, frames);
@@ -99,7 +112,7 @@ void PairInterpolator::run(std::vector<Sample>& samples) {
 void PairInterpolator::direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
   std::vector<Sample> samples;
   for (size_t p = 0; p < pairs.size(); ++p) {
-    if (frames[p].cut) continue;
+    if (frames[p].cut || frames[p].still) continue;
     const auto inner = inner_slots(pairs[p].slots);
     frames[p].middles.resize(inner.size());  // sized before samples point into it
     for (size_t k = 0; k < inner.size(); ++k)
@@ -118,7 +131,7 @@ void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vec
   std::vector<Tree> trees(pairs.size());
   for (size_t p = 0; p < pairs.size(); ++p) {
     const auto inner = inner_slots(pairs[p].slots);
-    if (frames[p].cut || inner.empty()) continue;
+    if (frames[p].cut || frames[p].still || inner.empty()) continue;
     trees[p].den = midpoint_denominator(inner);
     trees[p].nodes = {{0, pairs[p].a}, {trees[p].den, pairs[p].b}};
   }

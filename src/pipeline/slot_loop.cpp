@@ -79,6 +79,7 @@ bool SlotLoop::flush(const Emit& emit) {
   model_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (size_t k = 0; k < made.size(); ++k) {
     scene_cuts_ += made[k].cut;
+    still_pairs_ += made[k].still;
     if (!emit_slots(first + static_cast<int64_t>(k), window_[k], &window_[k + 1], made[k].middles, emit)) return false;
   }
   while (window_.size() > 1) {

@@ -7,7 +7,7 @@
 ///    holds an input or the current folder;
 ///  - an existing target is kept unless the user allowed overwriting, and an existing
 ///    *folder* is replaced only when interp wrote it (its marker file is there and it
-///    holds nothing but numbered frames);
+///    holds nothing but numbered frames, or frames named by the pattern its marker records);
 ///  - the move into place is atomic and re-checks the target: something that appeared
 ///    during the run is never replaced without -y.
 #include <string>
@@ -28,7 +28,10 @@ class PendingOutput {
   static void check(const std::string& target, Kind kind, bool overwrite, const std::vector<std::string>& inputs);
 
   /// check(), then reserves a temporary path beside the target (a folder is created).
-  PendingOutput(const std::string& target, Kind kind, bool overwrite, const std::vector<std::string>& inputs);
+  /// A folder whose frames are named by an ffmpeg-style `frame_pattern` records it in
+  /// its marker, so that a later -y knows those names as interp's.
+  PendingOutput(const std::string& target, Kind kind, bool overwrite, const std::vector<std::string>& inputs,
+                const std::string& frame_pattern = "");
   /// Removes the temporary path unless commit() succeeded.
   ~PendingOutput();
   PendingOutput(const PendingOutput&) = delete;
@@ -49,6 +52,7 @@ class PendingOutput {
   void commit_replacing();
 
   std::string target_;
+  std::string frame_pattern_;
   std::string temp_;
   Kind kind_;
   bool overwrite_;

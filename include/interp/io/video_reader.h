@@ -66,9 +66,10 @@ struct DecodeDamage {
 
 class VideoReader {
  public:
-  /// Opens `path`. Throws interp::Error: "<path>: no such file", "... not a video",
-  /// "... interlaced" ... With options.strict, damaged video data is an error too;
-  /// otherwise it is concealed or dropped and counted (damage()).
+  /// Opens `path` ("-": standard input, its format probed). Throws interp::Error:
+  /// "<path>: no such file", "... not a video", "... interlaced" ... With
+  /// options.strict, damaged video data is an error too; otherwise it is concealed or
+  /// dropped and counted (damage()).
   explicit VideoReader(const std::string& path, const DecodeOptions& options = {});
   /// The same from a file's bytes in memory (`name` for messages).
   VideoReader(std::vector<uint8_t> bytes, const std::string& name, const DecodeOptions& options = {});

@@ -16,7 +16,17 @@ struct EncoderOptions {
   int crf = 18;              ///< quality for x264/x265/vpx/aom (-1: encoder default)
   std::string preset;        ///< empty: veryfast for x264/x265 (why: video_writer.cpp), else the encoder's
   std::string pixel_format;    ///< empty: follow the source (10-bit stays 10-bit)
+  std::string container;       ///< muxer name (nut, matroska, ...); empty: from the output's extension
 };
+
+/// The encoder a container gets unless one is named: libvpx-vp9 for WebM, raw frames for
+/// YUV4MPEG and for any pipe, libx264 otherwise.
+std::string default_video_codec(const std::string& container, bool to_pipe);
+
+/// FFmpeg's name for the muxer `name` (an alias like "mkv" works too). Throws
+/// interp::Error for a name FFmpeg cannot write video in, and, for a pipe, for muxers
+/// that must seek back (MP4/MOV).
+std::string check_video_container(const std::string& name, bool to_pipe);
 
 struct StreamNote {
   std::string text;
@@ -25,11 +35,13 @@ struct StreamNote {
 
 class VideoWriter {
  public:
-  /// Writes to `path`; the container comes from `format_hint`'s extension (the final
-  /// name when `path` is a temporary one). `source` supplies colour properties, streams
-  /// to copy and side data; frames are `frame_rate` per second.
+  /// Writes to `path` ("pipe:1": standard output); the container is options.container,
+  /// else `format_hint`'s extension (the final name when `path` is a temporary one).
+  /// `picture` gives the size, colour properties and source pixel format; `source`, when
+  /// the frames come from a video, the streams to copy and side data (rotation). Frames
+  /// are `frame_rate` per second.
   VideoWriter(const std::string& path, const std::string& format_hint, const EncoderOptions& options,
-              VideoReader& source, Rational frame_rate);
+              const VideoInfo& picture, Rational frame_rate, VideoReader* source);
   ~VideoWriter();
   VideoWriter(const VideoWriter&) = delete;
   VideoWriter& operator=(const VideoWriter&) = delete;
@@ -51,6 +63,8 @@ class VideoWriter {
   std::string codec_name() const;
 
  private:
+  void copy_from(VideoReader& source);  // streams and side data, before the header
+
   struct State;
   std::unique_ptr<State> state_;
 };

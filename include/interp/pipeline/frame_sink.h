@@ -5,6 +5,7 @@
 #include "interp/io/video_writer.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,15 @@ class FrameSink {
   virtual std::vector<io::StreamNote> stream_notes() const { return {}; }
 };
 
-/// A video file: encoded frames muxed with the source's copied streams.
+/// A video file (or standard output, "-"): encoded frames muxed with the source's copied
+/// streams. Standard output cannot be written atomically: it is written as frames come.
 class VideoFileSink : public FrameSink {
  public:
-  VideoFileSink(const std::string& path, bool overwrite, const std::string& input, const io::EncoderOptions& encoder,
-                io::VideoReader& source, io::Rational frame_rate);
+  /// `picture`: size, depth and colour of the frames; `source`: the video whose other
+  /// streams are copied (null for pictures).
+  VideoFileSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs,
+                const io::EncoderOptions& encoder, const io::VideoInfo& picture, io::VideoReader* source,
+                io::Rational frame_rate);
   void write(const io::Image& frame, int64_t index) override { writer_->write_frame(frame, index); }
   void write_packet(io::Packet packet) override { writer_->write_copied(std::move(packet)); }
   void finish() override;
@@ -36,21 +41,25 @@ class VideoFileSink : public FrameSink {
   std::vector<io::StreamNote> stream_notes() const override { return writer_->notes(); }
 
  private:
-  io::PendingOutput pending_;
+  std::optional<io::PendingOutput> pending_;  // none for standard output
   std::unique_ptr<io::VideoWriter> writer_;
 };
 
-/// A folder of numbered PNGs (0000.png, ...; wide enough for `expected` frames).
+/// A folder of numbered PNGs: 0000.png, 0001.png, ... (wide enough for `expected`
+/// frames), or, given an ffmpeg-style `pattern` for the file names ("%06d.png"),
+/// numbered from 1 as ffmpeg's image2 muxer does.
 class ImageFolderSink : public FrameSink {
  public:
-  ImageFolderSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs, int64_t expected);
+  ImageFolderSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs, int64_t expected,
+                  const std::string& pattern = "");
   void write(const io::Image& frame, int64_t index) override;
   void finish() override { pending_.commit(); }
   std::string format() const override { return "PNG"; }
 
  private:
   io::PendingOutput pending_;
-  int digits_;
+  std::string pattern_;  // a file name pattern, "%04d.png" by default
+  int64_t first_number_;
 };
 
 /// One PNG file (a single in-between of a pair).

@@ -18,7 +18,7 @@ class FrameSource {
   virtual ~FrameSource() = default;
   /// The next item; `recycled` is a buffer the caller no longer needs (may be empty).
   virtual SourceItem next(io::Image recycled) = 0;
-  /// Input frames per second: the video's, 1/1 for pictures.
+  /// Input frames per second: the video's, or what the pictures were given (0/1: none).
   virtual io::Rational frame_rate() const = 0;
   /// Frames expected (0 when unknown), for progress.
   virtual int64_t frame_count() const = 0;
@@ -64,9 +64,10 @@ class ImageListSource : public FrameSource {
   /// against decode.max_pixels from its header before it is decoded (read_image) and
   /// against the first's size after; check_pictures() compares headers before any
   /// decoding. With decode.strict a picture decoded with concealed damage is an error.
-  ImageListSource(std::vector<std::string> paths, std::string name, const io::DecodeOptions& decode = {});
+  ImageListSource(std::vector<std::string> paths, std::string name, const io::DecodeOptions& decode = {},
+                  io::Rational rate = {0, 1});
   SourceItem next(io::Image recycled) override;
-  io::Rational frame_rate() const override { return {1, 1}; }
+  io::Rational frame_rate() const override { return rate_; }
   int64_t frame_count() const override { return static_cast<int64_t>(paths_.size()); }
   std::string name() const override { return name_; }
   io::DecodeDamage damage() const override { return damage_; }
@@ -78,6 +79,7 @@ class ImageListSource : public FrameSource {
   std::vector<std::string> paths_;
   std::string name_;
   io::DecodeOptions decode_;
+  io::Rational rate_;
   io::DecodeDamage damage_;  // pictures decoded with concealed errors
   size_t next_ = 0;
   int width_ = 0, height_ = 0;

@@ -16,13 +16,15 @@ namespace interp::pipeline {
 struct JobProgress {
   int64_t output_frames = 0;
   int64_t expected_output_frames = 0;  ///< 0 when the input's frame count is unknown
-  double seconds = 0;
+  double seconds = 0;                  ///< since the job started
+  double output_fps = 0;               ///< the output's frame rate (0: untimed pictures)
 };
 
 struct JobOptions {
   bool recursive = false;  ///< in-betweens by recursive midpoints even when the model takes any t
   int batch = 1;           ///< pairs per forward pass
   double scene_threshold = kDefaultSceneThreshold;  ///< <= 0: never treat a pair as a cut
+  double static_threshold = kDefaultStaticThreshold;  ///< <= 0: always run the model on still pairs
   bool repeat_tail = true;  ///< repeat the last frame to the timeline's end (a pair: no)
   int64_t frame_limit = 0;  ///< read at most this many input frames (0: all)
   io::DecodeOptions decode;  ///< strictness and the pixel limit of the inputs
@@ -37,6 +39,7 @@ struct JobResult {
   int64_t repeated_frames = 0;  ///< lost frames the previous one stood in for
   int64_t output_frames = 0;
   int64_t scene_cuts = 0;
+  int64_t still_pairs = 0;  ///< pairs that did not move: in-betweens copied, model not run
   double seconds = 0;        ///< wall time of the whole job
   double model_seconds = 0;  ///< time inside the model (interpolate stage)
   std::vector<io::StreamNote> stream_notes;  ///< the sink's: streams converted or dropped

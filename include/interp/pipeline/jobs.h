@@ -1,8 +1,7 @@
 #pragma once
 /// The jobs interp runs, each a source and a sink around run_job():
-///   video  -> video file (audio/subtitles copied, rate from a RateRequest)
-///   images -> folder of numbered PNGs (a sequence, or a pair's in-betweens)
-///   a pair -> one PNG at one time t
+///   a video or pictures -> a video (audio/subtitles copied from a video) or numbered PNGs
+///   a pair              -> one PNG at one time t
 #include "interp/io/video_writer.h"
 #include "interp/pipeline/job.h"
 
@@ -11,26 +10,35 @@
 
 namespace interp::pipeline {
 
-struct VideoJobResult : JobResult {
-  io::Rational output_rate;
-  std::string pixel_format;
+/// What a job reads: a video (a file, or "-" for standard input) or pictures in order.
+struct JobInput {
+  std::string video;                  ///< empty when the input is `pictures`
+  std::vector<std::string> pictures;  ///< at least two, all of one size
+  std::string name;                   ///< what messages call the input (a folder, a pattern)
+  io::Rational picture_rate{0, 1};    ///< frames per second of the pictures (0: none given)
 };
 
-/// `output` must differ from `input`, must not exist unless `overwrite` (see
-/// io::PendingOutput), and is written atomically.
-VideoJobResult run_video_job(FrameInterpolator& model, const std::string& input, const std::string& output,
-                             const RateRequest& rate, const io::EncoderOptions& encoder, bool overwrite,
-                             const JobOptions& options);
+/// What a job writes: a video (a file, or "-" for standard output) or numbered PNGs.
+struct JobOutput {
+  enum class Kind { Video, Frames };
+  Kind kind = Kind::Video;
+  std::string path;           ///< the video, or the frames' folder
+  std::string frame_pattern;  ///< frames: ffmpeg-style file names ("%06d.png", from 1); empty: 0000.png from 0
+  io::EncoderOptions encoder;  ///< video
+  bool overwrite = false;     ///< see io::PendingOutput
+};
 
-/// A video's frames and in-betweens as numbered PNGs in the folder `output` (8 or 16-bit
-/// by the source's depth).
-JobResult run_video_to_images_job(FrameInterpolator& model, const std::string& input, const std::string& output,
-                                  const RateRequest& rate, bool overwrite, const JobOptions& options);
+struct VideoJobResult : JobResult {
+  io::Rational output_rate;  ///< 0/1 for pictures without a rate
+  std::string format;        ///< the video's pixel format, or "PNG"
+};
 
-/// The pictures `images`, in order, into the folder `output`. For a sequence, keep
-/// options.repeat_tail; for a pair's in-betweens, turn it off.
-JobResult run_images_job(FrameInterpolator& model, const std::vector<std::string>& images, const std::string& name,
-                         const std::string& output, const RateRatio& ratio, bool overwrite, const JobOptions& options);
+/// Interpolates `input` into `output` at `rate` (a target fps needs a video or a
+/// picture rate). The output must differ from every input, must not exist unless
+/// overwrite (see io::PendingOutput), and is written atomically (standard output as it
+/// goes). Pictures become a video at input.picture_rate (required then).
+VideoJobResult run_interpolation_job(FrameInterpolator& model, const JobInput& input, const JobOutput& output,
+                                     const RateRequest& rate, const JobOptions& options);
 
 /// One frame between pictures `a` and `b` at time t in (0,1), as a PNG (alpha blended
 /// linearly in t, the deeper input's bit depth).

@@ -1,7 +1,9 @@
 #pragma once
 /// Makes the in-between frames of input pairs for their output slots: at their exact
 /// times (Direct) or by recursive midpoints (Recursive), and as copies of the first frame
-/// when a pair straddles a scene cut. Forward passes are batched across consecutive
+/// when a pair straddles a scene cut or does not move (a held drawing in animation, a
+/// paused picture): the model is not run there, so nothing is invented and time is
+/// saved. Forward passes are batched across consecutive
 /// pairs, so that `--exp=1` (one frame per pair) fills a GPU's batch too.
 #include "interp/core/frame_interpolator.h"
 #include "interp/pipeline/timeline.h"
@@ -15,10 +17,21 @@ namespace interp::pipeline {
 /// ordinary (even fast) motion at most ~0.04.
 constexpr double kDefaultSceneThreshold = 0.07;
 
+/// Default --static-threshold, measured with still_score() on ../shared/clips re-encoded
+/// with every frame held twice (x264): held pairs score 0.004-0.014 at CRF 18, up to 0.03
+/// at CRF 28 and 0.065 at CRF 35 (codec noise), exact copies 0; real consecutive frames
+/// score at least 0.009 (bigbuckbunny's slowest shot), and 0.0133 at CRF 18. No block
+/// or low-pass variant separated codec noise from slow motion, so the default errs
+/// toward running the model: it keeps every moving pair of the CRF-18 clip, and where
+/// it copies, a midpoint could have moved no block by more than ~1.3 levels of 255.
+/// Noisier sources can raise it.
+constexpr double kDefaultStaticThreshold = 0.01;
+
 struct PairOptions {
   TimingMode mode = TimingMode::Direct;
   int batch = 1;                                     ///< frames per forward pass, from one or more pairs
   double scene_threshold = kDefaultSceneThreshold;   ///< score above this is a cut; <= 0 disables
+  double static_threshold = kDefaultStaticThreshold; ///< still_score at or below this: copies; <= 0 disables
   const std::atomic<bool>* cancel = nullptr;         ///< checked before every forward pass
 };
 
@@ -29,6 +42,11 @@ TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, con
 /// Mean absolute difference of the two frames' luminance at 64×36, in [0,1].
 double scene_change_score(const torch::Tensor& a, const torch::Tensor& b);
 
+/// How much the most changed part of the picture changed: the mean absolute luminance
+/// difference of the 16x16-pixel block that differs most, in [0,1]. A block, not the
+/// whole frame, so that a small thing moving on a still background counts as motion.
+double still_score(const torch::Tensor& a, const torch::Tensor& b);
+
 /// One input pair and the output slots between its frames.
 struct PairRequest {
   torch::Tensor a, b;  ///< 1×3×H×W on the model's device, every pair the same size
@@ -38,6 +56,7 @@ struct PairRequest {
 struct PairFrames {
   std::vector<torch::Tensor> middles;  ///< one per slot with t > 0, in order
   bool cut = false;                    ///< treated as a scene cut (middles copy a)
+  bool still = false;                  ///< the frames (nearly) match (middles copy a)
 };
 
 class PairInterpolator {

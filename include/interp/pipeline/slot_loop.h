@@ -56,6 +56,8 @@ class SlotLoop {
 
   int64_t input_frames() const { return inputs_; }
   int64_t scene_cuts() const { return scene_cuts_; }
+  /// Pairs whose frames were (nearly) the same: their in-betweens are copies.
+  int64_t still_pairs() const { return still_pairs_; }
   double model_seconds() const { return model_seconds_; }
 
  private:
@@ -77,6 +79,7 @@ class SlotLoop {
   std::vector<io::Image> spares_;
   int64_t inputs_ = 0;
   int64_t scene_cuts_ = 0;
+  int64_t still_pairs_ = 0;
   double model_seconds_ = 0;
 };
 
