@@ -37,8 +37,9 @@ struct VideoSettings {
 pipeline::JobInput resolve_input(const VideoSettings& v, const SharedSettings& shared) {
   pipeline::JobInput in;
   in.name = v.input;
-  const bool pattern = v.input != "-" && !fs::exists(v.input) && io::is_sequence_pattern(v.input);
-  if (v.input != "-" && !pattern && !fs::exists(v.input)) throw Error(v.input + ": no such file");
+  const bool missing = v.input != "-" && !fs::exists(v.input);  // a pattern, or a mistake
+  const bool pattern = missing && io::is_sequence_pattern(v.input);
+  if (missing && !pattern) throw Error(v.input + ": no such file");
   if (pattern)
     in.pictures = io::list_sequence(v.input);
   else if (fs::is_directory(v.input))

@@ -8,23 +8,13 @@
 
 namespace interp::pipeline {
 
-namespace {
-
-std::unique_ptr<io::VideoWriter> open_writer(const std::optional<io::PendingOutput>& pending,
-                                             const io::EncoderOptions& encoder, const io::VideoInfo& picture,
-                                             io::VideoReader* source, io::Rational frame_rate) {
-  if (!pending) return std::make_unique<io::VideoWriter>("pipe:1", "stdout", encoder, picture, frame_rate, source);
-  return std::make_unique<io::VideoWriter>(pending->temp_path(), pending->target(), encoder, picture, frame_rate,
-                                           source);
-}
-
-}  // namespace
-
 VideoFileSink::VideoFileSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs,
                              const io::EncoderOptions& encoder, const io::VideoInfo& picture, io::VideoReader* source,
                              io::Rational frame_rate) {
   if (path != "-") pending_.emplace(path, io::PendingOutput::Kind::File, overwrite, inputs);
-  writer_ = open_writer(pending_, encoder, picture, source, frame_rate);
+  writer_ = std::make_unique<io::VideoWriter>(pending_ ? pending_->temp_path() : "pipe:1",
+                                              pending_ ? pending_->target() : "stdout", encoder, picture, frame_rate,
+                                              source);
 }
 
 void VideoFileSink::finish() {

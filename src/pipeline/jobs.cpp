@@ -69,7 +69,7 @@ VideoJobResult run_interpolation_job(FrameInterpolator& model, const JobInput& i
   const io::Rational in_rate = source.frame_rate();
   const bool timed = in_rate.num > 0 && in_rate.den > 0;
   if (!timed && (rate.target_fps || output.kind == JobOutput::Kind::Video))
-    throw Error(input.name + ": pictures have no frame rate; give theirs");
+    throw Error(input.name + ": pictures have no frame rate, and a video or a target rate needs one");
   const Timeline timeline(timed ? ratio_for(rate, in_rate.num, in_rate.den) : rate.factor);
   const io::Rational out_rate = timed ? output_rate(in_rate, timeline.ratio()) : io::Rational{0, 1};
 

@@ -9,24 +9,35 @@
 
 namespace interp::pipeline {
 
+namespace {
+
+/// Luminance (Rec. 601 weights) of the RGB channels, N×1×H×W float: both pair scores
+/// start from it, so a pair's frames are converted once for the two.
+torch::Tensor luma(const torch::Tensor& x) {
+  const auto rgb = x.slice(1, 0, 3).to(torch::kFloat32);
+  return (rgb.select(1, 0) * 0.299 + rgb.select(1, 1) * 0.587 + rgb.select(1, 2) * 0.114).unsqueeze(1);
+}
+
+double scene_score_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
+  const auto small = [](const torch::Tensor& y) { return torch::adaptive_avg_pool2d(y, {36, 64}); };
+  return (small(ya) - small(yb)).abs().mean().item<double>();
+}
+
+double still_score_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
+  const auto diff = (ya - yb).abs();
+  return torch::avg_pool2d(diff, 16, 16, 0, /*ceil_mode=*/true, /*count_include_pad=*/false).max().item<double>();
+}
+
+}  // namespace
+
 double scene_change_score(const torch::Tensor& a, const torch::Tensor& b) {
   torch::NoGradGuard no_grad;
-  const auto luma = [](const torch::Tensor& x) {
-    auto rgb = x.slice(1, 0, 3).to(torch::kFloat32);
-    auto y = rgb.select(1, 0) * 0.299 + rgb.select(1, 1) * 0.587 + rgb.select(1, 2) * 0.114;
-    return torch::adaptive_avg_pool2d(y.unsqueeze(1), {36, 64});
-  };
-  return (luma(a) - luma(b)).abs().mean().item<double>();
+  return scene_score_of_luma(luma(a), luma(b));
 }
 
 double still_score(const torch::Tensor& a, const torch::Tensor& b) {
   torch::NoGradGuard no_grad;
-  const auto luma = [](const torch::Tensor& x) {
-    auto rgb = x.slice(1, 0, 3).to(torch::kFloat32);
-    return (rgb.select(1, 0) * 0.299 + rgb.select(1, 1) * 0.587 + rgb.select(1, 2) * 0.114).unsqueeze(1);
-  };
-  const auto diff = (luma(a) - luma(b)).abs();
-  return torch::avg_pool2d(diff, 16, 16, 0, /*ceil_mode=*/true, /*count_include_pad=*/false).max().item<double>();
+  return still_score_of_luma(luma(a), luma(b));
 }
 
 TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, const FrameInterpolator& model) {
@@ -68,10 +79,12 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
   std::vector<PairFrames> frames(pairs.size());
   for (size_t p = 0; p < pairs.size(); ++p) {
     const auto inner = inner_slots(pairs[p].slots);
-    frames[p].cut = options_.scene_threshold > 0 && !inner.empty() &&
-                    scene_change_score(pairs[p].a, pairs[p].b) > options_.scene_threshold;
-    frames[p].still = !frames[p].cut && options_.static_threshold > 0 && !inner.empty() &&
-                      still_score(pairs[p].a, pairs[p].b) <= options_.static_threshold;
+    if (inner.empty() || (options_.scene_threshold <= 0 && options_.static_threshold <= 0)) continue;
+    torch::NoGradGuard no_grad;
+    const auto ya = luma(pairs[p].a), yb = luma(pairs[p].b);
+    frames[p].cut = options_.scene_threshold > 0 && scene_score_of_luma(ya, yb) > options_.scene_threshold;
+    frames[p].still = !frames[p].cut && options_.static_threshold > 0 &&
+                      still_score_of_luma(ya, yb) <= options_.static_threshold;
     // Never blend across a cut; a still pair's in-betweens are its first frame.
     if (frames[p].cut || frames[p].still) frames[p].middles.assign(inner.size(), pairs[p].a);
   }
