@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   interp::cli::SharedSettings shared;
   shared.cancel = &signals.cancel();
 
-  CLI::App app{"interp: video frame interpolation (RIFE, FILM) on LibTorch.\n"
+  CLI::App app{"interp: video frame interpolation (RIFE, UPR-Net, FILM) on LibTorch.\n"
                "  interp [options] INPUT OUTPUT          a video, pictures (a folder, frames/%06d.png) or - (stdin)\n"
                "                                         -> a video, - (stdout, with --format) or PNG frames\n"
                "  interp pair A.png B.png OUT [options]  frames between two pictures\n"

@@ -3,6 +3,7 @@
 
 #include "interp/core/device.h"
 #include "interp/core/rife/ifnet_variant.h"
+#include "interp/core/upr/upr_config.h"
 #include "interp/base/error.h"
 #include "log.h"
 
@@ -43,14 +44,16 @@ CLI::Validator rate_validator() {
 }
 
 void add_variant_option(CLI::App& command, std::string& variant) {
+  std::vector<std::string> names = rife::IFNetVariant::known_names();
+  for (const auto& name : upr::UprConfig::known_names()) names.push_back(name);
   command.add_option("--variant", variant, "architecture of a .pkl that is not recognised")
-      ->check(CLI::IsMember(rife::IFNetVariant::known_names()));
+      ->check(CLI::IsMember(names));
 }
 
 void add_model_options(CLI::App& command, ModelSettings& s) {
   command.add_option("--model", s.model.model,
                      "rife (best installed: rife-v4.6, rife-v4.26, rife-v4.25, then rife-v3.9), a model name "
-                     "(rife-v3.9 rife-v4.6 rife-v4.25 rife-v4.26 film) or a weight file")
+                     "(rife-v3.9 rife-v4.6 rife-v4.25 rife-v4.26 upr-base upr-large upr-llarge film) or a weight file")
       ->capture_default_str();
   add_variant_option(command, s.model.variant);
   command.add_option("--models-dir", s.model.models_dir, "folder of installed models (also $INTERP_MODELS_DIR)");
@@ -63,7 +66,9 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
                      "(both: +0.2-1.2 dB, ~3x)")
       ->check(CLI::IsMember(quality_names()));
   command.add_flag("--fp16", s.fp16, "half precision (CUDA only)");
-  command.add_option("--scale", s.model.scale, "RIFE flow resolution: 0.25 0.5 1 2 4 (0.5 for 4K)")
+  command.add_option("--scale", s.model.scale,
+                     "flow resolution: RIFE 0.25 0.5 1 2 4; UPR-Net 1 0.5 0.25 (skips motion estimation on its "
+                     "finest 1 or 2 pyramid levels); 0.5 for 4K")
       ->capture_default_str()
       ->check(CLI::IsMember({0.25, 0.5, 1.0, 2.0, 4.0}));
   command.add_option("--batch", s.batch, "in-between frames of one pair per forward pass")->capture_default_str()->check(CLI::Range(1, 256));

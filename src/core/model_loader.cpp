@@ -4,11 +4,13 @@
 #include "interp/base/error.h"
 #include "interp/core/film/film_interpolator.h"
 #include "interp/core/rife/rife_interpolator.h"
+#include "interp/core/upr/upr_interpolator.h"
 #include "interp/core/weights/safetensors.h"
 #include "interp/core/weights/torch_pickle.h"
 
 #include <caffe2/serialize/inline_container.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +62,23 @@ ModelWeights as_rife(weights::StateDict dict, const std::string& path, const std
   return w;
 }
 
+ModelWeights as_upr(weights::StateDict dict, const std::string& path, const std::string& variant_name) {
+  ModelWeights w;
+  w.arch = "upr";
+  std::optional<upr::UprConfig> config =
+      variant_name.empty() ? upr::detect_config(dict) : upr::UprConfig::by_name(variant_name);
+  if (!variant_name.empty() && !config)
+    throw Error("unknown UPR-Net size '" + variant_name + "' (known: " + joined(upr::UprConfig::known_names()) + ")");
+  w.tensors = upr::normalise_upr_keys(dict);
+  if (!config) {
+    const auto& first = w.tensors.at("feat_pyramid.conv_stage0.0.weight");
+    throw Error(path + ": UPR-Net weights of no published size (feat_pyramid.conv_stage0.0.weight is " +
+                c10::str(first.sizes()) + "; upr-base, upr-large, upr-llarge have 16, 24, 32 output channels there)");
+  }
+  w.variant = config->name;
+  return w;
+}
+
 ModelWeights as_film(weights::StateDict dict) {
   ModelWeights w;
   w.arch = "film";
@@ -84,6 +103,13 @@ constexpr const char* kFilmHelp =
     "(dajes/frame-interpolation-pytorch releases); give one as the model file, or install it with "
     "`interp convert film_net_fp32.pt models/film.safetensors`";
 
+/// Where UPR-Net's trained weights come from (README, "Models", has the model card).
+std::string upr_help(const std::string& name) {
+  return "its trained weights are checkpoints/" + name +
+         ".pkl in the authors' repository (github.com/srcn-ivl/UPR-Net, licence CC BY-NC-ND 4.0); install yours "
+         "with `interp convert " + name + ".pkl models/" + name + ".safetensors`, or give that file as the model";
+}
+
 bool looks_like_rife(const weights::StateDict& dict) {
   const auto plain = rife::normalise_rife_keys(dict);
   return plain.count("block0.conv0.0.0.weight") > 0;
@@ -103,6 +129,21 @@ void check_tensor_values(const weights::StateDict& dict, const std::string& path
 
 std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, const ModelOptions& options) {
   const Quality quality = options.quality;
+  if (w.arch == "upr") {
+    if (quality != Quality::kFast)
+      throw Error(std::string("UPR-Net has a single quality mode (fast), not ") + quality_name(quality));
+    if (options.scale > 1.0)
+      throw Error("UPR-Net estimates motion at most at the input's resolution: --scale 1, 0.5 or 0.25");
+    upr::UprOptions uo;
+    uo.device = options.device;
+    uo.dtype = options.dtype;
+    // scale 0.5 / 0.25: the finest 1 / 2 levels skip motion estimation, as the authors
+    // run 4K.
+    uo.skipped_levels = static_cast<int64_t>(std::lround(-std::log2(options.scale)));
+    const auto config = upr::UprConfig::by_name(w.variant);
+    if (!config) throw Error("unknown UPR-Net size '" + w.variant + "'");
+    return std::make_unique<upr::UprInterpolator>(*config, w.tensors, uo);
+  }
   if (w.arch == "film") {
     if (quality != Quality::kFast)
       throw Error(std::string("FILM has a single quality mode (fast), not ") + quality_name(quality));
@@ -163,6 +204,13 @@ ModelWeights recognise_weights(const std::string& path, const std::string& varia
       throw Error(path + ": its metadata says FILM but it holds no FILM weights");
     if (arch == "rife" && !looks_like_rife(file.tensors))
       throw Error(path + ": its metadata says RIFE but it holds no RIFE IFNet weights");
+    if (arch == "upr" && !upr::looks_like_upr(file.tensors))
+      throw Error(path + ": its metadata says UPR-Net but it holds no UPR-Net weights");
+    if (arch == "upr" || (arch.empty() && upr::looks_like_upr(file.tensors))) {
+      auto w = as_upr(std::move(file.tensors), path, variant.empty() ? stored : variant);
+      w.metadata = file.metadata;
+      return w;
+    }
     if (arch == "film" || (arch.empty() && film::looks_like_film(file.tensors))) {
       auto w = as_film(std::move(file.tensors));
       w.metadata = file.metadata;
@@ -185,8 +233,9 @@ ModelWeights recognise_weights(const std::string& path, const std::string& varia
   }
   auto dict = weights::read_torch_state_dict(path);
   if (looks_like_rife(dict)) return as_rife(std::move(dict), path, variant);
+  if (upr::looks_like_upr(dict)) return as_upr(std::move(dict), path, variant);
   if (film::looks_like_film(dict)) return as_film(std::move(dict));
-  throw Error(path + ": holds no RIFE IFNet or FILM weights (first key: " + dict.begin()->first + ")");
+  throw Error(path + ": holds no RIFE IFNet, UPR-Net or FILM weights (first key: " + dict.begin()->first + ")");
 }
 
 }  // namespace
@@ -248,13 +297,22 @@ std::string resolve_model_path(const ModelOptions& options) {
   }
   const auto variant = rife::IFNetVariant::by_name(path);
   const bool film_name = path == "film";
+  if (path.rfind("upr-", 0) == 0) {
+    const auto config = upr::UprConfig::by_name(path);
+    if (!config)
+      throw Error("unknown model '" + path + "' (UPR-Net sizes: " + joined(upr::UprConfig::known_names()) + ")");
+    const std::string found = find_installed_model(config->name, options.models_dir);
+    if (found.empty())
+      throw Error("model " + config->name + " not installed: " + upr_help(config->name));
+    return found;
+  }
   const std::string ext = lower_extension(path);
   const bool looks_like_path = path.find('/') != std::string::npos || ext == ".safetensors" ||
                                ext == ".pkl" || ext == ".pth" || ext == ".pt";
   if (!variant && !film_name && looks_like_path) throw Error(path + ": no such model file");
   if (!variant && !film_name)
-    throw Error("unknown model '" + path + "' (names: rife, " + joined(rife::IFNetVariant::known_names()) +
-                ", film; or a weight file)");
+    throw Error("unknown model '" + path + "' (names: rife, " + joined(rife::IFNetVariant::known_names()) + ", " +
+                joined(upr::UprConfig::known_names()) + ", film; or a weight file)");
   const std::string name = film_name ? "film" : variant->name;
   const std::string found = find_installed_model(name, options.models_dir);
   if (found.empty() && film_name) throw Error(std::string("model film not installed: ") + kFilmHelp);

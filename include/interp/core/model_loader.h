@@ -24,7 +24,7 @@ struct ModelOptions {
   std::string models_dir;           ///< searched first for names (also $INTERP_MODELS_DIR)
   torch::Device device = torch::kCPU;
   torch::Dtype dtype = torch::kFloat32;
-  double scale = 1.0;               ///< RIFE flow scale
+  double scale = 1.0;               ///< RIFE flow scale; UPR-Net: 0.5/0.25 skip its finest 1/2 levels
   /// fast unless asked: refine and ensemble each cost about 2x the time (README, "Quality
   /// modes"), above what a default may cost.
   Quality quality = Quality::kFast;
