@@ -69,8 +69,10 @@ torch::Tensor SynthesisNetworkImpl::forward(const torch::Tensor& last_frame, con
     c0[0] = c1[0] = torch::Tensor();
     warped_img0 = warped0.narrow(1, 0, image_channels).clone();
     warped_img1 = warped1.narrow(1, 0, image_channels).clone();
+    // The coarsest level has no previous estimate: the warped images blended stand in.
+    const auto start = last_frame.defined() ? last_frame : warped_img0 * (1 - t) + warped_img1 * t;
     const auto flow_to_t = torch::cat({flows[0].narrow(1, 0, 2) * t, flows[0].narrow(1, 2, 2) * (1 - t)}, 1);
-    s0 = encoder_conv->forward(torch::cat({last_frame, warped_img0, warped_img1, img0, img1, flow_to_t}, 1));
+    s0 = encoder_conv->forward(torch::cat({start, warped_img0, warped_img1, img0, img1, flow_to_t}, 1));
     s1 = encoder_down1->forward(torch::cat(
         {s0, warped0.narrow(1, image_channels, feature_channels), warped1.narrow(1, image_channels, feature_channels)},
         1));

@@ -1,7 +1,5 @@
 #include "interp/core/upr/upr_net.h"
 
-#include "interp/core/ops/forward_splat.h"
-
 #include <torch/torch.h>
 
 namespace interp::upr {
@@ -28,7 +26,7 @@ UprNetImpl::UprNetImpl(const UprConfig& config)
 
 UprNetImpl::LevelResult UprNetImpl::forward_level(const torch::Tensor& img0, const torch::Tensor& img1,
                                                   const torch::Tensor& last_feat, const torch::Tensor& last_flow,
-                                                  torch::Tensor last_frame, const torch::Tensor& t,
+                                                  const torch::Tensor& last_frame, const torch::Tensor& t,
                                                   bool estimate_motion) {
   auto c0 = feat_pyramid->forward(img0);
   auto c1 = feat_pyramid->forward(img1);
@@ -41,11 +39,6 @@ UprNetImpl::LevelResult UprNetImpl::forward_level(const torch::Tensor& img0, con
   flows[0] = resize(r.flow, 4.0);
   for (int i = 1; i < 3; ++i) flows[i] = resize(flows[i - 1], 0.5) * 0.5;
 
-  if (!last_frame.defined()) {  // coarsest level: the two images warped to t, blended
-    const auto warped0 = ops::forward_splat(img0, flows[0].narrow(1, 0, 2) * t, ops::SplatMode::kAverage);
-    const auto warped1 = ops::forward_splat(img1, flows[0].narrow(1, 2, 2) * (1 - t), ops::SplatMode::kAverage);
-    last_frame = warped0 * (1 - t) + warped1 * t;
-  }
   r.frame = synthesis_network->forward(last_frame, img0, img1, std::move(c0), std::move(c1), flows, t);
   return r;
 }

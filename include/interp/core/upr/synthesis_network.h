@@ -18,7 +18,8 @@ using FlowStages = std::array<torch::Tensor, 3>;
 class SynthesisNetworkImpl : public torch::nn::Module {
  public:
   explicit SynthesisNetworkImpl(const UprConfig& config);
-  /// last_frame: the previous estimate at this level; t: N×1×1×1. Returns N×3 in [0,1].
+  /// last_frame: the previous estimate at this level, undefined at the coarsest (the
+  /// blend of the warped images is used); t: N×1×1×1. Returns N×3 in [0,1].
   /// The feature stages are taken by value so that they can be released early.
   torch::Tensor forward(const torch::Tensor& last_frame, const torch::Tensor& img0, const torch::Tensor& img1,
                         FeatureStages c0, FeatureStages c1, const FlowStages& flows, const torch::Tensor& t);

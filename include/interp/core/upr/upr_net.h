@@ -36,7 +36,7 @@ class UprNetImpl : public torch::nn::Module {
     torch::Tensor flow, feature, frame;
   };
   LevelResult forward_level(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& last_feat,
-                            const torch::Tensor& last_flow, torch::Tensor last_frame, const torch::Tensor& t,
+                            const torch::Tensor& last_flow, const torch::Tensor& last_frame, const torch::Tensor& t,
                             bool estimate_motion);
 
   UprConfig config_;
