@@ -23,7 +23,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git ca-certificates unzip
           ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
           libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
           libcli11-dev libspdlog-dev libfmt-dev libgtest-dev nlohmann-json3-dev
-          clang libclang-rt-dev)  # clang + libFuzzer: the fuzz targets (scripts/fuzz.sh)
+          clang libclang-rt-dev  # clang + libFuzzer: the fuzz targets (scripts/fuzz.sh)
+          slurmctld slurmd slurm-client munge parallel)  # the farms interp runs on (scripts/slurm, tests/slurm_test.sh)
 
 step "system packages"
 missing=()

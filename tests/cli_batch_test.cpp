@@ -49,6 +49,47 @@ TEST(BatchScript, MirrorsFoldersResumesAndReportsFailures) {
   EXPECT_EQ(std::filesystem::last_write_time(dir / "out/a.mp4"), before);
 }
 
+TEST(BatchScript, ShardsCoverEveryClipOnceAndTheSummaryMergesThem) {
+  INTERP_REQUIRE_SHARED(model, "golden/rife_v4.6_random.pkl");
+  TempDir dir;
+  std::filesystem::create_directories(dir / "in/sub");
+  for (const char* name : {"c1.mp4", "c2.mp4", "c10.mp4", "sub/d.mp4"}) make_clip(dir / (std::string("in/") + name), 64, 48, "25", 3);
+  const std::string script = std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh";
+  const std::string dirs = quote(dir / "in") + " " + quote(dir / "out");
+  const std::string cmd = "INTERP=" + quote(INTERP_BINARY) + " " + quote(script);
+  // Natural order: c1 c2 c10 sub/d; shard 0/3 takes c1 and sub/d.
+  auto r = run(cmd + " --shard 0/3 " + dirs + " -q --model " + quote(model));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(shard 0/3 of 4)"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/c1.mp4"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/sub/d.mp4"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "out/c10.mp4"));
+  // Two shards not run yet: the summary names them missing and fails.
+  r = run(cmd + " --summary " + dirs);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("| c10.mp4"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("missing"), std::string::npos) << r.out;
+  // A Slurm array task finds its shard by itself (ids 5..7 with step 1: the 2nd is 1/3).
+  r = run("SLURM_ARRAY_TASK_ID=6 SLURM_ARRAY_TASK_MIN=5 SLURM_ARRAY_TASK_MAX=7 SLURM_ARRAY_TASK_COUNT=3 " + cmd + " " +
+          dirs + " -q --model " + quote(model));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(shard 1/3 of 4)"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/c2.mp4"));
+  r = run(cmd + " --shard 2/3 " + dirs + " -q --model " + quote(model));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  r = run(cmd + " --summary " + dirs);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  size_t done = 0;
+  for (size_t at = r.out.find("| done "); at != std::string::npos; at = r.out.find("| done ", at + 1)) ++done;
+  EXPECT_EQ(done, 4u) << r.out;
+  EXPECT_NE(r.out.find("| sub/d.mp4"), std::string::npos) << r.out;
+  // A requeued task redoes nothing, and its clips keep the result of the run that made them.
+  r = run(cmd + " --shard 0/3 " + dirs + " -q --model " + quote(model));
+  EXPECT_NE(r.out.find("skipped c1.mp4"), std::string::npos) << r.out;
+  EXPECT_EQ(slurp(dir / "out/c1.interp-result").rfind("done ", 0), 0u);
+  EXPECT_EQ(run(cmd + " --shard 3/3 " + dirs).code, 2);
+}
+
 TEST(BatchScript, HelpExitsZeroAndSaysHowToResume) {
   const std::string script = std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh";
   auto r = run(quote(script) + " --help");

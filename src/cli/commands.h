@@ -26,6 +26,10 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run);
 void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run);
 /// `interp convert IN OUT.safetensors`: official weights -> interp's model file.
 void add_convert_command(CLI::App& root, SharedSettings& shared, Run& run);
+/// `interp split-plan VIDEO --segments N`: frame ranges for --range on N machines.
+void add_split_plan_command(CLI::App& root, SharedSettings& shared, Run& run);
+/// `interp join OUTPUT PIECE...`: --range pieces joined, audio/subtitles back in.
+void add_join_command(CLI::App& root, SharedSettings& shared, Run& run);
 /// `interp bench`: model-only and end-to-end throughput.
 void add_bench_command(CLI::App& root, SharedSettings& shared, Run& run);
 

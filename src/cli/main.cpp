@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
                "  interp pair A.png B.png OUT [options]  frames between two pictures\n"
                "  interp convert IN OUT.safetensors      official weights -> interp's model file\n"
                "  interp bench [options]                 throughput and memory\n"
+               "  interp split-plan IN --segments N      frame ranges (A:B) to run on N machines with --range\n"
+               "  interp join OUT PIECE...               --range pieces into one video (no re-encode)\n"
                "Without --exp/--multi/--fps the frame rate doubles (--exp=1).",
                "interp"};
   app.set_version_flag("--version", [] {
@@ -45,6 +47,8 @@ int main(int argc, char** argv) {
   interp::cli::add_pair_command(app, shared, run_subcommand);
   interp::cli::add_convert_command(app, shared, run_subcommand);
   interp::cli::add_bench_command(app, shared, run_subcommand);
+  interp::cli::add_split_plan_command(app, shared, run_subcommand);
+  interp::cli::add_join_command(app, shared, run_subcommand);
 
   try {
     app.parse(argc, argv);

@@ -43,6 +43,26 @@ CLI::Validator rate_validator() {
   return parses_as("RATE", [](const std::string& t) { pipeline::parse_rate(t); });
 }
 
+pipeline::FrameRange parse_range(const std::string& text) {
+  const auto colon = text.find(':');
+  const auto index = [&](const std::string& digits) {
+    if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos)
+      throw Error("'" + text + "' is not a frame range (A:B, input frames A to B-1, or A: to the end)");
+    return std::stoll(digits);
+  };
+  if (colon == std::string::npos) index("");  // throws
+  pipeline::FrameRange range;
+  range.first = index(text.substr(0, colon));
+  if (colon + 1 < text.size()) range.end = index(text.substr(colon + 1));
+  if (colon + 1 < text.size() && range.end <= range.first)
+    throw Error("frame range " + text + " is empty (its end must be above its start)");
+  return range;
+}
+
+CLI::Validator range_validator() {
+  return parses_as("A:B", [](const std::string& t) { parse_range(t); });
+}
+
 void add_variant_option(CLI::App& command, std::string& variant) {
   std::vector<std::string> names = rife::IFNetVariant::known_names();
   for (const auto& name : upr::UprConfig::known_names()) names.push_back(name);

@@ -5,6 +5,7 @@
 /// from CLI11's validators, or from a command file.
 #include "interp/core/model_loader.h"
 #include "interp/io/video_writer.h"
+#include "interp/pipeline/job.h"
 #include "interp/pipeline/pair_interpolator.h"
 #include "interp/pipeline/timeline.h"
 
@@ -44,6 +45,11 @@ void add_rate_options(CLI::App& command, RateSettings& settings, bool with_fps);
 
 /// Accepts what pipeline::parse_rate() does (60, 59.94, 60000/1001).
 CLI::Validator rate_validator();
+
+/// "A:B" (input frames A..B-1) or "A:" (A to the end) -> a frame range. Throws
+/// interp::Error on anything else (B must be above A).
+pipeline::FrameRange parse_range(const std::string& text);
+CLI::Validator range_validator();
 
 /// --codec, --crf, --preset, --pix-fmt.
 void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder);

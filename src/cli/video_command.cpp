@@ -8,6 +8,7 @@
 #include "interp/io/image_file.h"
 #include "interp/io/image_sequence.h"
 #include "interp/io/output_file.h"
+#include "interp/io/segment_join.h"
 #include "interp/pipeline/frame_source.h"
 #include "interp/pipeline/jobs.h"
 #include "log.h"
@@ -31,6 +32,7 @@ struct VideoSettings {
   double static_threshold = pipeline::kDefaultStaticThreshold;
   std::string fps_in;    ///< the pictures' frame rate
   std::string progress;  ///< --progress FILE|-
+  std::string range;     ///< --range A:B
 };
 
 /// The input as the job takes it: pictures listed (and checked) now, a video by name.
@@ -121,7 +123,12 @@ std::string summary(const VideoSettings& v, const pipeline::VideoJobResult& r) {
 int run_video(const SharedSettings& shared, const VideoSettings& v) {
   if (v.input.empty() || v.output.empty()) throw Error("INPUT and OUTPUT are required (see --help)");
   const auto input = resolve_input(v, shared);
-  const auto output = resolve_output(v, shared, input);
+  auto output = resolve_output(v, shared, input);
+  if (!v.range.empty() && !input.video.empty()) {  // what `interp join` needs to know of a piece
+    output.encoder.tags = {{io::kRangeTag, v.range}};
+    if (input.video != "-") output.encoder.tags.emplace_back(io::kSourceTag, fs::absolute(input.video).string());
+    log::info("frames " + v.range + " of " + v.input + ", without audio/subtitles (interp join puts them back)");
+  }
   ProgressFeed feed(v.progress, shared.overwrite);
   pipeline::VideoJobResult result;
   try {
@@ -134,6 +141,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
     options.static_threshold = v.static_threshold;
     options.decode = shared.decode;
     options.cancel = shared.cancel;
+    if (!v.range.empty()) options.range = parse_range(v.range);
     options.on_progress = [&](const pipeline::JobProgress& p) {
       progress.update(p);
       feed.update(p);
@@ -170,6 +178,10 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
   root.add_option("--progress", v.progress,
                   "machine-readable progress to FILE or - (standard output): key=value blocks like ffmpeg's "
                   "-progress (frame, total, fps, elapsed, out_time, speed, eta; then status=ok|failed|interrupted)");
+  root.add_option("--range", v.range,
+                  "only input frames A to B-1 (A: to the end), frame-exact, each with the in-betweens after it, timed "
+                  "as in the whole output: pieces made apart (see split-plan) join into it (see join)")
+      ->check(range_validator());
   add_rate_options(root, shared.rate, /*with_fps=*/true);
   add_model_options(root, shared.model);
   add_skip_options(root, v.scene_threshold, v.static_threshold);

@@ -4,6 +4,7 @@
 #include "ffmpeg_util.h"
 #include "interp/io/video_reader.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,9 +42,20 @@ struct VideoReader::State {
   int64_t max_pixels = kDefaultMaxPixels;
   DecodeDamage damage;
   int64_t dropped_at_last_frame = 0;
+  // seek_to_frame(): frames to discard before the one asked for, by count (unseekable
+  // inputs) or by timestamp (after a keyframe seek).
+  int64_t seek_index = 0;
+  int64_t skip_frames = 0;
+  std::optional<int64_t> skip_before_pts;
+  int64_t seek_pts = 0;  // where the last keyframe seek aimed; INT64_MIN: from the start of the file
+  int seek_retries = 0;
 
-  /// A damaged packet or frame: fatal when strict, else counted in `count`.
+  bool discarding() const { return skip_frames > 0 || skip_before_pts.has_value(); }
+
+  /// A damaged packet or frame: fatal when strict, else counted in `count`. Damage in
+  /// what a seek discards is not the output's.
   void damaged(int64_t& count, const std::string& what) {
+    if (discarding()) return;
     if (strict) {
       const std::string detail = av::take_last_error();
       throw Error(path + ": " + what + (detail.empty() ? "" : " (" + detail + ")"));

@@ -3,18 +3,16 @@
 
 #include "ffmpeg_util.h"
 #include "packet_data.h"
-#include "subtitle_converter.h"
+#include "stream_copy.h"
 #include "video_reader_state.h"
 
 extern "C" {
-#include <libavutil/display.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
 
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <vector>
 
 namespace interp::io {
@@ -99,11 +97,7 @@ struct VideoWriter::State {
   av::Packet packet = av::make_packet();
   av::Sws sws;
   AVStream* video = nullptr;
-  std::map<int, AVStream*> copied;  // source stream index -> output stream
-  std::map<int, std::unique_ptr<SubtitleConverter>> converted;  // source stream index -> converter
-  av::Packet converted_packet = av::make_packet();
-  std::vector<StreamNote> notes;
-  std::map<int, AVRational> source_time_base;
+  StreamCopier streams;  // the source's audio and subtitles
   int64_t start_offset = 0;         // source start in encoder time base
   bool header_written = false;
   bool finished = false;
@@ -197,7 +191,13 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
     ret = avio_open(&s.format->pb, path.c_str(), AVIO_FLAG_WRITE);
     if (ret < 0) throw Error(path + ": cannot create output (" + av::error_string(ret) + ")");
   }
-  av::check(avformat_write_header(s.format.get(), nullptr), format_hint + ": cannot write header");
+  for (const auto& [key, value] : options.tags)
+    av::check(av_dict_set(&s.format->metadata, key.c_str(), value.c_str(), 0), format_hint + ": metadata");
+  AVDictionary* muxer_options = nullptr;  // MP4/MOV keep keys outside their fixed set only with this flag
+  if (!options.tags.empty()) av_dict_set(&muxer_options, "movflags", "+use_metadata_tags", 0);
+  ret = avformat_write_header(s.format.get(), &muxer_options);
+  av_dict_free(&muxer_options);
+  av::check(ret, format_hint + ": cannot write header");
   s.header_written = true;
 
   if (src.time_base.num > 0 && src.time_base.den > 0)
@@ -215,54 +215,8 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
 
 void VideoWriter::copy_from(VideoReader& source) {
   auto& s = *state_;
-  const std::string& format_hint = s.path;
-  // Rotation and other display transforms travel as the display matrix.
-  AVStream* in_video = source.state_->video_stream();
-#if LIBAVFORMAT_VERSION_MAJOR < 61
-  size_t matrix_size = 0;
-  const uint8_t* matrix = av_stream_get_side_data(in_video, AV_PKT_DATA_DISPLAYMATRIX, &matrix_size);
-  if (matrix && matrix_size) {
-    uint8_t* dst = av_stream_new_side_data(s.video, AV_PKT_DATA_DISPLAYMATRIX, matrix_size);
-    if (dst) std::memcpy(dst, matrix, matrix_size);
-  }
-#else
-  if (const AVPacketSideData* sd = av_packet_side_data_get(in_video->codecpar->coded_side_data,
-                                                           in_video->codecpar->nb_coded_side_data,
-                                                           AV_PKT_DATA_DISPLAYMATRIX)) {
-    AVPacketSideData* dst = av_packet_side_data_new(&s.video->codecpar->coded_side_data,
-                                                    &s.video->codecpar->nb_coded_side_data,
-                                                    AV_PKT_DATA_DISPLAYMATRIX, sd->size, 0);
-    if (dst) std::memcpy(dst->data, sd->data, sd->size);
-  }
-#endif
-
-  for (AVStream* in : source.state_->copy_streams()) {
-    const std::string what = "stream " + std::to_string(in->index) + " (" + avcodec_get_name(in->codecpar->codec_id) + ")";
-    std::unique_ptr<SubtitleConverter> converter;
-    if (avformat_query_codec(s.format->oformat, in->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
-      converter = SubtitleConverter::make(in, s.format->oformat);
-      if (!converter) {
-        s.notes.push_back({what + " cannot be stored in " + s.format->oformat->name + "; dropped", true});
-        continue;
-      }
-      s.notes.push_back({what + " converted to " + converter->codec_name() + " for " + s.format->oformat->name});
-    }
-    AVStream* out = avformat_new_stream(s.format.get(), nullptr);
-    if (!out) throw Error("out of memory (stream)");
-    if (converter) {
-      converter->attach(out);
-      s.converted[in->index] = std::move(converter);
-    } else {
-      av::check(avcodec_parameters_copy(out->codecpar, in->codecpar), format_hint + ": stream copy");
-      out->codecpar->codec_tag = 0;
-      out->time_base = in->time_base;
-    }
-    out->disposition = in->disposition;
-    av::check(av_dict_copy(&out->metadata, in->metadata, 0), format_hint + ": stream metadata");
-    s.copied[in->index] = out;
-    s.source_time_base[in->index] = in->time_base;
-  }
-
+  copy_display_matrix(source.state_->video_stream(), s.video);
+  s.streams.add(source.state_->copy_streams(), s.format.get(), s.path);
 }
 
 VideoWriter::~VideoWriter() = default;
@@ -289,21 +243,10 @@ void VideoWriter::write_frame(const Image& rgb, int64_t index) {
 
 void VideoWriter::write_copied(Packet packet) {
   auto& s = *state_;
-  AVPacket* p = packet.data().packet.get();
-  auto it = s.copied.find(p->stream_index);
-  if (it == s.copied.end()) return;
-  if (auto conv = s.converted.find(p->stream_index); conv != s.converted.end()) {
-    if (conv->second->convert(p, s.converted_packet.get()))
-      av::check(av_interleaved_write_frame(s.format.get(), s.converted_packet.get()), s.path + ": write failed");
-    return;
-  }
-  av_packet_rescale_ts(p, s.source_time_base[p->stream_index], it->second->time_base);
-  p->stream_index = it->second->index;
-  p->pos = -1;
-  av::check(av_interleaved_write_frame(s.format.get(), p), s.path + ": write failed");
+  s.streams.write(packet.data().packet.get(), s.format.get(), s.path);
 }
 
-const std::vector<StreamNote>& VideoWriter::notes() const { return state_->notes; }
+const std::vector<StreamNote>& VideoWriter::notes() const { return state_->streams.notes(); }
 
 void VideoWriter::finish() {
   auto& s = *state_;

@@ -34,6 +34,13 @@ void check_pictures(const std::vector<std::string>& paths, const std::string& na
   }
 }
 
+void ImageListSource::start_at(int64_t index) {
+  if (index >= static_cast<int64_t>(paths_.size()))
+    throw Error(name_ + ": has " + std::to_string(paths_.size()) + " pictures; there is no frame " +
+                std::to_string(index));
+  next_ = static_cast<size_t>(index);
+}
+
 SourceItem ImageListSource::next(io::Image) {
   if (next_ >= paths_.size()) return io::EndOfStream{};
   const std::string& path = paths_[next_++];
@@ -41,7 +48,7 @@ SourceItem ImageListSource::next(io::Image) {
   const auto& image = frame.image;
   if (!image.damage.empty() && decode_.strict) throw Error(path + ": damaged picture (" + image.damage + ")");
   if (!image.damage.empty()) ++damage_.concealed_frames;
-  if (next_ == 1) {
+  if (width_ == 0) {  // the first picture read
     width_ = image.width;
     height_ = image.height;
   } else if (image.width != width_ || image.height != height_) {

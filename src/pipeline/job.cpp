@@ -85,10 +85,10 @@ class JobControl {
   std::exception_ptr error_;
 };
 
-/// Stage 1: the source's items, in order, until its end or the frame limit.
+/// Stage 1: the source's items, in order, until its end or the frame limit; `frames`
+/// counts the frames pushed.
 void decode_stage(FrameSource& source, int64_t frame_limit, ImagePool& pool, BoundedQueue<SourceItem>& out,
-                  JobControl& control) {
-  int64_t frames = 0;
+                  JobControl& control, int64_t& frames) {
   while (!control.stopping() && (frame_limit <= 0 || frames < frame_limit)) {
     SourceItem item = source.next(pool.acquire());
     if (std::holds_alternative<io::EndOfStream>(item)) break;
@@ -100,7 +100,8 @@ void decode_stage(FrameSource& source, int64_t frame_limit, ImagePool& pool, Bou
 /// Stage 2: frames to tensors, through the slot loop; packets pass straight on.
 void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& input_pool, ImagePool& output_pool,
                        BoundedQueue<SourceItem>& in, BoundedQueue<SinkItem>& out, JobControl& control,
-                       const std::string& input_name, int batch, double step, int64_t& repeated) {
+                       const std::string& input_name, int batch, double step, int64_t& repeated,
+                       const std::function<bool()>& at_boundary, int64_t min_frames) {
   torch::InferenceMode inference;
   int64_t last_pts = 0;
   const SlotLoop::Emit emit = [&](OutputFrame&& frame) {
@@ -137,10 +138,10 @@ void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& inpu
     for (auto& spare : loop.take_spares()) input_pool.release(std::move(spare));
   }
   if (control.stopping()) return;
-  if (loop.input_frames() - repeated < 2)
-    throw Error(input_name + ": has " + std::to_string(loop.input_frames() - repeated) +
-                " frame(s); at least 2 are needed");
-  loop.finish(emit);
+  if (loop.input_frames() - repeated < min_frames)
+    throw Error(input_name + ": has " + std::to_string(loop.input_frames() - repeated) + " frame(s); at least " +
+                std::to_string(min_frames) + " are needed");
+  loop.finish(emit, at_boundary());
 }
 
 /// Stage 3 (the calling thread): everything into the sink, in order.
@@ -179,6 +180,16 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
 
   ImagePool input_pool, output_pool;
   SlotLoop loop(pairs, timeline, options.repeat_tail, [&] { return output_pool.acquire(); });
+  const FrameRange range = options.range.value_or(FrameRange{});
+  int64_t frame_limit = options.frame_limit;
+  if (options.range) {
+    loop.number_from(range.first);
+    if (range.end > 0 && (frame_limit <= 0 || frame_limit > range.end - range.first + 1))
+      frame_limit = range.end - range.first + 1;  // frame `end` closes the last pair
+  }
+  int64_t decoded_frames = 0;
+  // Read after the decoder closed its queue, which orders its last write before.
+  const auto at_boundary = [&] { return range.end > 0 && decoded_frames == range.end - range.first + 1; };
   BoundedQueue<SourceItem> decoded(4);
   BoundedQueue<SinkItem> made(8);
   JobControl control(options.cancel);
@@ -197,9 +208,15 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
     progress.output_fps = static_cast<double>(rate.num) * timeline.ratio().num / (double(rate.den) * timeline.ratio().den);
   int64_t inputs = source.frame_count();
   if (options.frame_limit > 0 && (inputs <= 0 || inputs > options.frame_limit)) inputs = options.frame_limit;
-  if (inputs >= 2)
+  if (options.range) {
+    if (inputs > 0 && range.end > 0 && range.end < inputs)
+      progress.expected_output_frames = timeline.output_count(range.end) - timeline.output_count(range.first);
+    else if (inputs > range.first)
+      progress.expected_output_frames = timeline.output_count(inputs) - timeline.output_count(range.first);
+  } else if (inputs >= 2) {
     progress.expected_output_frames = options.repeat_tail ? timeline.output_count(inputs)
                                                           : timeline.slots_for_pair(inputs - 2).back().index + 2;
+  }
   if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, options.batch);
   const double step = source.frame_step();
   int64_t repeated = 0;
@@ -207,7 +224,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   {
     JoiningThread decoder([&] {
       try {
-        decode_stage(source, options.frame_limit, input_pool, decoded, control);
+        decode_stage(source, frame_limit, input_pool, decoded, control, decoded_frames);
       } catch (...) {
         control.fail(std::current_exception());
         made.close();
@@ -217,16 +234,16 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
     JoiningThread interpolator([&] {
       guarded([&] {
         interpolate_stage(model, loop, input_pool, output_pool, decoded, made, control, source.name(), options.batch,
-                          step, repeated);
+                          step, repeated, at_boundary, range.first > 0 ? 1 : 2);
       });
     });
     guarded([&] { result.output_frames = write_stage(sink, output_pool, made, progress, options, start); });
   }
   control.rethrow();
   sink.finish();
-  result.input_frames = loop.input_frames() - repeated;
+  result.input_frames = loop.input_frames() - repeated - (at_boundary() ? 1 : 0);
   result.repeated_frames = repeated;
-  result.announced_input_frames = source.frame_count();
+  result.announced_input_frames = options.range ? 0 : source.frame_count();  // a piece reads only some
   result.damage = source.damage();
   result.scene_cuts = loop.scene_cuts();
   result.still_pairs = loop.still_pairs();

@@ -65,6 +65,7 @@ VideoJobResult run_interpolation_job(FrameInterpolator& model, const JobInput& i
   else
     pictures = std::make_unique<ImageListSource>(input.pictures, input.name, options.decode, input.picture_rate);
   FrameSource& source = video_in ? static_cast<FrameSource&>(*video) : *pictures;
+  if (options.range) source.start_at(options.range->first);  // before the sink copies any stream
 
   const io::Rational in_rate = source.frame_rate();
   const bool timed = in_rate.num > 0 && in_rate.den > 0;

@@ -34,7 +34,7 @@ SlotLoop::SlotLoop(PairInterpolator& pairs, const Timeline& timeline, bool repea
 bool SlotLoop::push(InputFrame frame, const Emit& emit) {
   if (!window_.empty()) {
     match_channels(window_.back().tensor, frame.tensor);
-    waiting_samples_ += pairs_.samples_needed(timeline_.slots_for_pair(inputs_ - 1));
+    waiting_samples_ += pairs_.samples_needed(timeline_.slots_for_pair(first_input_ + inputs_ - 1));
   }
   window_.push_back(std::move(frame));
   ++inputs_;
@@ -43,7 +43,7 @@ bool SlotLoop::push(InputFrame frame, const Emit& emit) {
 
 bool SlotLoop::push_repeat(const Emit& emit) {
   if (!flush(emit)) return false;  // outputs stay in order
-  for (const auto& slot : timeline_.slots_for_pair(inputs_ - 1)) {
+  for (const auto& slot : timeline_.slots_for_pair(first_input_ + inputs_ - 1)) {
     OutputFrame out;
     out.index = slot.index;
     out.copy = &window_.back().image;
@@ -53,23 +53,24 @@ bool SlotLoop::push_repeat(const Emit& emit) {
   return true;
 }
 
-bool SlotLoop::finish(const Emit& emit) {
+bool SlotLoop::finish(const Emit& emit, bool at_boundary) {
   if (!flush(emit)) return false;
+  if (at_boundary) return true;  // the last input opens the next piece, which writes it
   const InputFrame& last = window_.back();
   if (!repeat_tail_) {
     OutputFrame out;
-    out.index = timeline_.slots_for_pair(inputs_ - 2).back().index + 1;
+    out.index = timeline_.slots_for_pair(first_input_ + inputs_ - 2).back().index + 1;
     out.copy = &last.image;
     return emit(std::move(out));
   }
-  return emit_slots(inputs_ - 1, last, nullptr, {}, emit);
+  return emit_slots(first_input_ + inputs_ - 1, last, nullptr, {}, emit);
 }
 
 bool SlotLoop::flush(const Emit& emit) {
   if (window_.size() < 2) return true;
   torch::InferenceMode guard;
-  // window_.back() is input inputs_ - 1 (a repeat may stand for a lost frame).
-  const int64_t first = inputs_ - static_cast<int64_t>(window_.size());
+  // window_.back() is input first_input_ + inputs_ - 1 (a repeat may stand for a lost frame).
+  const int64_t first = first_input_ + inputs_ - static_cast<int64_t>(window_.size());
   std::vector<PairRequest> requests;
   for (size_t k = 0; k + 1 < window_.size(); ++k)
     requests.push_back({rgb_of(window_[k].tensor), rgb_of(window_[k + 1].tensor),

@@ -64,6 +64,10 @@ struct DecodeDamage {
   bool any() const { return dropped_packets || concealed_frames; }
 };
 
+/// Frames in the video stream of `path`, counted from its packets (demuxing only, so
+/// cheap even for a film): what a whole run decodes unless packets are damaged.
+int64_t count_video_frames(const std::string& path);
+
 class VideoReader {
  public:
   /// Opens `path` ("-": standard input, its format probed). Throws interp::Error:
@@ -84,8 +88,24 @@ class VideoReader {
   /// when it has one), a packet of an audio/subtitle stream to copy, or the end.
   std::variant<VideoFrame, Packet, EndOfStream> next(Image recycled = {});
 
+  /// Makes input frame `index` (0-based, in presentation order) the next frame next()
+  /// returns, frame-exactly: the frame's timestamp is found from the packets (no
+  /// decoding), then the demuxer seeks to the keyframe before it and the decoder
+  /// discards what precedes it (so B-frames, open GOPs and a non-zero start time are
+  /// handled). Unseekable inputs (pipes) and packets without timestamps decode from
+  /// the start and discard `index` frames. Call before the first next(). Throws
+  /// interp::Error when the video has no frame `index`.
+  void seek_to_frame(int64_t index);
+
+  /// Stops handing out audio/subtitle packets (a piece of the video has no use for
+  /// the whole soundtrack); call before a VideoWriter copies our streams.
+  void drop_other_streams();
+
  private:
   void open_streams();  ///< everything after the demuxer is open
+  /// After seek_to_frame(): false for a decoded frame that comes before the one asked for.
+  bool keep_after_seek();
+  void seek_before(int64_t pts);  ///< to the keyframe at or before pts, decoder flushed
   friend class VideoWriter;  // copies our streams' parameters and side data
   struct State;
   std::unique_ptr<State> state_;

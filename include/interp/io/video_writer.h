@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace interp::io {
@@ -17,6 +18,8 @@ struct EncoderOptions {
   std::string preset;        ///< empty: veryfast for x264/x265 (why: video_writer.cpp), else the encoder's
   std::string pixel_format;    ///< empty: follow the source (10-bit stays 10-bit)
   std::string container;       ///< muxer name (nut, matroska, ...); empty: from the output's extension
+  /// Container metadata (key, value), e.g. what a --range piece is; MP4/MOV store any key.
+  std::vector<std::pair<std::string, std::string>> tags;
 };
 
 /// The encoder a container gets unless one is named: libvpx-vp9 for WebM, raw frames for

@@ -30,6 +30,9 @@ class FrameSource {
   virtual double frame_step() const { return 0; }
   /// Frame size known before decoding (a video's stream, a picture's header), if any.
   virtual std::optional<io::PictureSize> frame_size() const = 0;
+  /// Makes input frame `index` the next one, exactly (before the first next()); a piece
+  /// of the input carries no audio or subtitles.
+  virtual void start_at(int64_t index) = 0;
 };
 
 /// A video file (FFmpeg); its audio/subtitle packets come along for stream copy.
@@ -44,6 +47,10 @@ class VideoFileSource : public FrameSource {
   double frame_step() const override { return io::frame_step(reader_.info()); }
   std::optional<io::PictureSize> frame_size() const override {
     return io::PictureSize{reader_.info().width, reader_.info().height};
+  }
+  void start_at(int64_t index) override {
+    reader_.drop_other_streams();
+    reader_.seek_to_frame(index);
   }
   io::VideoReader& reader() { return reader_; }
 
@@ -74,6 +81,7 @@ class ImageListSource : public FrameSource {
   std::optional<io::PictureSize> frame_size() const override {
     return paths_.empty() ? std::nullopt : io::read_picture_size(paths_.front());
   }
+  void start_at(int64_t index) override;
 
  private:
   std::vector<std::string> paths_;

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 
 namespace interp::pipeline {
 
@@ -20,6 +21,15 @@ struct JobProgress {
   double output_fps = 0;               ///< the output's frame rate (0: untimed pictures)
 };
 
+/// A piece of the input, by input frame index, half-open: the output frames that belong
+/// to frames first..end-1 (each frame and the in-betweens after it), numbered and timed
+/// as in a run over the whole input, so pieces made apart join into that run's output.
+/// Frame `end` is decoded (the last pair reaches it) but not written.
+struct FrameRange {
+  int64_t first = 0;
+  int64_t end = 0;  ///< 0: to the end of the input (its last frame and tail written)
+};
+
 struct JobOptions {
   bool recursive = false;  ///< in-betweens by recursive midpoints even when the model takes any t
   int batch = 1;           ///< pairs per forward pass
@@ -27,6 +37,9 @@ struct JobOptions {
   double static_threshold = kDefaultStaticThreshold;  ///< <= 0: always run the model on still pairs
   bool repeat_tail = true;  ///< repeat the last frame to the timeline's end (a pair: no)
   int64_t frame_limit = 0;  ///< read at most this many input frames (0: all)
+  /// A piece of the input only; the caller has started the source at range->first
+  /// (FrameSource::start_at, before a sink copies its streams).
+  std::optional<FrameRange> range;
   io::DecodeOptions decode;  ///< strictness and the pixel limit of the inputs
   const std::atomic<bool>* cancel = nullptr;  ///< set (e.g. by SIGINT) to stop early
   std::function<void(const JobProgress&)> on_progress;

@@ -48,8 +48,14 @@ class SlotLoop {
   /// copies, without the model, so the timeline after it stays exact.
   bool push_repeat(const Emit& emit);
   /// Emits every waiting pair, then the last input frame (and its repeats). Needs at
-  /// least two inputs.
-  bool finish(const Emit& emit);
+  /// least two inputs, or one when numbering starts past 0 (the last piece of a video
+  /// may hold just its last frame). `at_boundary`: the last input is only the end of
+  /// the last pair, the first frame of the next piece of the video: not emitted.
+  bool finish(const Emit& emit, bool at_boundary = false);
+
+  /// Numbers the inputs from `first_input` (a piece of a video: output indices and
+  /// in-between times are those of the whole). Before the first push.
+  void number_from(int64_t first_input) { first_input_ = first_input; }
 
   /// Image buffers of input frames no longer needed, for reuse.
   std::vector<io::Image> take_spares() { return std::exchange(spares_, {}); }
@@ -78,6 +84,7 @@ class SlotLoop {
   int64_t waiting_samples_ = 0;
   std::vector<io::Image> spares_;
   int64_t inputs_ = 0;
+  int64_t first_input_ = 0;
   int64_t scene_cuts_ = 0;
   int64_t still_pairs_ = 0;
   double model_seconds_ = 0;
