@@ -60,9 +60,10 @@ if [ -n "$SHARD" ]; then
   [ "$SHARD_I" -lt "$SHARD_N" ] || fail "--shard $SHARD: I must be below N"
 fi
 # Slurm (--gres=gpu:K) and others hide all but some GPUs; their numbers restart at 0.
+# One visible GPU is interp's own default (--device auto), so only several are spread.
 if [ ${#GPUS[@]} -eq 0 ] && [ -n "${CUDA_VISIBLE_DEVICES:-}" ] && [ "$CUDA_VISIBLE_DEVICES" != NoDevFiles ]; then
   IFS=, read -r -a visible <<<"$CUDA_VISIBLE_DEVICES"
-  for k in "${!visible[@]}"; do GPUS+=("$k"); done
+  if [ ${#visible[@]} -gt 1 ]; then for k in "${!visible[@]}"; do GPUS+=("$k"); done; fi
 fi
 
 mkdir -p "$OUT" || exit 2

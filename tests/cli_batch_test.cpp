@@ -90,6 +90,31 @@ TEST(BatchScript, ShardsCoverEveryClipOnceAndTheSummaryMergesThem) {
   EXPECT_EQ(run(cmd + " --shard 3/3 " + dirs).code, 2);
 }
 
+TEST(BatchScript, ClipsSpreadOverTheGpusSlurmMadeVisible) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "in");
+  for (const char* name : {"a.mp4", "b.mp4", "c.mp4", "d.mp4"}) std::ofstream(dir / (std::string("in/") + name)) << "x";
+  // A stand-in interp that prints its arguments and makes its output.
+  const std::string fake = dir / "fake_interp";
+  std::ofstream(fake) << "#!/bin/sh\n[ \"$1\" = --version ] && { echo interp 0; exit 0; }\necho \"$@\"\n"
+                         "for last; do :; done; : > \"$last\"\n";
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  const std::string script = std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh";
+  const std::string dirs = quote(dir / "in") + " " + quote(dir / "out");
+  // Slurm gave GPUs 5 and 7: to the task they are cuda:0 and cuda:1.
+  auto r = run("CUDA_VISIBLE_DEVICES=5,7 INTERP=" + quote(fake) + " " + quote(script) + " -j 2 " + dirs);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  std::string logs;
+  for (const char* name : {"a", "b", "c", "d"}) logs += slurp(dir / (std::string("out/") + name + ".log"));
+  EXPECT_NE(logs.find("--device cuda:0"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("--device cuda:1"), std::string::npos) << logs;
+  EXPECT_EQ(logs.find("cuda:5"), std::string::npos) << logs;
+  // One visible GPU is interp's default device: nothing is added.
+  r = run("CUDA_VISIBLE_DEVICES=3 INTERP=" + quote(fake) + " " + quote(script) + " " + dirs + " --exp=2");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(slurp(dir / "out/a.log").find("--device"), std::string::npos) << slurp(dir / "out/a.log");
+}
+
 TEST(BatchScript, HelpExitsZeroAndSaysHowToResume) {
   const std::string script = std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh";
   auto r = run(quote(script) + " --help");
