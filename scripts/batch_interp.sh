@@ -49,9 +49,9 @@ OPTIONS=("$@")
 
 # Which clips are this task's: --shard, else the Slurm array's place, else all.
 if [ -z "$SHARD" ] && [ -n "${SLURM_ARRAY_TASK_ID:-}" ] && [ $SUMMARY -eq 0 ]; then
-  step=${SLURM_ARRAY_TASK_STEP:-1}
-  count=${SLURM_ARRAY_TASK_COUNT:-$(( (${SLURM_ARRAY_TASK_MAX:-0} - ${SLURM_ARRAY_TASK_MIN:-0}) / step + 1 ))}
-  SHARD="$(( (SLURM_ARRAY_TASK_ID - ${SLURM_ARRAY_TASK_MIN:-0}) / step ))/$count"
+  source "$ROOT/scripts/slurm/array_place.sh"
+  read -r place count < <(slurm_array_place)
+  SHARD="$place/$count"
 fi
 SHARD_I=0; SHARD_N=1
 if [ -n "$SHARD" ]; then

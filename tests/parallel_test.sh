@@ -14,10 +14,9 @@ mkdir -p "$WORK/build" "$WORK/clips/b" "$WORK/home"
 ln -s "$BINARY" "$WORK/build/interp"
 ln -s "$ROOT/scripts" "$WORK/scripts"
 export HOME=$WORK/home  # parallel keeps its notes in ~/.parallel: not in the user's
-clip() { ffmpeg -v error -y -f lavfi -i "testsrc2=size=96x64:rate=24" -f lavfi -i sine=frequency=440:sample_rate=48000 \
-  -frames:v "$2" -pix_fmt yuv420p -c:a aac -shortest "$1" || fail "ffmpeg could not make $1"; }
-for c in a1 a2 a10 b/c; do clip "$WORK/clips/$c.mp4" 5; done
-clip "$WORK/in.mp4" 24
+source "$(dirname "${BASH_SOURCE[0]}")/clip_support.sh"
+for c in a1 a2 a10 b/c; do clip "$WORK/clips/$c.mp4" 5 96x64; done
+clip "$WORK/in.mp4" 24 96x64
 
 mapfile -t LINES < <(awk '/<!-- parallel-flows -->/ {on=1; next} on && /^    / {print substr($0, 5); next} on {exit}' \
   "$ROOT/README.md")

@@ -90,8 +90,7 @@ echo "slurm $(sinfo -V | cut -d' ' -f2): node interpnode idle with $(nproc) CPUs
 export INTERP  # the scripts default to ROOT/build/interp; this is the binary under test
 WORK="$T/work"
 mkdir -p "$WORK/clips/b"
-clip() { ffmpeg -v error -y -f lavfi -i "testsrc2=size=64x48:rate=24" -f lavfi -i sine=frequency=440:sample_rate=48000 \
-  -frames:v "$2" -pix_fmt yuv420p -c:a aac -shortest "$1" || fail "ffmpeg could not make $1"; }
+source "$(dirname "${BASH_SOURCE[0]}")/clip_support.sh"
 clip "$WORK/clips/a1.mp4" 5
 clip "$WORK/clips/a2.mp4" 6
 clip "$WORK/clips/a10.mp4" 7

@@ -1,7 +1,28 @@
-/// swscale colour-matrix set-up shared by the reader and the writer.
+/// swscale colour-matrix set-up shared by the reader and the writer; opening a file
+/// for demuxing only (frame counts, joins).
 #include "ffmpeg_util.h"
 
+#include <filesystem>
+
 namespace interp::io::av {
+
+InputContext open_input(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
+  AVFormatContext* raw = nullptr;
+  const int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  if (ret < 0) throw Error(path + ": not a readable video (" + error_string(ret) + ")");
+  InputContext format(raw);
+  check(avformat_find_stream_info(format.get(), nullptr), path + ": cannot read stream info");
+  return format;
+}
+
+int keep_only_video(AVFormatContext* format, const std::string& path) {
+  const int video = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (video < 0) throw Error(path + ": not a video (no video stream)");
+  for (unsigned i = 0; i < format->nb_streams; ++i)
+    if (static_cast<int>(i) != video) format->streams[i]->discard = AVDISCARD_ALL;
+  return video;
+}
 
 void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, bool yuv_is_source) {
   int sws_space = SWS_CS_DEFAULT;

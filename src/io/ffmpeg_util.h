@@ -95,6 +95,14 @@ inline int bit_depth_of(AVPixelFormat fmt) {
   return d ? d->comp[0].depth : 8;
 }
 
+/// A file opened for demuxing with its streams probed. Throws "<path>: no such file",
+/// "... not a readable video (...)", "... cannot read stream info (...)".
+InputContext open_input(const std::string& path);
+
+/// The best video stream of `format`, every other stream discarded by the demuxer.
+/// Throws "<path>: not a video (no video stream)".
+int keep_only_video(AVFormatContext* format, const std::string& path);
+
 /// Sets swscale's YUV<->RGB matrix and ranges from the stream's colour properties, so
 /// that BT.709/BT.2020 and full-range inputs are not converted with BT.601 defaults.
 void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, bool yuv_is_source);

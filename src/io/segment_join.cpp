@@ -13,16 +13,6 @@
 namespace interp::io {
 namespace {
 
-av::InputContext open_input(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
-  AVFormatContext* raw = nullptr;
-  const int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (ret < 0) throw Error(path + ": not a readable video (" + av::error_string(ret) + ")");
-  av::InputContext format(raw);
-  av::check(avformat_find_stream_info(format.get(), nullptr), path + ": cannot read stream info");
-  return format;
-}
-
 /// A piece: its video stream and, when interp made it, which input frames it holds.
 struct Piece {
   std::string path;
@@ -51,11 +41,8 @@ int64_t parse_index(const std::string& text, const std::string& what) {
 Piece open_piece(const std::string& path) {
   Piece p;
   p.path = path;
-  p.format = open_input(path);
-  p.video = av_find_best_stream(p.format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (p.video < 0) throw Error(path + ": not a video (no video stream)");
-  for (unsigned i = 0; i < p.format->nb_streams; ++i)
-    if (static_cast<int>(i) != p.video) p.format->streams[i]->discard = AVDISCARD_ALL;
+  p.format = av::open_input(path);
+  p.video = av::keep_only_video(p.format.get(), path);
   if (const AVDictionaryEntry* e = av_dict_get(p.format->metadata, kRangeTag, nullptr, 0)) {
     const std::string text = e->value;
     const std::string bad = path + ": unreadable " + kRangeTag + " tag '" + text + "'";
@@ -154,7 +141,7 @@ JoinResult join_segments(const std::vector<std::string>& paths, const std::strin
   int source_video = -1;
   StreamCopier streams;
   if (!result.source.empty()) {
-    source = open_input(result.source);
+    source = av::open_input(result.source);
     source_video = av_find_best_stream(source.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     std::vector<AVStream*> others;
     for (unsigned i = 0; i < source->nb_streams; ++i) {

@@ -164,18 +164,11 @@ constexpr int64_t kReorderMargin = 64;
 }  // namespace
 
 int64_t count_video_frames(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
-  AVFormatContext* raw = nullptr;
-  int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (ret < 0) throw Error(path + ": not a readable video (" + av::error_string(ret) + ")");
-  av::InputContext format(raw);
-  av::check(avformat_find_stream_info(format.get(), nullptr), path + ": cannot read stream info");
-  const int video = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (video < 0) throw Error(path + ": not a video (no video stream)");
-  for (unsigned i = 0; i < format->nb_streams; ++i)
-    if (static_cast<int>(i) != video) format->streams[i]->discard = AVDISCARD_ALL;
+  av::InputContext format = av::open_input(path);
+  const int video = av::keep_only_video(format.get(), path);
   av::Packet packet = av::make_packet();
   int64_t frames = 0;
+  int ret = 0;
   while ((ret = av_read_frame(format.get(), packet.get())) >= 0) {
     frames += shown_video_packet(packet.get(), video);
     av_packet_unref(packet.get());
