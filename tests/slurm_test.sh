@@ -6,6 +6,7 @@
 #   - interp_array.sbatch: an array of 3 tasks over 4 clips, and the --summary job;
 #   - interp_segments.sbatch: one video in 3 pieces, then the dependent join, which
 #     must decode to exactly the frames (and audio) of one run over the whole video.
+#   - neither script replaces, joins or removes a file it did not make.
 # When the daemons cannot run, the test fails and says why: it never skips.
 #   tests/slurm_test.sh ROOT INTERP MODEL
 set -uo pipefail
@@ -129,3 +130,16 @@ audio() { ffmpeg -v error -copyts -i "$1" -map 0:a -c copy -f framemd5 - | grep 
 [ "$(audio "$WORK/film-out.mkv")" = "$(audio "$WORK/whole.mkv")" ] || fail "the joined audio differs from the whole run's"
 [ ! -e "$WORK/film-out.mkv.pieces" ] || fail "the pieces were left behind after the join"
 echo "one video in 3 pieces on Slurm, joined: the same 120 frames, timestamps and audio as one run"
+
+# A file of the user's where a piece would go is never replaced, joined or removed.
+mkdir -p "$WORK/mine.mkv.pieces"
+echo "the user's" >"$WORK/mine.mkv.pieces/piece-0.mkv"
+(cd "$WORK" && SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_COUNT=3 INTERP_ROOT=$ROOT \
+   bash "$ROOT/scripts/slurm/interp_segments.sbatch" film.mp4 mine.mkv -q --model "$MODEL") 2>"$WORK/refused.txt" &&
+  fail "a piece task replaced a file it had not made"
+grep -q "was not made by this script" "$WORK/refused.txt" || { cat "$WORK/refused.txt" >&2; fail "no reason given"; }
+(cd "$WORK" && INTERP_ROOT=$ROOT bash "$ROOT/scripts/slurm/interp_segments.sbatch" --join film.mp4 mine.mkv) 2>/dev/null &&
+  fail "the join took a file it had not made"
+[ "$(cat "$WORK/mine.mkv.pieces/piece-0.mkv")" = "the user's" ] || fail "the user's file was changed"
+[ ! -e "$WORK/mine.mkv" ] || fail "an output was written from the user's file"
+echo "a file of the user's among the pieces: kept, neither replaced nor joined"
