@@ -5,6 +5,7 @@
 #   safetensors   a whole .safetensors file
 #   image         a picture (PNG, JPEG, WebP, TIFF, BMP)
 #   video         a video file, through a memory-backed AVIOContext
+#   piece         a --range piece as `interp join` reads and checks it (its tags, its packets)
 #
 #   scripts/fuzz.sh TARGET SECONDS   fuzz one target; the corpus grows in build-fuzz/corpus/TARGET
 #   scripts/fuzz.sh all SECONDS      each target for SECONDS
@@ -20,7 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 CACHE=${INTERP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/interp}
 LIBTORCH=${INTERP_LIBTORCH_ROOT:-$CACHE/libtorch-2.11.0}
-TARGETS=(pickle film_archive safetensors image video)
+TARGETS=(pickle film_archive safetensors image video piece)
 what=${1:?usage: scripts/fuzz.sh TARGET|all|smoke [SECONDS]}
 seconds=${2:-60}
 
@@ -40,6 +41,13 @@ if [ ! -d "$seeds" ]; then
   ff -c:v ffv1 "$seeds.partial/video/ffv1.mkv"
   ff -c:v mpeg4 -f nut "$seeds.partial/video/mpeg4.nut"
   ff -pix_fmt yuv420p -f yuv4mpegpipe "$seeds.partial/video/raw.y4m"
+  # Pieces as interp --range writes them: a whole record, and one from standard input.
+  mkdir -p "$seeds.partial/piece"
+  record=(-metadata interp_range=0:3 -metadata interp_source_id="video bytes=1 frames=3 head=0"
+          -metadata interp_source_frames=3 -metadata interp_settings="ratio=2/1" -metadata interp_output=0+3@5/1)
+  ff -c:v ffv1 -metadata interp_source=/in.mp4 "${record[@]}" "$seeds.partial/piece/whole.mkv"
+  ff -c:v libx264 -pix_fmt yuv420p -movflags +use_metadata_tags -metadata interp_source=- "${record[@]}" \
+     "$seeds.partial/piece/pipe.mp4"
   ffmpeg -v error -f lavfi -i testsrc2=size=6x4 -frames:v 1 "$seeds.partial/image/small.jpg"
   ffmpeg -v error -f lavfi -i testsrc2=size=6x4 -frames:v 1 "$seeds.partial/image/small.tif"
   # Real files from ../shared: a frame pair's picture, the first frames of a clip, and the

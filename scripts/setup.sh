@@ -24,6 +24,7 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git ca-certificates unzip
           libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
           libcli11-dev libspdlog-dev libfmt-dev libgtest-dev nlohmann-json3-dev
           clang libclang-rt-dev  # clang + libFuzzer: the fuzz targets (scripts/fuzz.sh)
+          shellcheck  # the batch scripts are linted by the suite
           slurmctld slurmd slurm-client munge parallel)  # the farms interp runs on (scripts/slurm, tests/slurm_test.sh)
 
 step "system packages"

@@ -20,12 +20,12 @@ TEST(BatchScript, MirrorsFoldersResumesAndReportsFailures) {
   EXPECT_TRUE(std::filesystem::exists(dir / "out/a.mp4"));
   EXPECT_TRUE(std::filesystem::exists(dir / "out/sub/b.mkv"));
   EXPECT_FALSE(std::filesystem::exists(dir / "out/sub/broken.mov"));
-  EXPECT_TRUE(std::filesystem::exists(dir / "out/sub/broken.log"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/sub/broken.mov.interp-log"));
   EXPECT_NE(r.out.find("FAILED"), std::string::npos) << r.out;
   EXPECT_EQ(probe(dir / "out/sub/b.mkv", "v:0", "nb_read_frames", true), "6");
 
   EXPECT_NE(r.out.find("[3/3]"), std::string::npos) << r.out;  // a progress line per clip
-  EXPECT_TRUE(std::filesystem::exists(dir / "out/sub/b.interp-record"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/sub/b.mkv.interp-record"));
 
   // Second run, same options: completed clips are skipped.
   std::filesystem::remove(dir / "in/sub/broken.mov");
@@ -41,7 +41,7 @@ TEST(BatchScript, MirrorsFoldersResumesAndReportsFailures) {
   EXPECT_EQ(probe(dir / "out/sub/b.mkv", "v:0", "nb_read_frames", true), "12");
 
   // An output the script has no record of is never replaced.
-  std::filesystem::remove(dir / "out/a.interp-record");
+  std::filesystem::remove(dir / "out/a.mp4.interp-record");
   const auto before = std::filesystem::last_write_time(dir / "out/a.mp4");
   r = run(cmd + " --exp=3");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
@@ -86,7 +86,7 @@ TEST(BatchScript, ShardsCoverEveryClipOnceAndTheSummaryMergesThem) {
   // A requeued task redoes nothing, and its clips keep the result of the run that made them.
   r = run(cmd + " --shard 0/3 " + dirs + " -q --model " + quote(model));
   EXPECT_NE(r.out.find("skipped c1.mp4"), std::string::npos) << r.out;
-  EXPECT_EQ(slurp(dir / "out/c1.interp-result").rfind("done ", 0), 0u);
+  EXPECT_NE(slurp(dir / "out/c1.mp4.interp-result").find("\ndone "), std::string::npos);
   EXPECT_EQ(run(cmd + " --shard 3/3 " + dirs).code, 2);
 }
 
@@ -105,14 +105,14 @@ TEST(BatchScript, ClipsSpreadOverTheGpusSlurmMadeVisible) {
   auto r = run("CUDA_VISIBLE_DEVICES=5,7 INTERP=" + quote(fake) + " " + quote(script) + " -j 2 " + dirs);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   std::string logs;
-  for (const char* name : {"a", "b", "c", "d"}) logs += slurp(dir / (std::string("out/") + name + ".log"));
+  for (const char* name : {"a", "b", "c", "d"}) logs += slurp(dir / (std::string("out/") + name + ".mp4.interp-log"));
   EXPECT_NE(logs.find("--device cuda:0"), std::string::npos) << logs;
   EXPECT_NE(logs.find("--device cuda:1"), std::string::npos) << logs;
   EXPECT_EQ(logs.find("cuda:5"), std::string::npos) << logs;
   // One visible GPU is interp's default device: nothing is added.
   r = run("CUDA_VISIBLE_DEVICES=3 INTERP=" + quote(fake) + " " + quote(script) + " " + dirs + " --exp=2");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_EQ(slurp(dir / "out/a.log").find("--device"), std::string::npos) << slurp(dir / "out/a.log");
+  EXPECT_EQ(slurp(dir / "out/a.mp4.interp-log").find("--device"), std::string::npos) << slurp(dir / "out/a.mp4.interp-log");
 }
 
 TEST(BatchScript, HelpExitsZeroAndSaysHowToResume) {

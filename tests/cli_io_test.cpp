@@ -175,5 +175,28 @@ TEST_F(IoCli, StillPairsAreCopiedCountedAndCanBeInterpolated) {
   EXPECT_NE(io::read_image(dir / "made/0001.png").data, first.data);  // the (random-weight) model ran
 }
 
+TEST_F(IoCli, AFolderObeysThePatternRules) {
+  const std::string in = dir / "in.mp4";
+  make_clip(in, 64, 48, "25", 4);
+  std::filesystem::create_directory(dir / "f");
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(in) + " " + quote(dir / "f/frame_%04d.png")).code, 0);
+  std::ofstream(dir / "f/notes.txt") << "not a picture: left out";
+  auto r = run(interp(quote(dir / "f") + " " + quote(dir / "out")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(entries(dir / "out").size(), 9u);  // 4 frames -> 8, and the marker
+  // A gap, as a pattern refuses it.
+  std::filesystem::rename(dir / "f/frame_0003.png", dir / "f/frame_0005.png");
+  r = run(interp("-y " + quote(dir / "f") + " " + quote(dir / "out")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("frame_0003.png is missing"), std::string::npos) << r.err;
+  std::filesystem::rename(dir / "f/frame_0005.png", dir / "f/frame_0003.png");
+  // A picture that is no frame of the sequence is named, never taken as a frame.
+  std::filesystem::copy_file(dir / "f/frame_0001.png", dir / "f/thumb.png");
+  r = run(interp("-y " + quote(dir / "f") + " " + quote(dir / "out")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("thumb.png is not one of the numbered frames (frame_%04d.png)"), std::string::npos) << r.err;
+  EXPECT_EQ(entries(dir / "out").size(), 9u);  // the earlier output kept
+}
+
 }  // namespace
 }  // namespace interp::test

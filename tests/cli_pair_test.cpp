@@ -72,8 +72,8 @@ TEST_F(PairCli, FolderSequenceInNaturalOrder) {
   INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
   INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
   std::filesystem::create_directory(dir / "seq");
-  // frame2 must come before frame10 (natural sort), whatever the byte order says.
-  std::filesystem::copy_file(a, dir / "seq/frame2.png");
+  // frame9 must come before frame10 (number order), whatever the byte order says.
+  std::filesystem::copy_file(a, dir / "seq/frame9.png");
   std::filesystem::copy_file(b, dir / "seq/frame10.png");
   std::filesystem::copy_file(a, dir / "seq/frame11.png");
   auto r = run(interp_cmd(model() + "--exp=1 " + quote(dir / "seq") + " " + quote(dir / "out")));

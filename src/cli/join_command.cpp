@@ -7,6 +7,8 @@
 #include "interp/io/segment_join.h"
 #include "log.h"
 
+#include <unistd.h>
+
 namespace interp::cli {
 namespace {
 
@@ -19,7 +21,10 @@ struct JoinSettings {
 int run_join(const SharedSettings& shared, JoinSettings j) {
   j.options.overwrite = shared.overwrite;
   j.options.cancel = shared.cancel;
+  if (j.output == "-" && ::isatty(STDOUT_FILENO))
+    throw Error("-: standard output is a terminal; pipe it into a program (| ffmpeg -i - ..., | mpv -)");
   const auto result = io::join_segments(j.pieces, j.output, j.options);
+  for (const auto& line : result.unchecked) log::warn(line);
   for (const auto& note : result.notes) (note.dropped ? log::warn : log::info)(j.output + ": " + note.text);
   log::info(j.output + ": " + std::to_string(result.pieces) + " pieces, " + std::to_string(result.frames) +
             " frames" + (result.source.empty() ? ", video only" : ", audio/subtitles from " + result.source));
@@ -31,7 +36,7 @@ int run_join(const SharedSettings& shared, JoinSettings j) {
 void add_join_command(CLI::App& root, SharedSettings& shared, Run& run) {
   static JoinSettings j;
   auto* join = root.add_subcommand("join", "join the pieces of --range runs into one video, without re-encoding");
-  join->add_option("OUTPUT", j.output, "the joined video")->required();
+  join->add_option("OUTPUT", j.output, "the joined video (- for standard output, with --format)")->required();
   join->add_option("PIECES", j.pieces, "the pieces, in any order (they know their frames)")->required();
   auto* source = join->add_option("--source", j.options.source,
                                   "the video to take audio/subtitles from (default: the one the pieces were made "

@@ -5,9 +5,12 @@
 #include "interp/core/rife/ifnet_variant.h"
 #include "interp/core/upr/upr_config.h"
 #include "interp/base/error.h"
+#include "interp/base/fingerprint.h"
 #include "log.h"
 
 #include <cmath>
+#include <filesystem>
+#include <sstream>
 
 namespace interp::cli {
 namespace {
@@ -91,7 +94,7 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
                      "finest 1 or 2 pyramid levels); 0.5 for 4K")
       ->capture_default_str()
       ->check(CLI::IsMember({0.25, 0.5, 1.0, 2.0, 4.0}));
-  command.add_option("--batch", s.batch, "in-between frames of one pair per forward pass")->capture_default_str()->check(CLI::Range(1, 256));
+  command.add_option("--batch", s.batch, "frames per forward pass, gathered across consecutive pairs")->capture_default_str()->check(CLI::Range(1, 256));
   command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
 }
 
@@ -112,6 +115,13 @@ std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s) {
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
   log::info("model " + model->name() + mode + " on " + options.device.str() + (s.fp16 ? " (fp16)" : " (fp32)"));
   return model;
+}
+
+std::string model_settings(const ModelSettings& s) {
+  const std::string path = resolve_model_path(s.model);
+  std::ostringstream text;
+  text << std::filesystem::path(path).filename().string() << "#" << hash_file(path) << " scale " << s.model.scale;
+  return text.str();
 }
 
 pipeline::RateRequest RateSettings::request() const {

@@ -30,6 +30,9 @@ void add_model_options(CLI::App& command, ModelSettings& settings);
 void add_variant_option(CLI::App& command, std::string& variant);
 /// Sets threads, parses the device and loads the model.
 std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& settings);
+/// What changes the model's frames beyond its name: the weight file's content and the
+/// flow scale (for pipeline::JobOptions::model_settings).
+std::string model_settings(const ModelSettings& settings);
 
 /// --exp, --multi and (for videos) --fps: at most one; none means --exp=1.
 struct RateSettings {

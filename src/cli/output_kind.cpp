@@ -3,6 +3,7 @@
 
 #include "interp/base/error.h"
 #include "interp/io/image_sequence.h"
+#include "interp/io/video_writer.h"
 
 #include <algorithm>
 #include <array>
@@ -11,7 +12,8 @@
 namespace interp::cli {
 namespace {
 
-constexpr std::array<const char*, 7> kVideo = {".mp4", ".mkv", ".mov", ".webm", ".avi", ".nut", ".m4v"};
+/// The common ones, for help texts; any extension FFmpeg writes a video file for works.
+constexpr std::array<const char*, 8> kVideo = {".mp4", ".mkv", ".mov", ".webm", ".avi", ".nut", ".m4v", ".ts"};
 constexpr std::array<const char*, 6> kOtherPictures = {".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp"};
 
 std::string lower(std::string s) {
@@ -39,9 +41,9 @@ OutputKind output_kind(const std::string& path, bool container_given) {
   if (ext.empty() && !container_given) return OutputKind::Folder;
   if (container_given) return OutputKind::Video;
   if (ext == ".png") return OutputKind::Picture;
-  if (among(ext, kVideo.begin(), kVideo.end())) return OutputKind::Video;
   if (among(ext, kOtherPictures.begin(), kOtherPictures.end()))
     throw Error(path + ": interp writes pictures as PNG; name the output .png, or a folder for several frames");
+  if (!io::video_container_for(path).empty()) return OutputKind::Video;  // FFmpeg's muxers decide, not a list
   throw Error(path + ": cannot tell what kind of output '" + ext + "' is (a video: " + video_extensions() +
               "; one picture: .png; frames: a folder, e.g. out/, or out/%06d.png)");
 }

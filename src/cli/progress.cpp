@@ -2,13 +2,11 @@
 #include "progress.h"
 
 #include "interp/base/error.h"
+#include "interp/io/output_file.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 
 namespace interp::cli {
 
@@ -81,24 +79,20 @@ void Progress::finish() {
   drawn_ = false;
 }
 
-ProgressFeed::ProgressFeed(const std::string& path, bool overwrite) : written_(std::chrono::steady_clock::now()) {
+ProgressFeed::ProgressFeed(const std::string& path, bool overwrite, const std::vector<std::string>& inputs)
+    : written_(std::chrono::steady_clock::now()) {
   if (path.empty()) return;
   if (path == "-") {
+    io::check_standard_output(inputs);
     out_ = stdout;
     return;
   }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) throw Error("--progress " + path + ": is a folder");
-    if (S_ISREG(st.st_mode) && !overwrite) throw Error("--progress " + path + ": already exists (use -y to overwrite)");
+  try {
+    file_.emplace(path, overwrite, inputs);
+  } catch (const Error& e) {
+    throw Error(std::string("--progress ") + e.what());
   }
-  out_ = std::fopen(path.c_str(), "w");
-  if (!out_) throw Error("--progress " + path + ": cannot write (" + std::strerror(errno) + ")");
-  owned_ = true;
-}
-
-ProgressFeed::~ProgressFeed() {
-  if (owned_) std::fclose(out_);
+  out_ = file_->stream();
 }
 
 void ProgressFeed::write_block(const pipeline::JobProgress& p, const char* ending) {
@@ -139,9 +133,9 @@ void ProgressFeed::finish(const std::string& status, const std::string& error) {
   if (!error.empty()) ending += "error=" + error + "\n";
   ending += "progress=end\n";
   write_block(last_, ending.c_str());
-  if (owned_) std::fclose(out_);
+  if (file_ && status == "ok") file_->keep();
   out_ = nullptr;
-  owned_ = false;
+  file_.reset();
 }
 
 }  // namespace interp::cli

@@ -5,12 +5,15 @@
 /// ffmpeg-style blocks of key=value lines, each ended by `progress=continue`, and a last
 /// block with `status=` and `progress=end`, so front-ends and batch tools need no
 /// scraping of the bar.
+#include "interp/io/live_output.h"
 #include "interp/pipeline/job.h"
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace interp::cli {
 
@@ -35,10 +38,9 @@ class Progress {
 /// status=ok|failed|interrupted (and error=... when failed).
 class ProgressFeed {
  public:
-  /// `path` "-" is standard output; an existing regular file is replaced only with
-  /// `overwrite` (a FIFO or device is written into). Empty: no feed.
-  ProgressFeed(const std::string& path, bool overwrite);
-  ~ProgressFeed();
+  /// `path` "-" is standard output; a file is an output of the job (io::LiveOutput:
+  /// never one of `inputs`, kept only when the job ends well). Empty: no feed.
+  ProgressFeed(const std::string& path, bool overwrite, const std::vector<std::string>& inputs);
   ProgressFeed(const ProgressFeed&) = delete;
   ProgressFeed& operator=(const ProgressFeed&) = delete;
 
@@ -49,8 +51,8 @@ class ProgressFeed {
  private:
   void write_block(const pipeline::JobProgress& p, const char* ending);
 
+  std::optional<io::LiveOutput> file_;
   std::FILE* out_ = nullptr;
-  bool owned_ = false;
   pipeline::JobProgress last_;
   std::chrono::steady_clock::time_point written_;
 };

@@ -7,6 +7,7 @@
 #include "interp/base/error.h"
 #include "interp/io/image_file.h"
 #include "interp/io/image_sequence.h"
+#include "interp/io/live_output.h"
 #include "interp/io/output_file.h"
 #include "interp/io/segment_join.h"
 #include "interp/pipeline/frame_source.h"
@@ -92,15 +93,17 @@ pipeline::JobOutput resolve_output(const VideoSettings& v, const SharedSettings&
   if (kind != OutputKind::Pipe)
     io::PendingOutput::check(out.path, video ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
                              shared.overwrite, inputs);
+  else
+    io::check_standard_output(inputs);
   if (kind == OutputKind::Pipe && v.progress == "-")
     throw Error("--progress -: standard output carries the video; give the progress a file");
-  if (!v.progress.empty() && v.progress != "-") {  // the feed may replace a file: never an input or the output
-    const auto where = [](const std::string& p) { return fs::weakly_canonical(fs::absolute(p)); };
-    auto others = inputs;
-    others.push_back(out.path);
-    for (const auto& other : others)
-      if (other != "-" && where(other) == where(v.progress))
-        throw Error("--progress " + v.progress + ": is " + (other == out.path ? "the output" : "an input"));
+  if (!v.progress.empty() && v.progress != "-") {
+    if (kind != OutputKind::Pipe) io::check_apart(out.path, v.progress, "--progress");
+    try {
+      io::LiveOutput::check(v.progress, shared.overwrite, inputs);
+    } catch (const Error& e) {
+      throw Error(std::string("--progress ") + e.what());
+    }
   }
   return out;
 }
@@ -124,12 +127,13 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   if (v.input.empty() || v.output.empty()) throw Error("INPUT and OUTPUT are required (see --help)");
   const auto input = resolve_input(v, shared);
   auto output = resolve_output(v, shared, input);
-  if (!v.range.empty() && !input.video.empty()) {  // what `interp join` needs to know of a piece
-    output.encoder.tags = {{io::kRangeTag, v.range}};
-    if (input.video != "-") output.encoder.tags.emplace_back(io::kSourceTag, fs::absolute(input.video).string());
+  if (!v.range.empty() && input.video == "-")
+    log::warn("frames " + v.range + " of standard input: interp join cannot check this piece's source by content, "
+              "nor put back audio/subtitles (unless given the video with --source)");
+  else if (!v.range.empty() && input.pictures.empty())
     log::info("frames " + v.range + " of " + v.input + ", without audio/subtitles (interp join puts them back)");
-  }
-  ProgressFeed feed(v.progress, shared.overwrite);
+  const auto inputs = input.pictures.empty() ? std::vector<std::string>{input.video} : input.pictures;
+  ProgressFeed feed(v.progress, shared.overwrite, inputs);
   pipeline::VideoJobResult result;
   try {
     auto model = load_model(shared.model);
@@ -141,7 +145,10 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
     options.static_threshold = v.static_threshold;
     options.decode = shared.decode;
     options.cancel = shared.cancel;
-    if (!v.range.empty()) options.range = parse_range(v.range);
+    if (!v.range.empty()) {
+      options.range = parse_range(v.range);
+      options.model_settings = model_settings(shared.model);
+    }
     options.on_progress = [&](const pipeline::JobProgress& p) {
       progress.update(p);
       feed.update(p);

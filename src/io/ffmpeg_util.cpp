@@ -9,7 +9,7 @@ namespace interp::io::av {
 InputContext open_input(const std::string& path) {
   if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
   AVFormatContext* raw = nullptr;
-  const int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  const int ret = avformat_open_input(&raw, local_url(path, false).c_str(), nullptr, nullptr);
   if (ret < 0) throw Error(path + ": not a readable video (" + error_string(ret) + ")");
   InputContext format(raw);
   check(avformat_find_stream_info(format.get(), nullptr), path + ": cannot read stream info");

@@ -95,6 +95,13 @@ inline int bit_depth_of(AVPixelFormat fmt) {
   return d ? d->comp[0].depth : 8;
 }
 
+/// What FFmpeg's URL parser reads as the local file `path`: a local path is a file,
+/// always (`0:2.mkv` names no protocol); "-" is standard input or output.
+inline std::string local_url(const std::string& path, bool write) {
+  if (path == "-") return write ? "pipe:1" : "pipe:0";
+  return "file:" + path;
+}
+
 /// A file opened for demuxing with its streams probed. Throws "<path>: no such file",
 /// "... not a readable video (...)", "... cannot read stream info (...)".
 InputContext open_input(const std::string& path);

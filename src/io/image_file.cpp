@@ -3,6 +3,7 @@
 
 #include "interp/base/error.h"
 #include "interp/io/image_header.h"
+#include "interp/io/image_sequence.h"
 #include "stderr_capture.h"
 
 #include <opencv2/core.hpp>
@@ -104,9 +105,8 @@ std::vector<std::string> list_images(const std::string& folder) {
       names.push_back(entry.path().filename().string());
   }
   std::sort(names.begin(), names.end(), natural_less);
-  std::vector<std::string> paths;
-  for (const auto& n : names) paths.push_back((fs::path(folder) / n).string());
-  return paths;
+  if (names.empty()) throw Error(folder + ": no pictures (png, jpg, webp, tif, bmp)");
+  return list_sequence((fs::path(folder) / folder_pattern(folder, names)).string());
 }
 
 }  // namespace interp::io

@@ -115,4 +115,61 @@ std::vector<std::string> list_sequence(const std::string& pattern) {
   return paths;
 }
 
+namespace {
+
+/// A file name around its last run of digits (in the stem): the pattern it fits.
+struct Numbered {
+  std::string prefix, digits, suffix;
+};
+
+std::optional<Numbered> split_number(const std::string& name) {
+  const auto dot = name.rfind('.');
+  const size_t stem_end = dot == std::string::npos || dot == 0 ? name.size() : dot;
+  size_t end = stem_end;
+  while (end > 0 && !std::isdigit(static_cast<unsigned char>(name[end - 1]))) --end;
+  size_t begin = end;
+  while (begin > 0 && std::isdigit(static_cast<unsigned char>(name[begin - 1]))) --begin;
+  if (begin == end) return std::nullopt;
+  return Numbered{name.substr(0, begin), name.substr(begin, end - begin), name.substr(end)};
+}
+
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '%' ? std::string("%%") : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
+std::string folder_pattern(const std::string& folder, const std::vector<std::string>& names) {
+  // The frames are the largest group of names alike but for their number; every other
+  // picture is named, since a thumbnail or a stray export must not become a frame.
+  std::map<std::pair<std::string, std::string>, std::vector<Numbered>> groups;
+  for (const auto& name : names)
+    if (const auto n = split_number(name)) groups[{n->prefix, n->suffix}].push_back(*n);
+  if (groups.empty()) throw Error(folder + ": no numbered pictures (frames are named like 0001.png or frame_0001.png)");
+  const auto main = std::max_element(groups.begin(), groups.end(),
+                                     [](const auto& a, const auto& b) { return a.second.size() < b.second.size(); });
+  size_t width = SIZE_MAX;
+  bool padded = false;
+  for (const auto& n : main->second) {
+    width = std::min(width, n.digits.size());
+    padded = padded || (n.digits.size() > 1 && n.digits[0] == '0');
+  }
+  const std::string pattern = escaped(main->first.first) + (padded ? "%0" + std::to_string(width) + "d" : "%d") +
+                              escaped(main->first.second);
+  std::vector<std::string> others;
+  for (const auto& name : names)
+    if (!matches_sequence(pattern, name)) others.push_back(name);
+  if (!others.empty()) {
+    std::string listed;
+    for (size_t i = 0; i < others.size() && i < 3; ++i) listed += (i ? ", " : "") + others[i];
+    if (others.size() > 3) listed += " and " + std::to_string(others.size() - 3) + " more";
+    throw Error(folder + ": " + listed + (others.size() == 1 ? " is not one" : " are not") + " of the numbered frames (" +
+                pattern + "); move " + (others.size() == 1 ? "it" : "them") + " out, or name the frames by pattern (" +
+                (fs::path(folder) / pattern).string() + ")");
+  }
+  return pattern;
+}
+
 }  // namespace interp::io

@@ -2,6 +2,7 @@
 /// with RENAME_NOREPLACE / RENAME_EXCHANGE the check and the move are one step.
 #include "interp/io/output_file.h"
 
+#include "output_support.h"
 #include "interp/base/error.h"
 #include "interp/io/image_sequence.h"
 
@@ -101,15 +102,6 @@ std::string why_not_replaceable(const fs::path& folder) {
   throw Error(target + ": " + why + "; -y only replaces a folder interp wrote (remove it yourself, or choose another name)");
 }
 
-/// rename(2) that fails with EEXIST instead of replacing; errno-style result (0: moved).
-int rename_no_replace(const std::string& from, const std::string& to) {
-  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
-  if (errno != EINVAL && errno != ENOSYS) return errno;
-  std::error_code ec;  // filesystem without the flag: check, then move (a small race remains)
-  if (fs::exists(fs::symlink_status(to, ec))) return EEXIST;
-  return ::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno;
-}
-
 /// Swaps two paths atomically; 0 or an errno value.
 int exchange(const std::string& a, const std::string& b) {
   if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0) return 0;
@@ -126,6 +118,70 @@ int exchange(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::optional<FileId> id_of_descriptor(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return std::nullopt;
+  return FileId{st.st_dev, st.st_ino, st.st_mode};
+}
+
+std::optional<FileId> id_of_input(const std::string& path) {
+  if (path == "-") return id_of_descriptor(STDIN_FILENO);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileId{st.st_dev, st.st_ino, st.st_mode};
+}
+
+std::optional<std::string> input_that_is(const FileId& target, const std::vector<std::string>& inputs) {
+  for (const auto& input : inputs)
+    if (const auto id = id_of_input(input); id && *id == target) return input;
+  return std::nullopt;
+}
+
+int rename_no_replace(const std::string& from, const std::string& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return errno;
+  std::error_code ec;  // filesystem without the flag: check, then move (a small race remains)
+  if (fs::exists(fs::symlink_status(to, ec))) return EEXIST;
+  return ::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno;
+}
+
+std::string temporary_beside(const std::string& target, const std::string& suffix) {
+  static std::atomic<int> serial{0};
+  const fs::path path(target);
+  fs::path parent = path.parent_path();
+  if (parent.empty()) parent = ".";
+  return (parent / ("." + path.filename().string() + ".interp-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(serial++) + ".partial" + suffix))
+      .string();
+}
+
+void register_pending(const std::string& path) {
+  std::lock_guard<std::mutex> lock(registry().mutex);
+  registry().paths.insert(path);
+}
+
+void forget_pending(const std::string& path) {
+  std::lock_guard<std::mutex> lock(registry().mutex);
+  registry().paths.erase(path);
+}
+
+void check_standard_output(const std::vector<std::string>& inputs) {
+  const auto out = id_of_descriptor(STDOUT_FILENO);
+  if (!out || !(S_ISREG(out->mode) || S_ISBLK(out->mode))) return;  // a pipe, a terminal, /dev/null
+  if (const auto input = input_that_is(*out, inputs))
+    throw Error("-: standard output is the input " + (*input == "-" ? std::string("(standard input)") : *input) +
+                "; refusing to overwrite an input");
+}
+
+void check_apart(const std::string& output, const std::string& other, const std::string& what) {
+  const fs::path a = resolved(without_trailing_slashes(output)), b = resolved(without_trailing_slashes(other));
+  std::error_code ec;
+  if (a == b || (fs::exists(output, ec) && fs::equivalent(output, other, ec)))
+    throw Error(what + " " + other + ": is the output " + output);
+  if (is_same_or_ancestor(a, b)) throw Error(what + " " + other + ": is inside the output " + output);
+  if (is_same_or_ancestor(b, a)) throw Error(what + " " + other + ": holds the output " + output);
+}
+
 void PendingOutput::check(const std::string& target_in, Kind kind, bool overwrite,
                           const std::vector<std::string>& inputs) {
   const std::string target = without_trailing_slashes(target_in);
@@ -137,13 +193,19 @@ void PendingOutput::check(const std::string& target_in, Kind kind, bool overwrit
   std::error_code ec;
   if (is_same_or_ancestor(where, resolved(fs::current_path(ec))))
     throw Error(target_in + ": is the current folder or holds it; give the output a name of its own");
+  // By path (the target may not exist yet), then by identity: a hard or symbolic link
+  // to an input, or standard input redirected from the target, is that input.
   for (const auto& input : inputs) {
+    if (input == "-") continue;
     const fs::path source = resolved(input);
-    if (source == where || (fs::exists(path, ec) && fs::equivalent(input, path, ec)))
-      throw Error(target_in + ": is the input; refusing to overwrite an input");
+    if (source == where) throw Error(target_in + ": is the input; refusing to overwrite an input");
     if (is_same_or_ancestor(where, source))
       throw Error(target_in + ": holds the input " + input + "; refusing to replace it");
   }
+  if (const auto id = id_of_input(target); id)
+    if (const auto input = input_that_is(*id, inputs))
+      throw Error(target_in + ": is the input " + (*input == "-" ? std::string("(standard input)") : *input) +
+                  "; refusing to overwrite an input");
 
   const auto status = fs::symlink_status(path, ec);
   if (fs::exists(status)) {
@@ -164,17 +226,8 @@ PendingOutput::PendingOutput(const std::string& target, Kind kind, bool overwrit
                              const std::vector<std::string>& inputs, const std::string& frame_pattern)
     : target_(without_trailing_slashes(target)), frame_pattern_(frame_pattern), kind_(kind), overwrite_(overwrite) {
   check(target, kind, overwrite, inputs);
-  static std::atomic<int> serial{0};
-  const fs::path path(target_);
-  fs::path parent = path.parent_path();
-  if (parent.empty()) parent = ".";
-  const std::string stem = "." + path.filename().string() + ".interp-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(serial++) + ".partial";
-  temp_ = (parent / (kind == Kind::File ? stem + path.extension().string() : stem)).string();
-  {
-    std::lock_guard<std::mutex> lock(registry().mutex);
-    registry().paths.insert(temp_);
-  }
+  temp_ = temporary_beside(target_, kind == Kind::File ? fs::path(target_).extension().string() : "");
+  register_pending(temp_);
   if (kind == Kind::Folder) {
     std::error_code ec;
     fs::create_directory(temp_, ec);
@@ -183,8 +236,7 @@ PendingOutput::PendingOutput(const std::string& target, Kind kind, bool overwrit
 }
 
 PendingOutput::~PendingOutput() {
-  std::lock_guard<std::mutex> lock(registry().mutex);
-  registry().paths.erase(temp_);
+  forget_pending(temp_);
   if (committed_) return;
   std::error_code ec;
   fs::remove_all(temp_, ec);

@@ -44,7 +44,7 @@ VideoReader::VideoReader(const std::string& path, const DecodeOptions& options) 
   if (!from_stdin && !std::filesystem::exists(path)) throw Error(path + ": no such file");
   if (!from_stdin && std::filesystem::is_directory(path)) throw Error(path + ": is a folder, not a video");
   AVFormatContext* raw = nullptr;
-  const int ret = avformat_open_input(&raw, from_stdin ? "pipe:0" : path.c_str(), nullptr, nullptr);
+  const int ret = avformat_open_input(&raw, av::local_url(path, false).c_str(), nullptr, nullptr);
   if (ret < 0) throw Error(path + ": not a readable video (" + av::error_string(ret) + ")");
   s.format.reset(raw);
   open_streams();

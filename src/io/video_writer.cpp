@@ -2,6 +2,7 @@
 #include "interp/io/video_writer.h"
 
 #include "ffmpeg_util.h"
+#include "muxer.h"
 #include "packet_data.h"
 #include "stream_copy.h"
 #include "video_reader_state.h"
@@ -12,6 +13,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -70,28 +72,53 @@ constexpr AVPixelFormat kY4mFormats[] = {
 
 bool is_y4m(const AVOutputFormat* f) { return std::string(f->name) == "yuv4mpegpipe"; }
 
+/// Whether `f` can hold what the encoder named `encoder` makes.
+bool holds(const AVOutputFormat* f, const char* encoder) {
+  const AVCodec* codec = avcodec_find_encoder_by_name(encoder);
+  return codec && muxer_takes(f, codec->id);
+}
+
+std::string default_video_codec(const AVOutputFormat* f, bool to_pipe) {
+  const std::string name = f->name;
+  if (name.find("webm") != std::string::npos) return "libvpx-vp9";  // WebM holds VP8/VP9/AV1 only
+  if (name == "yuv4mpegpipe") return "wrapped_avframe";               // raw frames, as ffmpeg does
+  // A pipe feeds another program: raw frames cost no encoding time and lose nothing,
+  // where the container says it holds them (MPEG-TS would take them as unnamed data).
+  if (to_pipe && avformat_query_codec(f, AV_CODEC_ID_RAWVIDEO, FF_COMPLIANCE_NORMAL) == 1) return "rawvideo";
+  if (holds(f, "libx264")) return "libx264";
+  const AVCodec* own = avcodec_find_encoder(f->video_codec);  // the container's own choice
+  if (!own) throw Error(name + ": this FFmpeg has no encoder for its video codec; name one with --codec");
+  return own->name;
+}
+
 }  // namespace
 
 std::string default_video_codec(const std::string& container, bool to_pipe) {
-  if (container.find("webm") != std::string::npos) return "libvpx-vp9";  // WebM holds VP8/VP9/AV1 only
-  if (container == "yuv4mpegpipe") return "wrapped_avframe";               // raw frames, as ffmpeg does
-  // A pipe feeds another program: raw frames cost no encoding time and lose nothing.
-  return to_pipe ? "rawvideo" : "libx264";
+  return default_video_codec(find_muxer(container, "", to_pipe), to_pipe);
 }
 
 std::string check_video_container(const std::string& name, bool to_pipe) {
-  const AVOutputFormat* f = av_guess_format(name.c_str(), nullptr, nullptr);
-  if (!f || f->video_codec == AV_CODEC_ID_NONE) throw Error("--format " + name + ": not a video container FFmpeg can write");
-  const std::string found = f->name;
-  // MP4/MOV write their index at the start after the end is known: they need to seek.
-  if (to_pipe && (found == "mp4" || found == "mov" || found == "ipod" || found == "ismv" || found == "3gp"))
-    throw Error("--format " + name + " cannot be written to a pipe (it seeks back); use nut, matroska, yuv4mpegpipe or mpegts");
-  return found;
+  return find_muxer(name, "", to_pipe)->name;
+}
+
+std::string video_container_for(const std::string& file_name) {
+  const AVOutputFormat* f = av_guess_format(nullptr, file_name.c_str(), nullptr);
+  // Audio formats name PNG as their "video" codec: a cover picture, not frames (.mp3, .flac).
+  if (!f || f->video_codec == AV_CODEC_ID_NONE || f->video_codec == AV_CODEC_ID_PNG) return "";
+  return find_muxer("", file_name, /*to_pipe=*/false)->name;
+}
+
+/// Encoders that print on their own (not through FFmpeg's log) are kept quiet unless
+/// FFmpeg's messages were asked for (-v): their errors still come back as return codes.
+void quiet_library_logs(const std::string& encoder, AVCodecContext* enc) {
+  if (av_log_get_level() >= AV_LOG_INFO) return;
+  if (encoder == "libx265") av_opt_set(enc->priv_data, "x265-params", "log-level=none", 0);
+  if (encoder == "libsvtav1") ::setenv("SVT_LOG", "0", /*overwrite=*/0);  // fatal errors only
 }
 
 struct VideoWriter::State {
   std::string path;
-  av::OutputContext format;
+  std::unique_ptr<Muxer> muxer;
   av::CodecContext encoder;
   av::Frame frame = av::make_frame();
   av::Packet packet = av::make_packet();
@@ -99,7 +126,6 @@ struct VideoWriter::State {
   AVStream* video = nullptr;
   StreamCopier streams;  // the source's audio and subtitles
   int64_t start_offset = 0;         // source start in encoder time base
-  bool header_written = false;
   bool finished = false;
 
   void drain(bool flush) {
@@ -110,7 +136,7 @@ struct VideoWriter::State {
       av::check(ret, path + ": encoding failed");
       av_packet_rescale_ts(packet.get(), encoder->time_base, video->time_base);
       packet->stream_index = video->index;
-      av::check(av_interleaved_write_frame(format.get(), packet.get()), path + ": write failed");
+      av::check(av_interleaved_write_frame(muxer->get(), packet.get()), path + ": write failed");
     }
   }
 };
@@ -120,22 +146,18 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
     : state_(std::make_unique<State>()) {
   auto& s = *state_;
   s.path = format_hint;
-  const bool to_pipe = path.rfind("pipe:", 0) == 0;
+  s.muxer = std::make_unique<Muxer>(path, format_hint, options.container);
+  AVFormatContext* format = s.muxer->get();
+  const bool to_pipe = s.muxer->to_pipe();
+  const bool y4m = is_y4m(format->oformat);
+  if (y4m) format->strict_std_compliance = FF_COMPLIANCE_UNOFFICIAL;  // 10-bit and up
 
-  AVFormatContext* raw = nullptr;
-  const char* container = options.container.empty() ? nullptr : options.container.c_str();
-  int ret = avformat_alloc_output_context2(&raw, nullptr, container, format_hint.c_str());
-  if (ret < 0 || !raw) throw Error(format_hint + ": unknown output container (use .mp4, .mkv, .mov or .webm)");
-  s.format.reset(raw);
-  const bool y4m = is_y4m(s.format->oformat);
-  if (y4m) s.format->strict_std_compliance = FF_COMPLIANCE_UNOFFICIAL;  // 10-bit and up
-
-  const std::string name = !options.codec.empty() ? options.codec : default_video_codec(s.format->oformat->name, to_pipe);
+  const std::string name = !options.codec.empty() ? options.codec : default_video_codec(format->oformat, to_pipe);
   const AVCodec* codec = avcodec_find_encoder_by_name(name.c_str());
   if (!codec) throw Error("no encoder named '" + name + "' in this FFmpeg");
   if (codec->type != AVMEDIA_TYPE_VIDEO) throw Error("'" + name + "' is not a video encoder");
-  if (avformat_query_codec(s.format->oformat, codec->id, FF_COMPLIANCE_NORMAL) != 1)
-    throw Error(format_hint + ": container cannot hold " + name + " video");
+  if (!muxer_takes(format->oformat, codec->id))
+    throw Error(format_hint + ": " + format->oformat->name + " cannot hold " + name + " video");
 
   s.encoder.reset(avcodec_alloc_context3(codec));
   if (!s.encoder) throw Error("out of memory (encoder)");
@@ -153,7 +175,7 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
                                                                 : AVCOL_RANGE_MPEG;
   enc->chroma_sample_location = static_cast<AVChromaLocation>(src.chroma_location);
   enc->thread_count = 0;
-  if (s.format->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (format->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   // An encoder without the option keeps its default; a value it refuses is an error.
   const auto accepted = [&](int ret, const std::string& what) {
     if (ret != AVERROR_OPTION_NOT_FOUND) av::check(ret, name + " does not accept " + what);
@@ -177,9 +199,10 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
     accepted(av_opt_set_int(enc->priv_data, "cpu-used", 4, 0), "cpu-used 4");
     accepted(av_opt_set_int(enc->priv_data, "row-mt", 1, 0), "row-mt");
   }
+  quiet_library_logs(name, enc);
   av::check(avcodec_open2(enc, codec, nullptr), format_hint + ": cannot open encoder " + name);
 
-  s.video = avformat_new_stream(s.format.get(), nullptr);
+  s.video = avformat_new_stream(format, nullptr);
   if (!s.video) throw Error("out of memory (stream)");
   av::check(avcodec_parameters_from_context(s.video->codecpar, enc), format_hint + ": stream set-up");
   s.video->time_base = enc->time_base;
@@ -187,18 +210,7 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   s.video->avg_frame_rate = enc->framerate;
 
   if (source) copy_from(*source);
-  if (!(s.format->oformat->flags & AVFMT_NOFILE)) {
-    ret = avio_open(&s.format->pb, path.c_str(), AVIO_FLAG_WRITE);
-    if (ret < 0) throw Error(path + ": cannot create output (" + av::error_string(ret) + ")");
-  }
-  for (const auto& [key, value] : options.tags)
-    av::check(av_dict_set(&s.format->metadata, key.c_str(), value.c_str(), 0), format_hint + ": metadata");
-  AVDictionary* muxer_options = nullptr;  // MP4/MOV keep keys outside their fixed set only with this flag
-  if (!options.tags.empty()) av_dict_set(&muxer_options, "movflags", "+use_metadata_tags", 0);
-  ret = avformat_write_header(s.format.get(), &muxer_options);
-  av_dict_free(&muxer_options);
-  av::check(ret, format_hint + ": cannot write header");
-  s.header_written = true;
+  s.muxer->start(options.tags, s.video, enc->framerate);
 
   if (src.time_base.num > 0 && src.time_base.den > 0)
     s.start_offset = av_rescale_q(src.start_pts, AVRational{src.time_base.num, src.time_base.den}, enc->time_base);
@@ -216,7 +228,7 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
 void VideoWriter::copy_from(VideoReader& source) {
   auto& s = *state_;
   copy_display_matrix(source.state_->video_stream(), s.video);
-  s.streams.add(source.state_->copy_streams(), s.format.get(), s.path);
+  s.streams.add(source.state_->copy_streams(), s.muxer->get(), s.path);
 }
 
 VideoWriter::~VideoWriter() = default;
@@ -243,7 +255,7 @@ void VideoWriter::write_frame(const Image& rgb, int64_t index) {
 
 void VideoWriter::write_copied(Packet packet) {
   auto& s = *state_;
-  s.streams.write(packet.data().packet.get(), s.format.get(), s.path);
+  s.streams.write(packet.data().packet.get(), s.muxer->get(), s.path);
 }
 
 const std::vector<StreamNote>& VideoWriter::notes() const { return state_->streams.notes(); }
@@ -252,8 +264,7 @@ void VideoWriter::finish() {
   auto& s = *state_;
   if (s.finished) return;
   s.drain(true);
-  av::check(av_write_trailer(s.format.get()), s.path + ": cannot finish the file");
-  if (s.format->pb) av::check(avio_closep(&s.format->pb), s.path + ": cannot close the file");
+  s.muxer->finish();
   s.finished = true;
 }
 

@@ -12,7 +12,7 @@ VideoFileSink::VideoFileSink(const std::string& path, bool overwrite, const std:
                              const io::EncoderOptions& encoder, const io::VideoInfo& picture, io::VideoReader* source,
                              io::Rational frame_rate) {
   if (path != "-") pending_.emplace(path, io::PendingOutput::Kind::File, overwrite, inputs);
-  writer_ = std::make_unique<io::VideoWriter>(pending_ ? pending_->temp_path() : "pipe:1",
+  writer_ = std::make_unique<io::VideoWriter>(pending_ ? pending_->temp_path() : "-",
                                               pending_ ? pending_->target() : "stdout", encoder, picture, frame_rate,
                                               source);
 }

@@ -5,6 +5,7 @@
 #include "interp/io/image_file.h"
 #include "interp/pipeline/frame_tensor.h"
 #include "interp/pipeline/memory_check.h"
+#include "interp/pipeline/piece.h"
 #include "interp/pipeline/slot_loop.h"
 
 #include <torch/torch.h>
@@ -58,6 +59,8 @@ VideoJobResult run_interpolation_job(FrameInterpolator& model, const JobInput& i
                              output.kind == JobOutput::Kind::Video ? io::PendingOutput::Kind::File
                                                                    : io::PendingOutput::Kind::Folder,
                              output.overwrite, inputs);
+  else
+    io::check_standard_output(inputs);
   std::unique_ptr<VideoFileSource> video;
   std::unique_ptr<ImageListSource> pictures;
   if (video_in)
@@ -78,7 +81,12 @@ VideoJobResult run_interpolation_job(FrameInterpolator& model, const JobInput& i
   if (output.kind == JobOutput::Kind::Video) {
     const io::VideoInfo picture =
         video_in ? video->reader().info() : picture_stream(input.pictures.front(), in_rate, options.decode.max_pixels);
-    sink = std::make_unique<VideoFileSink>(output.path, output.overwrite, inputs, output.encoder, picture,
+    io::EncoderOptions encoder = output.encoder;
+    if (options.range)  // what `interp join` checks the piece by
+      encoder.tags = describe_piece(input, *options.range, timeline, out_rate,
+                                    output_settings(model, timeline, options, output.encoder))
+                         .tags();
+    sink = std::make_unique<VideoFileSink>(output.path, output.overwrite, inputs, encoder, picture,
                                            video_in ? &video->reader() : nullptr, out_rate);
   } else {
     const int64_t expected = timeline.output_count(std::max<int64_t>(source.frame_count(), 2));  // names' width

@@ -16,8 +16,10 @@ Image read_image(const std::string& path, int64_t max_pixels = kDefaultMaxPixels
 /// Writes a PNG (16-bit when image.bit_depth is 16).
 void write_png(const std::string& path, const Image& image);
 
-/// Image files in `folder` (png, jpg, jpeg, webp, tif, tiff, bmp), natural-sorted so
-/// that frame2.png comes before frame10.png.
+/// The numbered frames in `folder` (png, jpg, jpeg, webp, tif, tiff, bmp), in number
+/// order, by the rules of a pattern (folder_pattern(), list_sequence()): one numbering,
+/// no gap; another picture in the folder is an error naming it. Other files (notes,
+/// interp's own marker) are not pictures and are left out.
 std::vector<std::string> list_images(const std::string& folder);
 
 /// "a2" < "a10": digit runs compare by value.

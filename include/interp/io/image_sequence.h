@@ -26,4 +26,9 @@ bool matches_sequence(const std::string& pattern, const std::string& file_name);
 /// exists.
 std::vector<std::string> list_sequence(const std::string& pattern);
 
+/// The pattern the picture files `names` of `folder` are numbered by ("%04d.png",
+/// "frame_%d.jpg"): a folder's frames obey a pattern's rules. Throws interp::Error
+/// naming every picture that does not fit (a thumbnail, another sequence).
+std::string folder_pattern(const std::string& folder, const std::vector<std::string>& names);
+
 }  // namespace interp::io

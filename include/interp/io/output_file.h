@@ -59,6 +59,15 @@ class PendingOutput {
   bool committed_ = false;
 };
 
+/// Refuses (interp::Error) when standard output is a file that is one of `inputs`,
+/// compared by device and inode as `cat` does (`interp in.mkv - 1<> in.mkv`, `>> in.mkv`):
+/// writing would destroy the input while it is read. Pipes and terminals pass.
+void check_standard_output(const std::vector<std::string>& inputs);
+
+/// Refuses two outputs of one job that are one file or where one folder holds the
+/// other; `what` names `other` in the message ("--progress").
+void check_apart(const std::string& output, const std::string& other, const std::string& what);
+
 /// Removes every temporary output this process still holds. For the thread that
 /// handles a second Ctrl-C (or a fatal signal) just before the process exits; it takes
 /// a lock, so never call it from inside a signal handler.

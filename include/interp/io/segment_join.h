@@ -3,6 +3,7 @@
 /// one file without re-encoding, with the source's audio and subtitles put back.
 /// Pieces keep the timestamps of a run over the whole video, so joining is copying
 /// packets in order: nothing is shifted, so nothing drifts out of sync.
+#include "interp/io/piece_record.h"
 #include "interp/io/video_writer.h"
 
 #include <atomic>
@@ -11,10 +12,6 @@
 #include <vector>
 
 namespace interp::io {
-
-/// The tags a --range piece carries in its container (io::EncoderOptions::tags).
-inline constexpr const char* kRangeTag = "interp_range";    ///< "A:B" input frames; "A:" to the end
-inline constexpr const char* kSourceTag = "interp_source";  ///< the input's absolute path
 
 struct JoinOptions {
   std::string source;       ///< the video whose audio/subtitles to add; empty: the pieces' tag
@@ -29,13 +26,15 @@ struct JoinResult {
   int64_t frames = 0;       ///< video packets written
   std::string source;       ///< where the audio/subtitles came from ("": none)
   std::vector<StreamNote> notes;
+  std::vector<std::string> unchecked;  ///< what could not be checked or put back, and why
 };
 
-/// Joins `pieces` into `output` (written atomically). Pieces tagged by interp --range
-/// are put in frame order and must cover the video from frame 0 with no gap or
-/// overlap, the last reaching its end (checked against the source's frame count);
-/// untagged pieces are joined in the order given. Throws interp::Error naming the
-/// piece at fault: a gap, an overlap, another codec/size, another source.
+/// Joins `pieces` (made by interp --range; each carries an io::PieceRecord) into
+/// `output` (written atomically; "-": standard output, with options.container). Before
+/// writing anything it checks what piece_check.h lists: one source (by content), one
+/// set of settings and codec, input frames 0.. covered with no gap or overlap to the
+/// source's end, and every piece whole (its packets are the output frames it records).
+/// Throws interp::Error naming the piece at fault.
 JoinResult join_segments(const std::vector<std::string>& pieces, const std::string& output, const JoinOptions& options);
 
 }  // namespace interp::io

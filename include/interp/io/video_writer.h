@@ -31,6 +31,10 @@ std::string default_video_codec(const std::string& container, bool to_pipe);
 /// that must seek back (MP4/MOV).
 std::string check_video_container(const std::string& name, bool to_pipe);
 
+/// The container FFmpeg writes for `file_name`'s extension ("" when it knows none).
+/// Throws interp::Error for one interp refuses (see check_video_container).
+std::string video_container_for(const std::string& file_name);
+
 struct StreamNote {
   std::string text;
   bool dropped = false;  ///< the stream is not in the output
@@ -38,7 +42,7 @@ struct StreamNote {
 
 class VideoWriter {
  public:
-  /// Writes to `path` ("pipe:1": standard output); the container is options.container,
+  /// Writes to `path` ("-": standard output); the container is options.container,
   /// else `format_hint`'s extension (the final name when `path` is a temporary one).
   /// `picture` gives the size, colour properties and source pixel format; `source`, when
   /// the frames come from a video, the streams to copy and side data (rotation). Frames

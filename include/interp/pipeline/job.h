@@ -41,6 +41,9 @@ struct JobOptions {
   /// (FrameSource::start_at, before a sink copies its streams).
   std::optional<FrameRange> range;
   io::DecodeOptions decode;  ///< strictness and the pixel limit of the inputs
+  /// What the model was loaded with that its name does not say (weights' hash, flow
+  /// scale), recorded in --range pieces so that join refuses pieces of other models.
+  std::string model_settings;
   const std::atomic<bool>* cancel = nullptr;  ///< set (e.g. by SIGINT) to stop early
   std::function<void(const JobProgress&)> on_progress;
 };
