@@ -16,13 +16,17 @@ class BatchSafety : public ::testing::Test {
     fs::create_directories(dir / "in/sub");
     for (const char* name : {"a.mp4", "a.mkv", "sub/b.mp4"}) std::ofstream(dir / (std::string("in/") + name)) << name;
     fake = dir / "fake_interp";
-    // Waits for a file named GO beside it when one named WAIT exists (to hold two runs
-    // together), then writes "made from INPUT" to its output.
+    // Says it runs (RUNNING beside it), waits for GO while WAIT exists (to hold two runs
+    // together), then writes "made from INPUT" to its output aside and moves it into
+    // place, refusing as interp does an output that appeared meanwhile (unless -y).
     std::ofstream(fake) << "#!/bin/bash\n[ \"$1\" = --version ] && { echo interp 0; exit 0; }\n"
                            "touch \"$(dirname \"$0\")/RUNNING\"\n"
                            "while [ -e \"$(dirname \"$0\")/WAIT\" ] && [ ! -e \"$(dirname \"$0\")/GO\" ]; do sleep 0.05; done\n"
-                           "args=(\"$@\"); out=${args[-1]}; in=${args[-2]}\n"
-                           "echo \"made from $in\" > \"$out.tmp\" && mv \"$out.tmp\" \"$out\"\n";
+                           "args=(\"$@\"); out=${args[-1]}; in=${args[-2]}; tmp=$out.$$.partial\n"
+                           "echo \"made from $in\" > \"$tmp\"\n"
+                           "if printf '%s\\n' \"$@\" | grep -qx -- -y; then mv \"$tmp\" \"$out\"; exit; fi\n"
+                           "ln \"$tmp\" \"$out\" 2>/dev/null; rc=$?; rm -f \"$tmp\"\n"
+                           "[ $rc -eq 0 ] || echo \"$out: appeared while interp was running\" >&2; exit $rc\n";
     fs::permissions(fake, fs::perms::owner_all);
   }
   RunResult batch(const std::string& args, const std::string& where = "") {
@@ -81,14 +85,17 @@ TEST_F(BatchSafety, AUsersFilesBesideTheOutputsAreKeptAndNamesAreUniquePerInput)
 
 TEST_F(BatchSafety, TwoRunsAtOnceTakeTurnsAndBothEndWell) {
   std::ofstream(dir / "WAIT") << "";
-  // Both runs start while the stand-in holds every clip; then it lets go.
+  // Both runs start while the stand-in holds every clip; it lets go once they overlap.
   const std::string script = quote(std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh");
   const auto one_run = [&](const std::string& log) {
     return "( INTERP=" + quote(fake) + " timeout 60 " + script + " in out > " + quote(dir / log) + " 2>&1; echo $? >> " +
            quote(dir / log) + " )";
   };
   const std::string one = one_run("r1"), two = one_run("r2");
-  run("cd " + quote(dir.path()) + " && { " + one + " & " + two + " & sleep 1; touch GO; wait; }");
+  // GO once one run waits for the other's clip (it says "[wait]"), so the two overlap;
+  // a script that never waits gets GO after 10 s and must then cope by itself.
+  run("cd " + quote(dir.path()) + " && { " + one + " & " + two +
+      " & for i in $(seq 500); do grep -qs '^\\[wait\\]' r1 r2 && break; sleep 0.02; done; touch GO; wait; }");
   const std::string r1 = slurp(dir / "r1"), r2 = slurp(dir / "r2");
   EXPECT_EQ(r1.substr(r1.size() - 2), "0\n") << r1;
   EXPECT_EQ(r2.substr(r2.size() - 2), "0\n") << r2;
