@@ -115,7 +115,7 @@ TEST_F(BatchSafety, ASignalLeavesNothingBehind) {
                  " python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
                  "os.execvp(sys.argv[1], sys.argv[1:])' " +
                  quote(std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh") +
-                 " -j 2 in out > log 2>&1 & pid=$!; while [ ! -e RUNNING ]; do sleep 0.02; done; kill -" + sig +
+                 " -j 2 in out > log 2>&1 & pid=$!; for i in $(seq 500); do [ -e RUNNING ] && break; sleep 0.02; done; kill -" + sig +
                  " $pid; wait $pid; echo $?; }");
     EXPECT_EQ(r.out, "130\n") << sig << ": " << slurp(dir / "log");
     std::vector<std::string> hidden;
@@ -124,6 +124,23 @@ TEST_F(BatchSafety, ASignalLeavesNothingBehind) {
     EXPECT_TRUE(hidden.empty()) << sig << ": " << hidden.front();
     EXPECT_NE(run("pgrep -f " + quote("^/bin/bash " + fake)).code, 0) << sig << ": the stand-in interp still runs";
   }
+}
+
+TEST_F(BatchSafety, ASignalWhileWaitingForAnotherRunStopsThatRunOnly) {
+  std::ofstream(dir / "WAIT") << "";
+  const std::string script = quote(std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh");
+  const std::string batch = "INTERP=" + quote(fake) + " " + script + " in out";
+  // The second run waits for the first's clip; TERM stops it, and the first goes on.
+  auto r = run("cd " + quote(dir.path()) + " && { (" + batch + " > r1 2>&1; echo $? >> r1) & " +
+               "for i in $(seq 500); do [ -e RUNNING ] && break; sleep 0.02; done; " + batch + " > r2 2>&1 & pid=$!; " +
+               "for i in $(seq 500); do grep -qs '^\\[wait\\]' r2 && break; sleep 0.02; done; kill -TERM $pid; " +
+               "wait $pid; echo $?; " +
+               "touch GO; wait; }");
+  EXPECT_EQ(r.out, "130\n") << slurp(dir / "r2");
+  const std::string r1 = slurp(dir / "r1");
+  EXPECT_EQ(r1.substr(r1.size() - 2), "0\n") << r1;
+  EXPECT_EQ(slurp(dir / "out/a.mkv"), "made from " + (dir / "in/a.mkv") + "\n");
+  for (const auto& name : tree("out")) EXPECT_NE(fs::path(name).filename().string()[0], '.') << name;
 }
 
 TEST_F(BatchSafety, EveryOptionErrorIsOneLineAndExitTwo) {

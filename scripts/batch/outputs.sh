@@ -42,6 +42,7 @@ take_lock() {  # output; fails when the lock's place holds something that is no 
   local lock host pid said=0 unowned=0
   lock=$(lock_of "$1")
   while ! mkdir -- "$lock" 2>/dev/null; do
+    [ "${stop:-0}" -eq 0 ] || return 1  # run_one's flag: TERM while waiting
     if [ -L "$lock" ] || [ ! -d "$lock" ]; then return 1; fi
     if ! read -r host pid 2>/dev/null <"$lock/owner"; then  # just made by another run, or not a lock
       unowned=$((unowned + 1))

@@ -30,7 +30,12 @@ run_one() {  # index clip
   out="$OUT/$rel"
   log="$out.interp-log"
   record="$out.interp-record"
-  if ! mkdir -p -- "$(dirname -- "$out")" || ! take_lock "$out" "$clip"; then
+  if ! mkdir -p -- "$(dirname -- "$out")"; then
+    finish_one "$i" FAILED 0 "$clip" "(cannot make the folder $(dirname -- "$out"))"
+    return
+  fi
+  if ! take_lock "$out" "$clip"; then
+    [ $stop -eq 1 ] && return  # stopped while waiting for another run
     finish_one "$i" FAILED 0 "$clip" "($(lock_of "$out") is in the way)"
     return
   fi
@@ -50,6 +55,7 @@ run_one() {  # index clip
   fi
   if [ ${#GPUS[@]} -gt 0 ]; then device=(--device "cuda:${GPUS[$((i % ${#GPUS[@]}))]}"); fi
   [ "$USER_PROGRESS" -eq 1 ] || feed=(--progress "$STATUS_DIR/$i.progress")
+  if [ $stop -eq 1 ]; then release_lock "$out"; return; fi  # stopped before interp started
   temp_log=$(temp_beside "$log")
   echo "$OURS" >"$temp_log"
   t0=$EPOCHREALTIME
