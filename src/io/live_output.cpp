@@ -19,9 +19,9 @@ namespace {
 
 /// A FIFO or character device at `path` (written into, never replaced), by identity.
 std::optional<FileId> stream_device(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) return std::nullopt;
-  return FileId{st.st_dev, st.st_ino, st.st_mode};
+  const auto id = id_of_input(path);
+  if (!id || !(S_ISFIFO(id->mode) || S_ISCHR(id->mode))) return std::nullopt;
+  return id;
 }
 
 }  // namespace

@@ -37,24 +37,14 @@ void add_file_head(Fingerprint& f, const std::string& path, size_t bytes) {
 }  // namespace
 
 SourceIdentity video_identity(const std::string& path) {
-  av::InputContext format = av::open_input(path);
-  const int video = av::keep_only_video(format.get(), path);
   Fingerprint head;
-  av::Packet packet = av::make_packet();
-  int64_t frames = 0, hashed = 0;
-  int ret = 0;
-  while ((ret = av_read_frame(format.get(), packet.get())) >= 0) {
-    if (packet->stream_index == video && !(packet->flags & AV_PKT_FLAG_DISCARD)) {
-      ++frames;
-      if (hashed++ < kHeadPackets) {
-        head.add(packet->pts);
-        head.add(packet->dts);
-        head.add(packet->data, static_cast<size_t>(packet->size));
-      }
-    }
-    av_packet_unref(packet.get());
-  }
-  if (ret != AVERROR_EOF) throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+  int64_t frames = 0;
+  av::for_each_shown_video_packet(path, [&](const AVPacket& packet) {
+    if (frames++ >= kHeadPackets) return;
+    head.add(packet.pts);
+    head.add(packet.dts);
+    head.add(packet.data, static_cast<size_t>(packet.size));
+  });
   std::error_code ec;
   const auto bytes = fs::file_size(path, ec);
   return {"video bytes=" + std::to_string(ec ? 0 : bytes) + " frames=" + std::to_string(frames) + " head=" + head.hex(),

@@ -163,17 +163,21 @@ constexpr int64_t kReorderMargin = 64;
 
 }  // namespace
 
-int64_t count_video_frames(const std::string& path) {
+void av::for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit) {
   av::InputContext format = av::open_input(path);
   const int video = av::keep_only_video(format.get(), path);
   av::Packet packet = av::make_packet();
-  int64_t frames = 0;
   int ret = 0;
   while ((ret = av_read_frame(format.get(), packet.get())) >= 0) {
-    frames += shown_video_packet(packet.get(), video);
+    if (shown_video_packet(packet.get(), video)) visit(*packet);
     av_packet_unref(packet.get());
   }
   if (ret != AVERROR_EOF) throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+}
+
+int64_t count_video_frames(const std::string& path) {
+  int64_t frames = 0;
+  av::for_each_shown_video_packet(path, [&](const AVPacket&) { ++frames; });
   return frames;
 }
 
