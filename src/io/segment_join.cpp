@@ -67,7 +67,7 @@ JoinResult join_segments(const std::vector<std::string>& paths, const std::strin
   Muxer muxer(pending ? pending->temp_path() : "-", name, options.container);
   AVFormatContext* out = muxer.get();
   const AVStream* in_video = pieces.front().stream();
-  if (avformat_query_codec(out->oformat, in_video->codecpar->codec_id, FF_COMPLIANCE_NORMAL) == 0)
+  if (!muxer_takes(out->oformat, in_video->codecpar->codec_id))  // the writer's own test
     throw Error(name + ": " + out->oformat->name + " cannot hold " + avcodec_get_name(in_video->codecpar->codec_id) +
                 " video; join into the pieces' container");
   AVStream* video = avformat_new_stream(out, nullptr);

@@ -78,6 +78,9 @@ bool holds(const AVOutputFormat* f, const char* encoder) {
   return codec && muxer_takes(f, codec->id);
 }
 
+/// The encoder a container gets unless one is named: libvpx-vp9 for WebM, raw frames for
+/// YUV4MPEG and for pipes whose container holds them, else libx264 where the container
+/// takes H.264, else the container's own codec.
 std::string default_video_codec(const AVOutputFormat* f, bool to_pipe) {
   const std::string name = f->name;
   if (name.find("webm") != std::string::npos) return "libvpx-vp9";  // WebM holds VP8/VP9/AV1 only
@@ -92,10 +95,6 @@ std::string default_video_codec(const AVOutputFormat* f, bool to_pipe) {
 }
 
 }  // namespace
-
-std::string default_video_codec(const std::string& container, bool to_pipe) {
-  return default_video_codec(find_muxer(container, "", to_pipe), to_pipe);
-}
 
 std::string check_video_container(const std::string& name, bool to_pipe) {
   return find_muxer(name, "", to_pipe)->name;

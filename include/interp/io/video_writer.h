@@ -22,13 +22,9 @@ struct EncoderOptions {
   std::vector<std::pair<std::string, std::string>> tags;
 };
 
-/// The encoder a container gets unless one is named: libvpx-vp9 for WebM, raw frames for
-/// YUV4MPEG and for any pipe, libx264 otherwise.
-std::string default_video_codec(const std::string& container, bool to_pipe);
-
 /// FFmpeg's name for the muxer `name` (an alias like "mkv" works too). Throws
-/// interp::Error for a name FFmpeg cannot write video in, and, for a pipe, for muxers
-/// that must seek back (MP4/MOV).
+/// interp::Error for a name FFmpeg cannot write video in, one that writes files of its
+/// own, and, for a pipe, a muxer that must seek back (MP4/MOV).
 std::string check_video_container(const std::string& name, bool to_pipe);
 
 /// The container FFmpeg writes for `file_name`'s extension ("" when it knows none).
