@@ -46,7 +46,7 @@ trap 'rm -f "$tmp"' EXIT
 # One figure of the JSON that `interp bench --json` wrote.
 figure() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$tmp" "$1"; }
 for size in "${SIZES[@]}"; do
-  "$INTERP" -q bench --model "$MODEL" --device "$DEVICE" "${EXTRA[@]}" --size "$size" --runs "$RUNS" --json "$tmp" >/dev/null
+  "$INTERP" -q bench --model "$MODEL" --device "$DEVICE" "${EXTRA[@]}" --size "$size" --runs "$RUNS" --json "$tmp" -y >/dev/null
   cat "$tmp" >>"$JSONL"
   pps=$(figure model_pairs_per_s)
   rss=$(figure peak_rss_mib)
@@ -54,7 +54,7 @@ for size in "${SIZES[@]}"; do
 done
 if [ -f "$CLIP" ]; then
   "$INTERP" -q bench --model "$MODEL" --device "$DEVICE" "${EXTRA[@]}" --size 1280x720 --runs "$RUNS" \
-            --clip "$CLIP" --frames 60 --json "$tmp" >/dev/null
+            --clip "$CLIP" --frames 60 --json "$tmp" -y >/dev/null
   cat "$tmp" >>"$JSONL"
   pps=$(figure clip_model_pairs_per_s)
   e2e=$(figure e2e_input_fps)

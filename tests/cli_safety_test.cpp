@@ -2,7 +2,11 @@
 // other files, outputs that appear during a run, and signals at any moment.
 #include "cli_support.h"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/ioctl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,8 +31,11 @@ std::vector<std::string> tree(const fs::path& dir) {
 /// while it runs.
 class Background {
  public:
-  Background(const std::string& args, const std::string& err_path) {
-    const std::string command = "exec " + interp_cmd(args) + " 2>" + quote(err_path) + " >/dev/null </dev/null";
+  /// `talks`: without -q, so that interp says what it does on stderr.
+  Background(const std::string& args, const std::string& err_path, const std::string& out_path = "/dev/null",
+             bool talks = false) {
+    const std::string command = "exec " + (talks ? quote(INTERP_BINARY) + " " + args : interp_cmd(args)) + " 2>" +
+                                quote(err_path) + " >" + quote(out_path) + " </dev/null";
     pid_ = ::fork();
     if (pid_ == 0) {
       ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
@@ -65,6 +72,16 @@ bool wait_for_temporary(const fs::path& dir, double seconds = 120) {
   while (std::chrono::steady_clock::now() < deadline) {
     for (const auto& e : fs::directory_iterator(dir))
       if (e.path().filename().string().find(".interp-") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+/// Waits until `path` holds `text` (a line interp wrote): the event it stands for happened.
+bool wait_for_text(const fs::path& path, const std::string& text, double seconds = 120) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (slurp(path).find(text) != std::string::npos) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return false;
@@ -164,18 +181,33 @@ TEST_F(SafetyWhileRunning, EverySignalStopsTheJobAndLeavesNothing) {
 }
 
 TEST_F(SafetyWhileRunning, SecondCtrlCLeavesAtOnceAndCleansUp) {
-  // Larger frames: the first Ctrl-C then waits for a forward pass of ~0.5 s, and the
-  // second arrives while the job is still unwinding (two at once would merge into one).
-  std::filesystem::remove(dir / "in.mp4");
-  make_clip(dir / "in.mp4", 960, 540, "25", 20);
-  Background interp(job(), scratch / "err");
-  ASSERT_TRUE(wait_for_temporary(dir.path()));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a forward pass is under way
+  // interp writes the video to a pipe this test never reads: once the pipe is full its
+  // writer waits for good, so after the first Ctrl-C the job cannot finish unwinding and
+  // only the second one ends it, removing what the job would have removed (its
+  // --progress file) on its own.
+  const fs::path pipe = scratch / "video";
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  const int reader = ::open(pipe.c_str(), O_RDONLY | O_NONBLOCK);  // lets interp open it; never read
+  ASSERT_GE(reader, 0);
+  Background interp(model() + "--exp=1 --format nut --progress " + quote(dir / "p.txt") + " " + quote(dir / "in.mp4") +
+                        " -",
+                    scratch / "err", pipe.string(), /*talks=*/true);
+  // The event: the pipe is full (to its last page, which a write need not fill). One raw
+  // 320x240 frame is larger than the pipe, so the writer is then inside a write.
+  const int full = ::fcntl(reader, F_GETPIPE_SZ) - PIPE_BUF;
+  int queued = 0;
+  for (int i = 0; i < 24000 && queued < full; ++i) {
+    ASSERT_EQ(::ioctl(reader, FIONREAD, &queued), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(queued, full) << slurp(scratch / "err");
   interp.signal(SIGINT);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(wait_for_text(scratch / "err", "stopping")) << slurp(scratch / "err");  // the first was taken
   interp.signal(SIGINT);
   EXPECT_EQ(interp.wait(), 130);
+  EXPECT_NE(slurp(scratch / "err").find("temporary output removed"), std::string::npos) << slurp(scratch / "err");
   EXPECT_EQ(entries(dir.path().string()), std::vector<std::string>{"in.mp4"});
+  ::close(reader);
 }
 
 TEST_F(Safety, PairHonoursSignals) {

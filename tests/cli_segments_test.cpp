@@ -155,6 +155,8 @@ TEST(Segments, JoinRefusesGapsOverlapsAndStrangers) {
     name[name.find(':')] = '_';
     ASSERT_EQ(run(interp_cmd(args + "--range " + range + " " + quote(clip) + " " + quote(dir / (name + ".mkv")))).code, 0);
   }
+  for (const std::string piece : {"0_4.mkv", "4_8.mkv"})  // the first piece too: join adds the sound once
+    EXPECT_EQ(probe(dir / piece, "a", "codec_name"), "") << piece;
   const auto join = [&](const std::string& pieces) { return run(interp_cmd("join " + quote(dir / "j.mkv") + pieces)); };
   auto r = join(" " + quote(dir / "0_4.mkv") + " " + quote(dir / "8_12.mkv"));
   EXPECT_EQ(r.code, 1);

@@ -54,7 +54,7 @@ TEST_F(UprCli, RefusesWhatItCannotDoInOneLine) {
   INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
   const std::string pair = " pair " + quote(a) + " " + quote(b) + " " + quote(dir / "x.png");
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"--model " + quote(kCheckpoint) + " --scale 2" + pair, "--scale 1, 0.5 or 0.25"},
+      {"--model " + quote(kCheckpoint) + " --scale 2" + pair, "UPR-Net takes the flow scales 0.25, 0.5, 1, not 2"},
       {"--model " + quote(kCheckpoint) + " --quality refine" + pair, "single quality mode"},
       {"--model upr-huge" + pair, "UPR-Net sizes: upr-base, upr-large, upr-llarge"},
       {"--model upr-large --models-dir " + quote(dir.path().string()) + pair, "srcn-ivl/UPR-Net"},

@@ -186,13 +186,20 @@ namespace {
 TEST(Interrupt, CtrlCLeavesNoOutput) {
   INTERP_REQUIRE_SHARED(model, "golden/rife_v4.6_random.pkl");
   INTERP_REQUIRE_SHARED(clip, "clips/bigbuckbunny.mp4");
-  TempDir dir;
-  // The whole 720p clip takes far longer than the 3 s before the interrupt.
-  const std::string cmd = quote(INTERP_BINARY) + " -q --model " + quote(model) + " --exp=1 " + quote(clip) + " " +
-                          quote(dir / "out.mp4") + " & pid=$!; sleep 3; kill -INT $pid; wait $pid";
+  TempDir dir, scratch;
+  // Ctrl-C once the progress feed (a FIFO read here) says a frame was written: the job
+  // is then surely under way, however fast the machine. The feed's last block must say
+  // it was interrupted; a clip that ended first would say ok and fail this test.
+  const std::string feed = scratch / "feed";
+  const std::string cmd = "mkfifo " + quote(feed) + "; " + quote(INTERP_BINARY) + " -q --model " + quote(model) +
+                          " --exp=1 --progress " + quote(feed) + " " + quote(clip) + " " + quote(dir / "out.mp4") +
+                          " & pid=$!; sent=0; while IFS= read -r line; do echo \"$line\" >> " +
+                          quote(scratch / "seen") + "; case $line in frame=[1-9]*) [ $sent = 0 ] && kill -INT $pid; "
+                          "sent=1;; esac; done < " + quote(feed) + "; wait $pid";
   auto r = run("(" + cmd + ")");  // one subshell, so its stderr is captured whole
   EXPECT_EQ(r.code, 130) << r.err;
   EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+  EXPECT_NE(slurp(scratch / "seen").find("status=interrupted"), std::string::npos) << slurp(scratch / "seen");
   EXPECT_TRUE(entries(dir.path().string()).empty());  // neither out.mp4 nor a partial file
 }
 

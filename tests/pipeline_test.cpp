@@ -72,8 +72,11 @@ TEST(BoundedQueue, KeepsOrderBlocksWhenFullAndDrainsAfterClose) {
     queue.push(3);  // blocks until a pop makes room
     third_in = true;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // The event, not a clock: the producer is inside push(), waiting (or, were the queue
+  // not to block, already past it, which fails below).
+  while (queue.waiting_pushers() == 0 && !third_in) std::this_thread::yield();
   EXPECT_FALSE(third_in);
+  EXPECT_EQ(queue.waiting_pushers(), 1u);
   int v = 0;
   ASSERT_TRUE(queue.pop(v));
   EXPECT_EQ(v, 1);
@@ -91,7 +94,7 @@ TEST(BoundedQueue, KeepsOrderBlocksWhenFullAndDrainsAfterClose) {
 TEST(SlotLoop, InputsInBetweensAndTailRepeatsInOrder) {
   BlendModel model;
   PairOptions options;
-  options.scene_threshold = 0;
+  options.skip.scene = 0;
   PairInterpolator pairs(model, options);
   const Timeline timeline({2, 1});
   SlotLoop loop(pairs, timeline, /*repeat_tail=*/true);
@@ -111,7 +114,7 @@ TEST(SlotLoop, InputsInBetweensAndTailRepeatsInOrder) {
 TEST(SlotLoop, PairEndsOnItsSecondPicture) {
   BlendModel model;
   PairOptions options;
-  options.scene_threshold = 0;  // as for every explicit pair
+  options.skip.scene = 0;  // as for every explicit pair
   PairInterpolator pairs(model, options);
   const Timeline timeline({4, 1});
   SlotLoop loop(pairs, timeline, /*repeat_tail=*/false);
@@ -126,7 +129,7 @@ TEST(SlotLoop, PairEndsOnItsSecondPicture) {
 TEST(SlotLoop, SceneCutRepeatsTheFirstFrame) {
   BlendModel model;
   PairOptions options;
-  options.scene_threshold = 0.2;  // 0 -> 200 is a difference of 0.78
+  options.skip.scene = 0.2;  // 0 -> 200 is a difference of 0.78
   PairInterpolator pairs(model, options);
   const Timeline timeline({2, 1});
   SlotLoop loop(pairs, timeline, true);
@@ -156,7 +159,7 @@ TEST(SlotLoop, BatchesAcrossPairsWithTheFramesOfBatchOne) {
     for (int batch : {1, 4}) {
       BlendModel model;
       PairOptions options;
-      options.scene_threshold = 0;
+      options.skip.scene = 0;
       options.mode = c.mode;
       options.batch = batch;
       PairInterpolator pairs(model, options);
@@ -177,7 +180,7 @@ TEST(SlotLoop, BatchesAcrossPairsWithTheFramesOfBatchOne) {
 TEST(SlotLoop, AlphaIsBlendedAndAddedWhereMissing) {
   BlendModel model;
   PairOptions options;
-  options.scene_threshold = 0;
+  options.skip.scene = 0;
   PairInterpolator pairs(model, options);
   const Timeline timeline({2, 1});
   SlotLoop loop(pairs, timeline, false);
@@ -257,7 +260,7 @@ TEST_F(ImageJob, RunsEveryStageAndHonoursTheFrameLimit) {
   ImageListSource source(images, "in");
   ImageFolderSink sink(dir / "out", false, images, 8);
   JobOptions options;
-  options.scene_threshold = 0;
+  options.pairs.skip.scene = 0;
   options.frame_limit = 3;
   const auto r = run_job(model, source, sink, Timeline({2, 1}), options);
   EXPECT_EQ(r.input_frames, 3);
@@ -269,7 +272,7 @@ TEST_F(ImageJob, CancelledJobThrowsAndLeavesNothing) {
   ImageListSource source(images, "in");
   std::atomic<bool> cancel{true};
   JobOptions options;
-  options.cancel = &cancel;
+  options.pairs.cancel = &cancel;
   {
     ImageFolderSink sink(dir / "out", false, images, 8);
     EXPECT_EQ(error_of([&] { run_job(model, source, sink, Timeline({2, 1}), options); }), "interrupted");

@@ -90,13 +90,15 @@ struct BenchSettings {
   std::string clip;              ///< end-to-end run on this clip (skipped when empty)
   int clip_frames = 60;
   std::string json;              ///< also write the figures here
-  double scene_threshold = pipeline::kDefaultSceneThreshold;
-  double static_threshold = pipeline::kDefaultStaticThreshold;
+  pipeline::SkipThresholds skip;
   io::EncoderOptions encoder;
 };
 
 int run_bench(const SharedSettings& shared, const BenchSettings& b) {
   const auto [w, h] = parse_size(b.size);
+  // --json is an output like any other: checked before the work, written aside, put in place.
+  const std::vector<std::string> inputs = b.clip.empty() ? std::vector<std::string>{} : std::vector{b.clip};
+  if (!b.json.empty()) io::PendingOutput::check(b.json, io::PendingOutput::Kind::File, shared.overwrite, inputs);
   auto model = load_model(shared.model);
   const int64_t n = shared.model.batch;
   const auto timing = time_model(*model, w, h, n, b.warmup, b.runs);
@@ -114,12 +116,8 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
   std::string clip_size;
   if (!b.clip.empty()) {
     ScratchFolder scratch;
-    pipeline::JobOptions job;
-    job.batch = shared.model.batch;
-    job.scene_threshold = b.scene_threshold;
-    job.static_threshold = b.static_threshold;
+    pipeline::JobOptions job = job_options(shared, b.skip);
     job.frame_limit = b.clip_frames;
-    job.cancel = shared.cancel;
     pipeline::RateRequest twice;  // --exp=1
     pipeline::JobInput input;
     input.video = input.name = b.clip;
@@ -159,9 +157,12 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
         {"clip_model_pairs_per_s", clip_pairs_per_s},
         {"peak_rss_mib", rss},
         {"peak_cuda_mib", timing.peak_device_mib}};
-    std::ofstream out(b.json);
+    io::PendingOutput pending(b.json, io::PendingOutput::Kind::File, shared.overwrite, inputs);
+    std::ofstream out(pending.temp_path());
     out << figures.dump() << "\n";
+    out.close();
     if (!out) throw Error(b.json + ": cannot write");
+    pending.commit();
   }
   return 0;
 }
@@ -169,7 +170,8 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
 }  // namespace
 
 void add_bench_command(CLI::App& root, SharedSettings& shared, Run& run) {
-  static BenchSettings b;
+  const auto settings = std::make_shared<BenchSettings>();  // lives as long as the callback
+  BenchSettings& b = *settings;
   auto* bench = root.add_subcommand("bench", "measure model-only and end-to-end throughput");
   bench->add_option("--size", b.size, "WxH of the model-only runs")->capture_default_str();
   bench->add_option("--runs", b.runs, "timed runs (median reported)")->capture_default_str()->check(CLI::Range(1, 1000));
@@ -179,10 +181,11 @@ void add_bench_command(CLI::App& root, SharedSettings& shared, Run& run) {
   bench->add_option("--frames", b.clip_frames, "frames of --clip")->capture_default_str()->check(CLI::Range(2, 100000));
   bench->add_option("--json", b.json, "write the figures as JSON too");
   add_model_options(*bench, shared.model);
-  add_skip_options(*bench, b.scene_threshold, b.static_threshold);
+  add_skip_options(*bench, b.skip);
   add_encoder_options(*bench, b.encoder);
+  add_overwrite_options(*bench, shared.overwrite);
   bench->fallthrough();
-  bench->callback([&shared, &run] { run = [&shared] { return run_bench(shared, b); }; });
+  bench->callback([&shared, &run, settings] { run = [&shared, settings] { return run_bench(shared, *settings); }; });
 }
 
 }  // namespace interp::cli

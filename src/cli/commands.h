@@ -20,6 +20,18 @@ struct SharedSettings {
 };
 using Run = std::function<int()>;
 
+/// The job options every command's flags give: timing, batch, the pairs skipped,
+/// decoding limits and Ctrl-C.
+inline pipeline::JobOptions job_options(const SharedSettings& shared, const pipeline::SkipThresholds& skip) {
+  pipeline::JobOptions options;
+  options.recursive = shared.rate.recursive();
+  options.pairs.batch = shared.model.batch;
+  options.pairs.skip = skip;
+  options.pairs.cancel = shared.cancel;
+  options.decode = shared.decode;
+  return options;
+}
+
 /// The root command: INPUT OUTPUT (video -> video or frames, image folder -> frames).
 void add_video_command(CLI::App& root, SharedSettings& shared, Run& run);
 /// `interp pair A B OUT`: in-betweens of two pictures.

@@ -8,6 +8,7 @@
 #include "log.h"
 
 #include <filesystem>
+#include <memory>
 
 namespace interp::cli {
 namespace {
@@ -32,7 +33,8 @@ int run_convert(const SharedSettings& shared, const ConvertSettings& c) {
 }  // namespace
 
 void add_convert_command(CLI::App& root, SharedSettings& shared, Run& run) {
-  static ConvertSettings c;
+  const auto settings = std::make_shared<ConvertSettings>();  // lives as long as `run`
+  ConvertSettings& c = *settings;
   auto* convert = root.add_subcommand("convert", "write interp's .safetensors model file from official weights");
   convert->add_option("IN", c.input, "flownet.pkl / upr-base.pkl / .pth / FILM .pt / .safetensors")->required()->check(CLI::ExistingFile);
   convert->add_option("OUT", c.output, "output .safetensors")->required();
@@ -40,7 +42,7 @@ void add_convert_command(CLI::App& root, SharedSettings& shared, Run& run) {
   add_variant_option(*convert, shared.model.model.variant);
   add_overwrite_options(*convert, shared.overwrite);
   convert->fallthrough();
-  convert->callback([&shared, &run] { run = [&shared] { return run_convert(shared, c); }; });
+  convert->callback([&shared, &run, settings] { run = [&shared, settings] { return run_convert(shared, *settings); }; });
 }
 
 }  // namespace interp::cli

@@ -7,6 +7,8 @@
 #include "interp/io/segment_join.h"
 #include "log.h"
 
+#include <memory>
+
 #include <unistd.h>
 
 namespace interp::cli {
@@ -34,7 +36,8 @@ int run_join(const SharedSettings& shared, JoinSettings j) {
 }  // namespace
 
 void add_join_command(CLI::App& root, SharedSettings& shared, Run& run) {
-  static JoinSettings j;
+  const auto settings = std::make_shared<JoinSettings>();  // lives as long as `run`
+  JoinSettings& j = *settings;
   auto* join = root.add_subcommand("join", "join the pieces of --range runs into one video, without re-encoding");
   join->add_option("OUTPUT", j.output, "the joined video (- for standard output, with --format)")->required();
   join->add_option("PIECES", j.pieces, "the pieces, in any order (they know their frames)")->required();
@@ -46,7 +49,7 @@ void add_join_command(CLI::App& root, SharedSettings& shared, Run& run) {
   join->add_option("--format", j.options.container, "output container by FFmpeg's name (default: from the extension)");
   add_overwrite_options(*join, shared.overwrite);
   join->fallthrough();
-  join->callback([&shared, &run] { run = [&shared] { return run_join(shared, j); }; });
+  join->callback([&shared, &run, settings] { run = [&shared, settings] { return run_join(shared, *settings); }; });
 }
 
 }  // namespace interp::cli

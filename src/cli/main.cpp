@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
 
   namespace log = interp::cli::log;
   log::init(shared.quiet ? log::Level::Error : verbose ? log::Level::Debug : log::Level::Info);
+  signals.announce_stop(!shared.quiet);
   interp::io::set_ffmpeg_log_level(verbose);
   try {
     if (show_runtime) {

@@ -2,8 +2,7 @@
 #include "options.h"
 
 #include "interp/core/device.h"
-#include "interp/core/rife/ifnet_variant.h"
-#include "interp/core/upr/upr_config.h"
+#include "interp/core/model_family.h"
 #include "interp/base/error.h"
 #include "interp/base/fingerprint.h"
 #include "log.h"
@@ -67,16 +66,24 @@ CLI::Validator range_validator() {
 }
 
 void add_variant_option(CLI::App& command, std::string& variant) {
-  std::vector<std::string> names = rife::IFNetVariant::known_names();
-  for (const auto& name : upr::UprConfig::known_names()) names.push_back(name);
   command.add_option("--variant", variant, "architecture of a .pkl that is not recognised")
-      ->check(CLI::IsMember(names));
+      ->check(CLI::IsMember(all_model_names()));
+}
+
+/// "0.25 0.5 1": how --help lists numbers.
+std::string spaced(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
 }
 
 void add_model_options(CLI::App& command, ModelSettings& s) {
+  std::vector<std::string> scale_help;
+  for (const ModelFamily* family : model_families()) scale_help.push_back(family->scale_help());
   command.add_option("--model", s.model.model,
-                     "rife (best installed: rife-v4.6, rife-v4.26, rife-v4.25, then rife-v3.9), a model name "
-                     "(rife-v3.9 rife-v4.6 rife-v4.25 rife-v4.26 upr-base upr-large upr-llarge film) or a weight file")
+                     std::string(kDefaultRifeModel) + " (best installed: " +
+                         joined_names({std::begin(kDefaultRifePreference), std::end(kDefaultRifePreference)}) +
+                         "), a model name (" + spaced(all_model_names()) + ") or a weight file")
       ->capture_default_str();
   add_variant_option(command, s.model.variant);
   command.add_option("--models-dir", s.model.models_dir, "folder of installed models (also $INTERP_MODELS_DIR)");
@@ -89,11 +96,13 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
                      "(both: +0.2-1.2 dB, ~3x)")
       ->check(CLI::IsMember(quality_names()));
   command.add_flag("--fp16", s.fp16, "half precision (CUDA only)");
-  command.add_option("--scale", s.model.scale,
-                     "flow resolution: RIFE 0.25 0.5 1 2 4; UPR-Net 1 0.5 0.25 (skips motion estimation on its "
-                     "finest 1 or 2 pyramid levels); 0.5 for 4K")
+  command.add_option("--scale", s.model.scale, "flow resolution: " + [&] {
+    std::string text;
+    for (const auto& line : scale_help) text += line + "; ";
+    return text;
+  }() + "0.5 for 4K")
       ->capture_default_str()
-      ->check(CLI::IsMember({0.25, 0.5, 1.0, 2.0, 4.0}));
+      ->check(CLI::IsMember(all_scales()));
   command.add_option("--batch", s.batch, "frames per forward pass, gathered across consecutive pairs")->capture_default_str()->check(CLI::Range(1, 256));
   command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
 }
@@ -156,12 +165,12 @@ void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder) {
   command.add_option("--pix-fmt", encoder.pixel_format, "output pixel format (default: the input's)");
 }
 
-void add_skip_options(CLI::App& command, double& scene_threshold, double& static_threshold) {
-  command.add_option("--scene-threshold", scene_threshold,
+void add_skip_options(CLI::App& command, pipeline::SkipThresholds& skip) {
+  command.add_option("--scene-threshold", skip.scene,
                      "luma difference (0-1) above which a pair is a scene cut and is not blended; 0 disables")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  command.add_option("--static-threshold", static_threshold,
+  command.add_option("--static-threshold", skip.still,
                      "largest change (0-1, of the 16x16 block that changes most) for which a pair counts as still: "
                      "its in-betweens are copies and the model is not run; 0 disables")
       ->capture_default_str()

@@ -58,7 +58,7 @@ CLI::Validator range_validator();
 void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder);
 
 /// --scene-threshold and --static-threshold: the pairs not given to the model.
-void add_skip_options(CLI::App& command, double& scene_threshold, double& static_threshold);
+void add_skip_options(CLI::App& command, pipeline::SkipThresholds& skip);
 
 /// --max-pixels (the largest frame or picture decoded) and --strict.
 void add_decode_options(CLI::App& command, io::DecodeOptions& decode);

@@ -3,15 +3,13 @@
 #include "commands.h"
 
 #include "interp/base/error.h"
-#include "interp/io/output_file.h"
-#include "interp/pipeline/frame_source.h"
 #include "interp/pipeline/jobs.h"
 #include "log.h"
 #include "output_kind.h"
 #include "report.h"
 
-#include <cmath>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
 namespace interp::cli {
@@ -20,62 +18,55 @@ namespace {
 
 struct PairSettings {
   std::string a, b, output;
-  double timestep = 0;  ///< 0: not given
+  std::string timestep;  ///< empty: not given
 };
 
-int run_pair(const SharedSettings& shared, const PairSettings& p) {
+/// The job the flags describe, planned: one picture at --timestep (0.5 by default), or
+/// every frame of --exp/--multi into a folder or a pattern.
+pipeline::PlannedJob plan(const SharedSettings& shared, const PairSettings& p) {
   const OutputKind kind = output_kind(p.output);
   if (kind == OutputKind::Video || kind == OutputKind::Pipe)
     throw Error(p.output + ": a pair makes pictures; give a .png, a folder or a pattern (out/%03d.png)");
   const bool several = kind == OutputKind::Folder || kind == OutputKind::Sequence;
-  const std::string folder = kind == OutputKind::Sequence ? sequence_folder(p.output) : p.output;
-  const bool rate_given = shared.rate.exp || shared.rate.multi;
-  if (kind == OutputKind::Picture && rate_given)
+  if (kind == OutputKind::Picture && (shared.rate.exp || shared.rate.multi))
     throw Error(p.output + ": --exp/--multi make several frames; give a folder (e.g. out/)");
-  if (several && p.timestep > 0)
+  if (several && !p.timestep.empty())
     throw Error(p.output + ": --timestep makes one frame; give a .png name");
-  const std::vector<std::string> inputs{p.a, p.b};
-  io::PendingOutput::check(folder,
-                           kind == OutputKind::Picture ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
-                           shared.overwrite, inputs);
-  pipeline::check_pictures(inputs, p.a, shared.decode.max_pixels);  // before seconds of model loading
-  auto model = load_model(shared.model);
-  if (kind == OutputKind::Picture) {
-    const double t = p.timestep > 0 ? p.timestep : 0.5;
-    pipeline::JobResult r;
-    r.damage = pipeline::run_single_frame_job(*model, p.a, p.b, t, p.output, shared.overwrite, shared.decode);
-    report_input(p.a + ", " + p.b, r);
-    std::ostringstream text;
-    text << t;  // 0.5, 0.25, 0.333333: no trailing zeros
-    log::info(p.output + ": frame at t=" + text.str() + " written");
-    return 0;
-  }
-  pipeline::JobOptions options;
-  options.recursive = shared.rate.recursive();
-  options.batch = shared.model.batch;
-  options.scene_threshold = 0;  // an explicit pair is always interpolated
-  options.static_threshold = 0;
-  options.repeat_tail = false;  // the second picture ends the sequence
-  options.cancel = shared.cancel;
-  options.decode = shared.decode;
   pipeline::JobInput input;
-  input.pictures = inputs;
+  input.pictures = {p.a, p.b};
   input.name = p.a;
   pipeline::JobOutput output;
-  output.kind = pipeline::JobOutput::Kind::Frames;
-  output.path = folder;
+  output.kind = several ? pipeline::JobOutput::Kind::Frames : pipeline::JobOutput::Kind::Picture;
+  output.path = kind == OutputKind::Sequence ? sequence_folder(p.output) : p.output;
   if (kind == OutputKind::Sequence) output.frame_pattern = fs::path(p.output).filename().string();
   output.overwrite = shared.overwrite;
-  const auto r = pipeline::run_interpolation_job(*model, input, output, shared.rate.request(), options);
+  pipeline::RateRequest rate = shared.rate.request();
+  if (!several) rate.one_frame_at = pipeline::parse_time(p.timestep.empty() ? "0.5" : p.timestep);
+  auto options = job_options(shared, pipeline::SkipThresholds::none());  // an explicit pair is always interpolated
+  options.repeat_tail = false;  // the second picture ends the sequence
+  return pipeline::plan_job(input, output, rate, options);
+}
+
+int run_pair(const SharedSettings& shared, const PairSettings& p) {
+  pipeline::PlannedJob job = plan(shared, p);  // before seconds of model loading
+  auto model = load_model(shared.model);
+  const auto r = pipeline::run_planned_job(*model, job);
   report_input(p.a + ", " + p.b, r);
-  log::info(p.output + ": " + std::to_string(r.output_frames) + " frames written");
+  if (job.output.kind == pipeline::JobOutput::Kind::Picture) {
+    std::ostringstream text;
+    text << job.timeline.slots_for_pair(0).back().t;  // 0.5, 0.25, 0.333333: no trailing zeros
+    log::info(p.output + ": frame at t=" + text.str() + " written");
+  } else {
+    log::info(p.output + ": " + std::to_string(r.output_frames) + " frames written");
+  }
   return 0;
 }
 
 }  // namespace
 
 void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run) {
-  static PairSettings p;
+  const auto settings = std::make_shared<PairSettings>();  // lives as long as the callback
+  PairSettings& p = *settings;
   auto* pair = root.add_subcommand("pair", "frames between two pictures");
   pair->add_option("A", p.a, "first picture")->required()->check(CLI::ExistingFile);
   pair->add_option("B", p.b, "second picture")->required()->check(CLI::ExistingFile);
@@ -87,11 +78,11 @@ void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run) {
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             try {
-              const double t = std::stod(text);
-              if (t > 0 && t < 1) return {};
-            } catch (const std::exception&) {
+              pipeline::parse_time(text);
+              return {};
+            } catch (const Error&) {
+              return "must be a number strictly between 0 and 1";
             }
-            return "must be a number strictly between 0 and 1";
           },
           "(0,1)"));
   add_rate_options(*pair, shared.rate, /*with_fps=*/false);
@@ -100,7 +91,7 @@ void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run) {
   add_overwrite_options(*pair, shared.overwrite);
   add_decode_options(*pair, shared.decode);
   pair->fallthrough();
-  pair->callback([&shared, &run] { run = [&shared] { return run_pair(shared, p); }; });
+  pair->callback([&shared, &run, settings] { run = [&shared, settings] { return run_pair(shared, *settings); }; });
 }
 
 }  // namespace interp::cli

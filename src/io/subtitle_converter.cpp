@@ -7,10 +7,11 @@
 
 namespace interp::io {
 
-std::unique_ptr<SubtitleConverter> SubtitleConverter::make(const AVStream* in, const AVOutputFormat* format) {
-  const AVCodecDescriptor* desc = avcodec_descriptor_get(in->codecpar->codec_id);
+std::unique_ptr<SubtitleConverter> SubtitleConverter::make(const AVCodecParameters* in, AVRational time_base,
+                                                           const AVOutputFormat* format) {
+  const AVCodecDescriptor* desc = avcodec_descriptor_get(in->codec_id);
   if (!desc || desc->type != AVMEDIA_TYPE_SUBTITLE || !(desc->props & AV_CODEC_PROP_TEXT_SUB)) return nullptr;
-  const AVCodec* decoder = avcodec_find_decoder(in->codecpar->codec_id);
+  const AVCodec* decoder = avcodec_find_decoder(in->codec_id);
   if (!decoder) return nullptr;
   // MP4/MOV store mov_text, WebM WebVTT; the others for containers that take them.
   for (const AVCodecID target : {AV_CODEC_ID_MOV_TEXT, AV_CODEC_ID_WEBVTT, AV_CODEC_ID_SUBRIP, AV_CODEC_ID_ASS}) {
@@ -20,8 +21,8 @@ std::unique_ptr<SubtitleConverter> SubtitleConverter::make(const AVStream* in, c
     c->decoder_.reset(avcodec_alloc_context3(decoder));
     c->encoder_.reset(avcodec_alloc_context3(encoder));
     if (!c->decoder_ || !c->encoder_) throw OutOfMemory("out of memory (subtitle converter)");
-    av::check(avcodec_parameters_to_context(c->decoder_.get(), in->codecpar), "subtitle decoder");
-    c->decoder_->pkt_timebase = in->time_base;
+    av::check(avcodec_parameters_to_context(c->decoder_.get(), in), "subtitle decoder");
+    c->decoder_->pkt_timebase = time_base;
     av::check(avcodec_open2(c->decoder_.get(), decoder, nullptr), "subtitle decoder");
     c->encoder_->time_base = AV_TIME_BASE_Q;
     // The styles (an ASS header) the text encoders format with.

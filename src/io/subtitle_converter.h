@@ -13,9 +13,11 @@ namespace interp::io {
 
 class SubtitleConverter {
  public:
-  /// A converter from `in`'s text codec to the first text codec `format` can store;
-  /// null when `in` is not a text subtitle or no such codec exists.
-  static std::unique_ptr<SubtitleConverter> make(const AVStream* in, const AVOutputFormat* format);
+  /// A converter from a stream of `in`'s text codec (packets in `time_base`) to the first
+  /// text codec `format` can store; null when `in` is not a text subtitle or no such
+  /// codec exists.
+  static std::unique_ptr<SubtitleConverter> make(const AVCodecParameters* in, AVRational time_base,
+                                                 const AVOutputFormat* format);
 
   /// Fills the new output stream's parameters; convert() writes for it.
   void attach(AVStream* out);

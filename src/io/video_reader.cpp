@@ -2,6 +2,7 @@
 #include "interp/io/video_reader.h"
 
 #include "packet_data.h"
+#include "stream_copy.h"
 #include "video_reader_state.h"
 
 extern "C" {
@@ -149,125 +150,17 @@ double frame_step(const VideoInfo& info) {
 const VideoInfo& VideoReader::info() const { return state_->info; }
 const DecodeDamage& VideoReader::damage() const { return state_->damage; }
 
-namespace {
-
-/// Video packets that the demuxer marks to be decoded but not shown (before an MP4
-/// edit list's start) are no frames of the video.
-bool shown_video_packet(const AVPacket* p, int video_index) {
-  return p->stream_index == video_index && !(p->flags & AV_PKT_FLAG_DISCARD);
-}
-
-/// Packets demuxed after the one a presentation-order frame needs: reordering (B-frames)
-/// never reaches this far.
-constexpr int64_t kReorderMargin = 64;
-
-}  // namespace
-
-void av::for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit) {
-  av::InputContext format = av::open_input(path);
-  const int video = av::keep_only_video(format.get(), path);
-  av::Packet packet = av::make_packet();
-  int ret = 0;
-  while ((ret = av_read_frame(format.get(), packet.get())) >= 0) {
-    if (shown_video_packet(packet.get(), video)) visit(*packet);
-    av_packet_unref(packet.get());
-  }
-  if (ret != AVERROR_EOF) throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
-}
-
-int64_t count_video_frames(const std::string& path) {
-  int64_t frames = 0;
-  av::for_each_shown_video_packet(path, [&](const AVPacket&) { ++frames; });
-  return frames;
+SourceStreams VideoReader::streams() const {
+  const auto& s = *state_;
+  std::vector<const AVStream*> others;
+  for (int i : s.copy_indices) others.push_back(s.format->streams[i]);
+  return {s.info, snapshot_streams(s.format->streams[s.video_index], others)};
 }
 
 void VideoReader::drop_other_streams() {
   auto& s = *state_;
   for (int i : s.copy_indices) s.format->streams[i]->discard = AVDISCARD_ALL;
   s.copy_indices.clear();
-}
-
-void VideoReader::seek_to_frame(int64_t index) {
-  auto& s = *state_;
-  if (index <= 0) return;
-  s.seek_index = index;
-  const bool seekable = s.format->pb && (s.format->pb->seekable & AVIO_SEEKABLE_NORMAL);
-  if (!seekable) {  // a pipe: decode from here and discard
-    s.skip_frames = index;
-    return;
-  }
-  // The presentation timestamps of the first index + margin packets, sorted, name frame
-  // `index` exactly, also when frames are reordered or the rate varies.
-  std::vector<int64_t> times;
-  bool untimed = false;
-  int ret = 0;
-  while (!untimed && static_cast<int64_t>(times.size()) <= index + kReorderMargin) {
-    ret = av_read_frame(s.format.get(), s.packet.get());
-    if (ret == AVERROR_EOF) break;
-    if (ret < 0) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
-    if (shown_video_packet(s.packet.get(), s.video_index)) {
-      untimed = s.packet->pts == AV_NOPTS_VALUE;
-      times.push_back(s.packet->pts);
-    }
-    av_packet_unref(s.packet.get());
-  }
-  if (!untimed && static_cast<int64_t>(times.size()) <= index)
-    throw Error(s.path + ": has " + std::to_string(times.size()) + " frames; there is no frame " +
-                std::to_string(index));
-  std::sort(times.begin(), times.end());
-  if (untimed) {
-    s.skip_frames = index;  // packets without timestamps: count frames from the start
-    seek_before(s.info.start_pts);
-    return;
-  }
-  s.skip_before_pts = times[static_cast<size_t>(index)];
-  s.seek_pts = *s.skip_before_pts;
-  seek_before(s.seek_pts);
-}
-
-void VideoReader::seek_before(int64_t pts) {
-  auto& s = *state_;
-  // To the keyframe at or before `pts` by the demuxer's index; from the start of the
-  // file when it has none.
-  if (avformat_seek_file(s.format.get(), s.video_index, INT64_MIN, pts, pts, 0) < 0) {
-    s.seek_pts = INT64_MIN;
-    av::check(avformat_seek_file(s.format.get(), s.video_index, INT64_MIN, s.info.start_pts, s.info.start_pts, 0),
-              s.path + ": seek to the start");
-  }
-  avcodec_flush_buffers(s.decoder.get());
-  s.input_done = false;
-  s.packet_pending = false;
-  av_packet_unref(s.packet.get());
-}
-
-bool VideoReader::keep_after_seek() {
-  auto& s = *state_;
-  if (s.skip_frames > 0) {
-    --s.skip_frames;
-    return false;
-  }
-  const int64_t pts = s.frame->best_effort_timestamp;
-  const int64_t target = *s.skip_before_pts;
-  if (pts == AV_NOPTS_VALUE || pts < target) return false;
-  if (pts > target) {
-    // The keyframe found comes after the frame asked for (indices list decode times,
-    // and B-frames are shown before the keyframe they follow): seek again, twice as
-    // far back each time, at last from the start of the file.
-    if (s.seek_pts == INT64_MIN)
-      throw Error(s.path + ": the frame at timestamp " + std::to_string(target) +
-                  " cannot be decoded, so the video cannot start there exactly");
-    if (++s.seek_retries > 8) {
-      s.seek_pts = INT64_MIN;
-      seek_before(s.info.start_pts);
-    } else {
-      s.seek_pts -= std::max<int64_t>(1, 2 * (pts - s.seek_pts));
-      seek_before(s.seek_pts);
-    }
-    return false;
-  }
-  s.skip_before_pts.reset();
-  s.dropped_at_last_frame = s.damage.dropped_packets;
-  return true;
 }
 
 std::variant<VideoFrame, Packet, EndOfStream> VideoReader::next(Image recycled) {

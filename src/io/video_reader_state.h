@@ -1,6 +1,5 @@
 #pragma once
-/// io-private: VideoReader's FFmpeg state, shared with VideoWriter (which copies the
-/// source's streams and side data).
+/// io-private: VideoReader's FFmpeg state.
 #include "ffmpeg_util.h"
 #include "interp/io/video_reader.h"
 
@@ -64,12 +63,6 @@ struct VideoReader::State {
   }
   VideoInfo info;
 
-  AVStream* video_stream() const { return format->streams[video_index]; }
-  std::vector<AVStream*> copy_streams() const {
-    std::vector<AVStream*> out;
-    for (int i : copy_indices) out.push_back(format->streams[i]);
-    return out;
-  }
 
   void convert(Image& out) {
     const int depth = info.bit_depth > 8 ? 16 : 8;

@@ -5,7 +5,6 @@
 #include "muxer.h"
 #include "packet_data.h"
 #include "stream_copy.h"
-#include "video_reader_state.h"
 
 extern "C" {
 #include <libavutil/opt.h>
@@ -141,8 +140,9 @@ struct VideoWriter::State {
 };
 
 VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint, const EncoderOptions& options,
-                         const VideoInfo& src, Rational frame_rate, VideoReader* source)
+                         const SourceStreams& source, Rational frame_rate)
     : state_(std::make_unique<State>()) {
+  const VideoInfo& src = source.picture;
   auto& s = *state_;
   s.path = format_hint;
   s.muxer = std::make_unique<Muxer>(path, format_hint, options.container);
@@ -208,7 +208,10 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   s.video->sample_aspect_ratio = enc->sample_aspect_ratio;
   s.video->avg_frame_rate = enc->framerate;
 
-  if (source) copy_from(*source);
+  if (source.copies) {  // before the header
+    set_display_matrix(s.video, source.copies->display_matrix);
+    s.streams.add(source.copies->streams, format, s.path);
+  }
   s.muxer->start(options.tags, s.video, enc->framerate);
 
   if (src.time_base.num > 0 && src.time_base.den > 0)
@@ -222,12 +225,6 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   s.frame->color_primaries = enc->color_primaries;
   s.frame->color_trc = enc->color_trc;
   av::check(av_frame_get_buffer(s.frame.get(), 0), "frame buffer");
-}
-
-void VideoWriter::copy_from(VideoReader& source) {
-  auto& s = *state_;
-  copy_display_matrix(source.state_->video_stream(), s.video);
-  s.streams.add(source.state_->copy_streams(), s.muxer->get(), s.path);
 }
 
 VideoWriter::~VideoWriter() = default;

@@ -1,6 +1,7 @@
 /// Video-file and image-folder sinks over io's safe outputs.
 #include "interp/pipeline/frame_sink.h"
 
+#include "interp/base/error.h"
 #include "interp/io/image_file.h"
 #include "interp/io/image_sequence.h"
 
@@ -9,12 +10,11 @@
 namespace interp::pipeline {
 
 VideoFileSink::VideoFileSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs,
-                             const io::EncoderOptions& encoder, const io::VideoInfo& picture, io::VideoReader* source,
+                             const io::EncoderOptions& encoder, const io::SourceStreams& source,
                              io::Rational frame_rate) {
   if (path != "-") pending_.emplace(path, io::PendingOutput::Kind::File, overwrite, inputs);
   writer_ = std::make_unique<io::VideoWriter>(pending_ ? pending_->temp_path() : "-",
-                                              pending_ ? pending_->target() : "stdout", encoder, picture, frame_rate,
-                                              source);
+                                              pending_ ? pending_->target() : "stdout", encoder, source, frame_rate);
 }
 
 void VideoFileSink::finish() {
@@ -38,11 +38,19 @@ void ImageFolderSink::write(const io::Image& frame, int64_t index) {
   io::write_png((std::filesystem::path(pending_.temp_path()) / name).string(), frame);
 }
 
-void write_png_file(const std::string& path, const io::Image& image, bool overwrite,
-                    const std::vector<std::string>& inputs) {
-  io::PendingOutput pending(path, io::PendingOutput::Kind::File, overwrite, inputs);
-  io::write_png(pending.temp_path(), image);
-  pending.commit();
+PictureFileSink::PictureFileSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs,
+                                 int64_t index)
+    : pending_(path, io::PendingOutput::Kind::File, overwrite, inputs), index_(index) {}
+
+void PictureFileSink::write(const io::Image& frame, int64_t index) {
+  if (index != index_) return;
+  io::write_png(pending_.temp_path(), frame);
+  written_ = true;
+}
+
+void PictureFileSink::finish() {
+  if (!written_) throw Error(pending_.target() + ": frame " + std::to_string(index_) + " was never made");
+  pending_.commit();
 }
 
 }  // namespace interp::pipeline

@@ -41,6 +41,33 @@ void ImageListSource::start_at(int64_t index) {
   next_ = static_cast<size_t>(index);
 }
 
+io::SourceStreams ImageListSource::streams() const {
+  if (paths_.empty()) throw Error(name_ + ": no pictures");
+  const io::Image image = io::read_image(paths_.front(), decode_.max_pixels);
+  io::SourceStreams streams;
+  io::VideoInfo& info = streams.picture;
+  info.width = image.width;
+  info.height = image.height;
+  info.bit_depth = image.bit_depth > 8 ? 10 : 8;
+  info.pixel_format = image.bit_depth > 8 ? "yuv420p10le" : "yuv420p";
+  info.frame_rate = rate_;
+  info.time_base = {rate_.den, rate_.num};
+  info.color_primaries = info.color_trc = info.colorspace = 1;  // BT.709
+  info.color_range = 1;                                         // limited, what players assume
+  return streams;
+}
+
+std::unique_ptr<FrameSource> open_source(const JobInput& input, const io::DecodeOptions& decode,
+                                         std::optional<int64_t> piece_from) {
+  std::unique_ptr<FrameSource> source;
+  if (input.pictures.empty())
+    source = std::make_unique<VideoFileSource>(input.video, decode);
+  else
+    source = std::make_unique<ImageListSource>(input.pictures, input.name, decode, input.picture_rate);
+  if (piece_from) source->start_at(*piece_from);
+  return source;
+}
+
 SourceItem ImageListSource::next(io::Image) {
   if (next_ >= paths_.size()) return io::EndOfStream{};
   const std::string& path = paths_[next_++];

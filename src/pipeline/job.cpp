@@ -85,38 +85,79 @@ class JobControl {
   std::exception_ptr error_;
 };
 
-/// Stage 1: the source's items, in order, until its end or the frame limit; `frames`
-/// counts the frames pushed.
-void decode_stage(FrameSource& source, int64_t frame_limit, ImagePool& pool, BoundedQueue<SourceItem>& out,
-                  JobControl& control, int64_t& frames) {
-  while (!control.stopping() && (frame_limit <= 0 || frames < frame_limit)) {
-    SourceItem item = source.next(pool.acquire());
+/// Everything the three stages share, so that each takes the job and nothing else.
+struct JobState {
+  JobState(FrameInterpolator& model, FrameSource& source, FrameSink& sink, PairInterpolator& pairs,
+           const Timeline& timeline, const JobOptions& options)
+      : model(model),
+        source(source),
+        sink(sink),
+        options(options),
+        span(options),
+        control(options.pairs.cancel),
+        loop(pairs, timeline, options.repeat_tail, [this] { return output_pool.acquire(); }) {
+    loop.number_from(span.first);
+  }
+  FrameInterpolator& model;
+  FrameSource& source;
+  FrameSink& sink;
+  const JobOptions& options;
+  const InputSpan span;
+  ImagePool input_pool, output_pool;
+  BoundedQueue<SourceItem> decoded{4};
+  BoundedQueue<SinkItem> made{8};
+  JobControl control;
+  SlotLoop loop;
+  int64_t decoded_frames = 0;  ///< the decoder's; read by others only after it closed `decoded`
+  int64_t repeated = 0;        ///< lost frames the previous one stood in for
+  JobProgress progress;
+  Clock::time_point start = Clock::now();
+
+  /// Runs a stage; a failure stops every stage. Its queues are closed when it ends
+  /// (`decoded` only, for the decoder: the next stage still drains and finishes).
+  template <class Stage>
+  void guarded(Stage&& stage, bool decoder) {
+    try {
+      stage(*this);
+    } catch (...) {
+      control.fail(std::current_exception());
+      made.close();
+    }
+    decoded.close();  // wakes the other stages: they drain and stop
+    if (!decoder) made.close();
+  }
+};
+
+/// Stage 1: the source's items, in order, until its end or the span's read limit.
+void decode_stage(JobState& job) {
+  const int64_t limit = job.span.read_limit;
+  while (!job.control.stopping() && (limit <= 0 || job.decoded_frames < limit)) {
+    SourceItem item = job.source.next(job.input_pool.acquire());
     if (std::holds_alternative<io::EndOfStream>(item)) break;
-    frames += std::holds_alternative<io::VideoFrame>(item);
-    if (!out.push(std::move(item))) break;
+    job.decoded_frames += std::holds_alternative<io::VideoFrame>(item);
+    if (!job.decoded.push(std::move(item))) break;
   }
 }
 
 /// Stage 2: frames to tensors, through the slot loop; packets pass straight on.
-void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& input_pool, ImagePool& output_pool,
-                       BoundedQueue<SourceItem>& in, BoundedQueue<SinkItem>& out, JobControl& control,
-                       const std::string& input_name, int batch, double step, int64_t& repeated,
-                       const std::function<bool()>& at_boundary, int64_t min_frames) {
+void interpolate_stage(JobState& job) {
   torch::InferenceMode inference;
+  SlotLoop& loop = job.loop;
+  const double step = job.source.frame_step();
   int64_t last_pts = 0;
   const SlotLoop::Emit emit = [&](OutputFrame&& frame) {
     IndexedImage item{std::move(frame.made), frame.index};
     if (frame.copy) {
-      item.image = output_pool.acquire();
+      item.image = job.output_pool.acquire();
       item.image.allocate(frame.copy->width, frame.copy->height, frame.copy->channels, frame.copy->bit_depth);
       std::copy(frame.copy->data.begin(), frame.copy->data.end(), item.image.data.begin());
     }
-    return out.push(std::move(item));
+    return job.made.push(std::move(item));
   };
   SourceItem item;
-  while (!control.stopping() && in.pop(item)) {
+  while (!job.control.stopping() && job.decoded.pop(item)) {
     if (auto* packet = std::get_if<io::Packet>(&item)) {
-      if (!out.push(std::move(*packet))) return;
+      if (!job.made.push(std::move(*packet))) return;
       continue;
     }
     auto& frame = std::get<io::VideoFrame>(item);
@@ -126,130 +167,78 @@ void interpolate_stage(FrameInterpolator& model, SlotLoop& loop, ImagePool& inpu
       const auto lost = std::llround(static_cast<double>(frame.pts - last_pts) / step) - 1;
       for (int64_t i = 0; i < std::min<int64_t>(lost, frame.dropped_before + 1); ++i) {
         if (!loop.push_repeat(emit)) return;
-        ++repeated;
+        ++job.repeated;
       }
     }
     last_pts = frame.pts;
     // Again with the decoded size: not every source can tell it before decoding.
-    if (loop.input_frames() == 0) check_memory(model, frame.image.width, frame.image.height, batch);
+    if (loop.input_frames() == 0)
+      check_memory(job.model, frame.image.width, frame.image.height, job.options.pairs.batch);
     InputFrame input{std::move(frame.image), torch::Tensor()};
-    input.tensor = to_tensor(input.image, model.device(), model.dtype());
+    input.tensor = to_tensor(input.image, job.model.device(), job.model.dtype());
     if (!loop.push(std::move(input), emit)) return;
-    for (auto& spare : loop.take_spares()) input_pool.release(std::move(spare));
+    for (auto& spare : loop.take_spares()) job.input_pool.release(std::move(spare));
   }
-  if (control.stopping()) return;
-  if (loop.input_frames() - repeated < min_frames)
-    throw Error(input_name + ": has " + std::to_string(loop.input_frames() - repeated) + " frame(s); at least " +
-                std::to_string(min_frames) + " are needed");
-  loop.finish(emit, at_boundary());
+  if (job.control.stopping()) return;
+  const int64_t frames = loop.input_frames() - job.repeated;
+  if (frames < job.span.min_frames)
+    throw Error(job.source.name() + ": has " + std::to_string(frames) + " frame(s); at least " +
+                std::to_string(job.span.min_frames) + " are needed");
+  loop.finish(emit, job.span.ends_at_boundary(job.decoded_frames));
 }
 
 /// Stage 3 (the calling thread): everything into the sink, in order.
-int64_t write_stage(FrameSink& sink, ImagePool& output_pool, BoundedQueue<SinkItem>& in, JobProgress progress,
-                    const JobOptions& options, Clock::time_point start) {
+void write_stage(JobState& job) {
   SinkItem item;
-  while (in.pop(item)) {
+  while (job.made.pop(item)) {
     if (auto* packet = std::get_if<io::Packet>(&item)) {
-      sink.write_packet(std::move(*packet));
+      job.sink.write_packet(std::move(*packet));
       continue;
     }
     auto& frame = std::get<IndexedImage>(item);
-    sink.write(frame.image, frame.index);
-    output_pool.release(std::move(frame.image));
-    ++progress.output_frames;
-    if (options.on_progress) {
-      progress.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-      options.on_progress(progress);
+    job.sink.write(frame.image, frame.index);
+    job.output_pool.release(std::move(frame.image));
+    ++job.progress.output_frames;
+    if (job.options.on_progress) {
+      job.progress.seconds = std::chrono::duration<double>(Clock::now() - job.start).count();
+      job.options.on_progress(job.progress);
     }
   }
-  return progress.output_frames;
 }
 
 }  // namespace
 
 JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink, const Timeline& timeline,
                   const JobOptions& options) {
-  const auto start = Clock::now();
-  PairOptions pair_options;
+  PairOptions pair_options = options.pairs;
   pair_options.mode = choose_timing(options.recursive, timeline, model);
-  pair_options.batch = options.batch;
-  pair_options.scene_threshold = options.scene_threshold;
-  pair_options.static_threshold = options.static_threshold;
-  pair_options.cancel = options.cancel;
   PairInterpolator pairs(model, pair_options);
+  JobState job(model, source, sink, pairs, timeline, options);
 
-  ImagePool input_pool, output_pool;
-  SlotLoop loop(pairs, timeline, options.repeat_tail, [&] { return output_pool.acquire(); });
-  const FrameRange range = options.range.value_or(FrameRange{});
-  int64_t frame_limit = options.frame_limit;
-  if (options.range) {
-    loop.number_from(range.first);
-    if (range.end > 0 && (frame_limit <= 0 || frame_limit > range.end - range.first + 1))
-      frame_limit = range.end - range.first + 1;  // frame `end` closes the last pair
-  }
-  int64_t decoded_frames = 0;
-  // Read after the decoder closed its queue, which orders its last write before.
-  const auto at_boundary = [&] { return range.end > 0 && decoded_frames == range.end - range.first + 1; };
-  BoundedQueue<SourceItem> decoded(4);
-  BoundedQueue<SinkItem> made(8);
-  JobControl control(options.cancel);
-  const auto guarded = [&](auto&& stage) {
-    try {
-      stage();
-    } catch (...) {
-      control.fail(std::current_exception());
-    }
-    decoded.close();  // wakes the other stages: they drain and stop
-    made.close();
-  };
-
-  JobProgress progress;
   if (const auto rate = source.frame_rate(); rate.num > 0 && rate.den > 0)
-    progress.output_fps = static_cast<double>(rate.num) * timeline.ratio().num / (double(rate.den) * timeline.ratio().den);
-  int64_t inputs = source.frame_count();
-  if (options.frame_limit > 0 && (inputs <= 0 || inputs > options.frame_limit)) inputs = options.frame_limit;
-  if (options.range) {
-    if (inputs > 0 && range.end > 0 && range.end < inputs)
-      progress.expected_output_frames = timeline.output_count(range.end) - timeline.output_count(range.first);
-    else if (inputs > range.first)
-      progress.expected_output_frames = timeline.output_count(inputs) - timeline.output_count(range.first);
-  } else if (inputs >= 2) {
-    progress.expected_output_frames = options.repeat_tail ? timeline.output_count(inputs)
-                                                          : timeline.slots_for_pair(inputs - 2).back().index + 2;
-  }
-  if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, options.batch);
-  const double step = source.frame_step();
-  int64_t repeated = 0;
-  JobResult result;
+    job.progress.output_fps =
+        static_cast<double>(rate.num) * timeline.ratio().num / (double(rate.den) * timeline.ratio().den);
+  job.progress.expected_output_frames =
+      job.span.expected_outputs(timeline, source.frame_count(), options.repeat_tail);
+  if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, options.pairs.batch);
   {
-    JoiningThread decoder([&] {
-      try {
-        decode_stage(source, frame_limit, input_pool, decoded, control, decoded_frames);
-      } catch (...) {
-        control.fail(std::current_exception());
-        made.close();
-      }
-      decoded.close();
-    });
-    JoiningThread interpolator([&] {
-      guarded([&] {
-        interpolate_stage(model, loop, input_pool, output_pool, decoded, made, control, source.name(), options.batch,
-                          step, repeated, at_boundary, range.first > 0 ? 1 : 2);
-      });
-    });
-    guarded([&] { result.output_frames = write_stage(sink, output_pool, made, progress, options, start); });
+    JoiningThread decoder([&] { job.guarded(decode_stage, /*decoder=*/true); });
+    JoiningThread interpolator([&] { job.guarded(interpolate_stage, false); });
+    job.guarded(write_stage, false);
   }
-  control.rethrow();
+  job.control.rethrow();
   sink.finish();
-  result.input_frames = loop.input_frames() - repeated - (at_boundary() ? 1 : 0);
-  result.repeated_frames = repeated;
+  JobResult result;
+  result.output_frames = job.progress.output_frames;
+  result.input_frames = job.loop.input_frames() - job.repeated - (job.span.ends_at_boundary(job.decoded_frames) ? 1 : 0);
+  result.repeated_frames = job.repeated;
   result.announced_input_frames = options.range ? 0 : source.frame_count();  // a piece reads only some
   result.damage = source.damage();
-  result.scene_cuts = loop.scene_cuts();
-  result.still_pairs = loop.still_pairs();
-  result.model_seconds = loop.model_seconds();
+  result.scene_cuts = job.loop.scene_cuts();
+  result.still_pairs = job.loop.still_pairs();
+  result.model_seconds = job.loop.model_seconds();
   result.stream_notes = sink.stream_notes();
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(Clock::now() - job.start).count();
   return result;
 }
 

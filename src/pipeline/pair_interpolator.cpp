@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <map>
+#include <set>
 
 namespace interp::pipeline {
 
@@ -79,12 +80,12 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
   std::vector<PairFrames> frames(pairs.size());
   for (size_t p = 0; p < pairs.size(); ++p) {
     const auto inner = inner_slots(pairs[p].slots);
-    if (inner.empty() || (options_.scene_threshold <= 0 && options_.static_threshold <= 0)) continue;
+    if (inner.empty() || (options_.skip.scene <= 0 && options_.skip.still <= 0)) continue;
     torch::NoGradGuard no_grad;
     const auto ya = luma(pairs[p].a), yb = luma(pairs[p].b);
-    frames[p].cut = options_.scene_threshold > 0 && scene_score_of_luma(ya, yb) > options_.scene_threshold;
-    frames[p].still = !frames[p].cut && options_.static_threshold > 0 &&
-                      still_score_of_luma(ya, yb) <= options_.static_threshold;
+    frames[p].cut = options_.skip.scene > 0 && scene_score_of_luma(ya, yb) > options_.skip.scene;
+    frames[p].still = !frames[p].cut && options_.skip.still > 0 &&
+                      still_score_of_luma(ya, yb) <= options_.skip.still;
     // Never blend across a cut; a still pair's in-betweens are its first frame.
     if (frames[p].cut || frames[p].still) frames[p].middles.assign(inner.size(), pairs[p].a);
   }
@@ -140,6 +141,13 @@ void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vec
   struct Tree {
     int64_t den = 0;  // 0: nothing to make
     std::map<int64_t, torch::Tensor> nodes;
+    std::set<int64_t> needed;  // the slots' nodes and the midpoints they are made from
+    void need(int64_t k) {
+      if (k == 0 || k == den || !needed.insert(k).second) return;
+      const int64_t step = k & -k;  // k is the midpoint of k - step and k + step
+      need(k - step);
+      need(k + step);
+    }
   };
   std::vector<Tree> trees(pairs.size());
   for (size_t p = 0; p < pairs.size(); ++p) {
@@ -147,13 +155,14 @@ void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vec
     if (frames[p].cut || frames[p].still || inner.empty()) continue;
     trees[p].den = midpoint_denominator(inner);
     trees[p].nodes = {{0, pairs[p].a}, {trees[p].den, pairs[p].b}};
+    for (const auto& slot : inner) trees[p].need(slot.t_num * (trees[p].den / slot.t_den));
   }
   for (int level = 1;; ++level) {
     std::vector<Sample> samples;
     for (auto& tree : trees) {
       const int64_t step = level < 62 ? tree.den >> level : 0;
       for (int64_t k = step; step >= 1 && k < tree.den; k += 2 * step)
-        samples.push_back({tree.nodes.at(k - step), tree.nodes.at(k + step), 0.5, &tree.nodes[k]});
+        if (tree.needed.count(k)) samples.push_back({tree.nodes.at(k - step), tree.nodes.at(k + step), 0.5, &tree.nodes[k]});
     }
     if (samples.empty()) break;
     run(samples);

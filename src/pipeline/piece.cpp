@@ -16,8 +16,8 @@ std::string output_settings(const FrameInterpolator& model, const Timeline& time
   s << "model=" << model.name() << "; mode=" << model.mode() << "; weights=" << options.model_settings
     << "; precision=" << (model.dtype() == torch::kFloat16 ? "fp16" : "fp32")
     << "; timing=" << (choose_timing(options.recursive, timeline, model) == TimingMode::Direct ? "direct" : "recursive")
-    << "; ratio=" << timeline.ratio().num << "/" << timeline.ratio().den << "; scene=" << options.scene_threshold
-    << "; still=" << options.static_threshold << "; codec=" << encoder.codec << "; crf=" << encoder.crf
+    << "; ratio=" << timeline.ratio().num << "/" << timeline.ratio().den << "; scene=" << options.pairs.skip.scene
+    << "; still=" << options.pairs.skip.still << "; codec=" << encoder.codec << "; crf=" << encoder.crf
     << "; preset=" << encoder.preset << "; pix_fmt=" << encoder.pixel_format;
   return s.str();
 }

@@ -18,7 +18,16 @@ Timeline::Timeline(RateRatio ratio) : ratio_(reduced(ratio.num, ratio.den)) {
   if (ratio_.num <= 0 || ratio_.den <= 0) throw Error("frame-rate ratio must be positive");
 }
 
+Timeline Timeline::one_between(RateRatio t) {
+  if (t.num <= 0 || t.den <= 0 || t.num >= t.den) throw Error("an in-between's time must lie strictly between 0 and 1");
+  Timeline timeline({2, 1});
+  timeline.one_at_ = reduced(t.num, t.den);
+  return timeline;
+}
+
 std::vector<OutputSlot> Timeline::slots_for_pair(int64_t i) const {
+  if (one_at_ && i > 0) return {{i + 1, 0, 0, 1}};
+  if (one_at_) return {{0, 0, 0, 1}, {1, static_cast<double>(one_at_->num) / one_at_->den, one_at_->num, one_at_->den}};
   // k * den / num in [i, i+1)  <=>  k in [ceil(i*num/den), ceil((i+1)*num/den))
   const auto ceil_div = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
   const int64_t first = ceil_div(i * ratio_.num, ratio_.den);
@@ -34,10 +43,18 @@ std::vector<OutputSlot> Timeline::slots_for_pair(int64_t i) const {
 }
 
 int64_t Timeline::output_count(int64_t inputs) const {
+  if (one_at_) return inputs + 1;
   return (inputs * ratio_.num + ratio_.den - 1) / ratio_.den;
 }
 
 bool Timeline::dyadic(int* depth) const {
+  if (one_at_) {
+    const int64_t den = one_at_->den;
+    if ((den & (den - 1)) != 0) return false;
+    if (depth)
+      for (*depth = 0; (int64_t{1} << *depth) < den;) ++*depth;
+    return true;
+  }
   // Every t has denominator dividing num/gcd; dyadic iff den == 1 and num is 2^e.
   if (ratio_.den != 1 || (ratio_.num & (ratio_.num - 1)) != 0) return false;
   if (depth) {
@@ -73,6 +90,21 @@ RateRatio parse_rate(const std::string& text) {
   } catch (const std::exception&) {
     throw Error("'" + text + "' is not a frame rate (e.g. 60, 59.94 or 60000/1001)");
   }
+}
+
+RateRatio parse_time(const std::string& text) {
+  RateRatio t{0, 1};
+  try {
+    t = parse_rate(text);
+  } catch (const Error&) {
+  }
+  if (t.num <= 0 || t.num >= t.den) throw Error("'" + text + "' is not a time strictly between 0 and 1");
+  return t;
+}
+
+Timeline timeline_for(const RateRequest& request, int64_t in_num, int64_t in_den) {
+  if (request.one_frame_at) return Timeline::one_between(*request.one_frame_at);
+  return Timeline(in_num > 0 && in_den > 0 ? ratio_for(request, in_num, in_den) : request.factor);
 }
 
 RateRatio ratio_for(const RateRequest& request, int64_t in_num, int64_t in_den) {

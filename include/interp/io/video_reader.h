@@ -21,6 +21,7 @@ struct Rational {
 };
 
 struct VideoInfo;
+struct SourceStreams;
 /// Timestamp units (the stream's time base) per frame at the nominal rate; 0 if unknown.
 double frame_step(const VideoInfo& info);
 
@@ -98,15 +99,18 @@ class VideoReader {
   void seek_to_frame(int64_t index);
 
   /// Stops handing out audio/subtitle packets (a piece of the video has no use for
-  /// the whole soundtrack); call before a VideoWriter copies our streams.
+  /// the whole soundtrack): streams() no longer offers them.
   void drop_other_streams();
+
+  /// The video's properties and the streams whose packets next() hands out, for an
+  /// output to copy (see source_streams.h).
+  SourceStreams streams() const;
 
  private:
   void open_streams();  ///< everything after the demuxer is open
   /// After seek_to_frame(): false for a decoded frame that comes before the one asked for.
   bool keep_after_seek();
   void seek_before(int64_t pts);  ///< to the keyframe at or before pts, decoder flushed
-  friend class VideoWriter;  // copies our streams' parameters and side data
   struct State;
   std::unique_ptr<State> state_;
 };

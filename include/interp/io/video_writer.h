@@ -3,7 +3,7 @@
 /// them with stream-copied packets from the input (libavformat). Colour properties,
 /// sample aspect ratio and rotation are carried over from the source.
 #include "interp/io/image.h"
-#include "interp/io/video_reader.h"
+#include "interp/io/source_streams.h"
 
 #include <memory>
 #include <string>
@@ -40,11 +40,11 @@ class VideoWriter {
  public:
   /// Writes to `path` ("-": standard output); the container is options.container,
   /// else `format_hint`'s extension (the final name when `path` is a temporary one).
-  /// `picture` gives the size, colour properties and source pixel format; `source`, when
-  /// the frames come from a video, the streams to copy and side data (rotation). Frames
-  /// are `frame_rate` per second.
+  /// `source` gives the frames' size, colour properties and pixel format and, from a
+  /// video, the streams to copy and the display transform. Frames are `frame_rate` per
+  /// second.
   VideoWriter(const std::string& path, const std::string& format_hint, const EncoderOptions& options,
-              const VideoInfo& picture, Rational frame_rate, VideoReader* source);
+              const SourceStreams& source, Rational frame_rate);
   ~VideoWriter();
   VideoWriter(const VideoWriter&) = delete;
   VideoWriter& operator=(const VideoWriter&) = delete;
@@ -66,8 +66,6 @@ class VideoWriter {
   std::string codec_name() const;
 
  private:
-  void copy_from(VideoReader& source);  // streams and side data, before the header
-
   struct State;
   std::unique_ptr<State> state_;
 };

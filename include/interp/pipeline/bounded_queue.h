@@ -15,7 +15,9 @@ class BoundedQueue {
   /// Blocks while full. Returns false (dropping the item) when the queue is closed.
   bool push(T item) {
     std::unique_lock<std::mutex> lock(mutex_);
+    ++waiting_pushers_;
     not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+    --waiting_pushers_;
     if (closed_) return false;
     items_.push_back(std::move(item));
     not_empty_.notify_one();
@@ -33,6 +35,13 @@ class BoundedQueue {
     return true;
   }
 
+  /// Producers blocked in push() because the queue is full: how a stall shows (and what
+  /// a test waits for instead of a clock).
+  size_t waiting_pushers() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return waiting_pushers_;  // one that need not wait never releases the lock in between
+  }
+
   void close() {
     std::lock_guard<std::mutex> lock(mutex_);
     closed_ = true;
@@ -44,7 +53,8 @@ class BoundedQueue {
   size_t capacity_;
   std::deque<T> items_;
   bool closed_ = false;
-  std::mutex mutex_;
+  size_t waiting_pushers_ = 0;
+  mutable std::mutex mutex_;
   std::condition_variable not_empty_, not_full_;
 };
 

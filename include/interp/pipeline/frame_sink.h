@@ -29,11 +29,9 @@ class FrameSink {
 /// streams. Standard output cannot be written atomically: it is written as frames come.
 class VideoFileSink : public FrameSink {
  public:
-  /// `picture`: size, depth and colour of the frames; `source`: the video whose other
-  /// streams are copied (null for pictures).
+  /// `source`: the frames' size, depth and colour, and the streams to copy.
   VideoFileSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs,
-                const io::EncoderOptions& encoder, const io::VideoInfo& picture, io::VideoReader* source,
-                io::Rational frame_rate);
+                const io::EncoderOptions& encoder, const io::SourceStreams& source, io::Rational frame_rate);
   void write(const io::Image& frame, int64_t index) override { writer_->write_frame(frame, index); }
   void write_packet(io::Packet packet) override { writer_->write_copied(std::move(packet)); }
   void finish() override;
@@ -62,8 +60,18 @@ class ImageFolderSink : public FrameSink {
   int64_t first_number_;
 };
 
-/// One PNG file (a single in-between of a pair).
-void write_png_file(const std::string& path, const io::Image& image, bool overwrite,
-                    const std::vector<std::string>& inputs);
+/// One PNG file: output frame `index` alone (a pair's in-between at one time t).
+class PictureFileSink : public FrameSink {
+ public:
+  PictureFileSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs, int64_t index);
+  void write(const io::Image& frame, int64_t index) override;
+  void finish() override;
+  std::string format() const override { return "PNG"; }
+
+ private:
+  io::PendingOutput pending_;
+  int64_t index_;
+  bool written_ = false;
+};
 
 }  // namespace interp::pipeline

@@ -1,6 +1,7 @@
 #pragma once
 /// Where input frames come from, one value at a time in source order: a decoded frame,
 /// a packet to stream-copy (video only), or the end.
+#include "interp/io/source_streams.h"
 #include "interp/io/video_reader.h"
 
 #include <memory>
@@ -12,6 +13,17 @@
 namespace interp::pipeline {
 
 using SourceItem = std::variant<io::VideoFrame, io::Packet, io::EndOfStream>;
+
+/// What a job reads: a video (a file, or "-" for standard input) or pictures in order.
+struct JobInput {
+  std::string video;                  ///< empty when the input is `pictures`
+  std::vector<std::string> pictures;  ///< at least two, all of one size
+  std::string name;                   ///< what messages call the input (a folder, a pattern)
+  io::Rational picture_rate{0, 1};    ///< frames per second of the pictures (0: none given)
+
+  /// Every file read: what no output may be.
+  std::vector<std::string> paths() const { return pictures.empty() ? std::vector<std::string>{video} : pictures; }
+};
 
 class FrameSource {
  public:
@@ -33,7 +45,15 @@ class FrameSource {
   /// Makes input frame `index` the next one, exactly (before the first next()); a piece
   /// of the input carries no audio or subtitles.
   virtual void start_at(int64_t index) = 0;
+  /// The frames' properties and the streams an output copies (source_streams.h); after
+  /// start_at(), a piece's: no audio or subtitles.
+  virtual io::SourceStreams streams() const = 0;
 };
+
+/// The source for `input`; a piece's (`piece_from`: its first input frame) started
+/// there, without audio or subtitles, even from frame 0 (see start_at).
+std::unique_ptr<FrameSource> open_source(const JobInput& input, const io::DecodeOptions& decode,
+                                         std::optional<int64_t> piece_from = std::nullopt);
 
 /// A video file (FFmpeg); its audio/subtitle packets come along for stream copy.
 class VideoFileSource : public FrameSource {
@@ -52,7 +72,7 @@ class VideoFileSource : public FrameSource {
     reader_.drop_other_streams();
     reader_.seek_to_frame(index);
   }
-  io::VideoReader& reader() { return reader_; }
+  io::SourceStreams streams() const override { return reader_.streams(); }
 
  private:
   std::string path_;
@@ -82,6 +102,9 @@ class ImageListSource : public FrameSource {
     return paths_.empty() ? std::nullopt : io::read_picture_size(paths_.front());
   }
   void start_at(int64_t index) override;
+  /// The first picture's size and depth, sRGB as BT.709, 4:2:0 (10-bit for 16-bit
+  /// pictures) unless the encoder says otherwise; nothing to copy. Reads the first picture.
+  io::SourceStreams streams() const override;
 
  private:
   std::vector<std::string> paths_;

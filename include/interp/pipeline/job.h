@@ -31,21 +31,41 @@ struct FrameRange {
 };
 
 struct JobOptions {
+  /// How pairs are made: batch, the pairs not given to the model, cancellation (the
+  /// timing mode is the job's to choose, from `recursive` and the model).
+  PairOptions pairs;
   bool recursive = false;  ///< in-betweens by recursive midpoints even when the model takes any t
-  int batch = 1;           ///< pairs per forward pass
-  double scene_threshold = kDefaultSceneThreshold;  ///< <= 0: never treat a pair as a cut
-  double static_threshold = kDefaultStaticThreshold;  ///< <= 0: always run the model on still pairs
   bool repeat_tail = true;  ///< repeat the last frame to the timeline's end (a pair: no)
   int64_t frame_limit = 0;  ///< read at most this many input frames (0: all)
-  /// A piece of the input only; the caller has started the source at range->first
-  /// (FrameSource::start_at, before a sink copies its streams).
+  /// A piece of the input only; the source starts at range->first (open_source).
   std::optional<FrameRange> range;
   io::DecodeOptions decode;  ///< strictness and the pixel limit of the inputs
   /// What the model was loaded with that its name does not say (weights' hash, flow
   /// scale), recorded in --range pieces so that join refuses pieces of other models.
   std::string model_settings;
-  const std::atomic<bool>* cancel = nullptr;  ///< set (e.g. by SIGINT) to stop early
   std::function<void(const JobProgress&)> on_progress;
+};
+
+/// The rules of what a job reads and writes of its input, in one place: a --range
+/// piece numbers its frames from its first, reads one frame past its end (that frame
+/// closes its last pair but belongs to the next piece), needs one frame when it starts
+/// past 0 (the last piece may hold just the video's last frame), and expects the
+/// outputs of its frames alone.
+struct InputSpan {
+  int64_t first = 0;       ///< input index of the first frame read
+  int64_t end = 0;         ///< one past the last frame written; 0: to the end of the input
+  int64_t read_limit = 0;  ///< frames to decode (0: all)
+  int64_t min_frames = 2;  ///< fewer decoded frames is an error
+
+  explicit InputSpan(const JobOptions& options);
+  /// Whether the `decoded`-th frame read is frame `end`: read for its pair, not written.
+  bool ends_at_boundary(int64_t decoded) const { return end > 0 && decoded == end - first + 1; }
+  /// Output frames expected from a source of `frames` frames (0: unknown), 0 when unknown.
+  int64_t expected_outputs(const Timeline& timeline, int64_t frames, bool repeat_tail) const;
+
+ private:
+  bool piece_ = false;
+  int64_t frame_limit_ = 0;
 };
 
 struct JobResult {
@@ -61,7 +81,8 @@ struct JobResult {
   std::vector<io::StreamNote> stream_notes;  ///< the sink's: streams converted or dropped
 };
 
-/// Throws interp::Error (bad input, fewer than two frames, cancelled: "interrupted").
+/// Runs the three stages. Throws interp::Error (bad input, fewer than two frames,
+/// cancelled: "interrupted").
 /// The sink is finished (its output put in place) only when everything succeeded.
 JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink, const Timeline& timeline,
                   const JobOptions& options);

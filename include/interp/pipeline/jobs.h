@@ -1,49 +1,63 @@
 #pragma once
-/// The jobs interp runs, each a source and a sink around run_job():
+/// The jobs interp runs, each a source and a sink around run_job(), in two steps:
+/// plan_job() opens and checks everything that needs no model (the inputs, the outputs,
+/// the rates, a --range piece's place), so that a bad job is refused before seconds of
+/// model loading; run_planned_job() then runs it with the model.
 ///   a video or pictures -> a video (audio/subtitles copied from a video) or numbered PNGs
-///   a pair              -> one PNG at one time t
+///   two pictures        -> their in-betweens as PNGs, or the one at a time t as a PNG
+#include "interp/base/error.h"
 #include "interp/io/video_writer.h"
 #include "interp/pipeline/job.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace interp::pipeline {
 
-/// What a job reads: a video (a file, or "-" for standard input) or pictures in order.
-struct JobInput {
-  std::string video;                  ///< empty when the input is `pictures`
-  std::vector<std::string> pictures;  ///< at least two, all of one size
-  std::string name;                   ///< what messages call the input (a folder, a pattern)
-  io::Rational picture_rate{0, 1};    ///< frames per second of the pictures (0: none given)
-};
-
-/// What a job writes: a video (a file, or "-" for standard output) or numbered PNGs.
+/// What a job writes: a video (a file, or "-" for standard output), numbered PNGs, or
+/// one PNG (the in-between of RateRequest::one_frame_at).
 struct JobOutput {
-  enum class Kind { Video, Frames };
+  enum class Kind { Video, Frames, Picture };
   Kind kind = Kind::Video;
-  std::string path;           ///< the video, or the frames' folder
+  std::string path;           ///< the video, the frames' folder or the picture
   std::string frame_pattern;  ///< frames: ffmpeg-style file names ("%06d.png", from 1); empty: 0000.png from 0
   io::EncoderOptions encoder;  ///< video
   bool overwrite = false;     ///< see io::PendingOutput
 };
+
+/// Pictures without a frame rate asked to become a video or to reach a target rate.
+struct NeedsPictureRate : Error {
+  using Error::Error;
+};
+
+/// A job checked and ready but for the model.
+struct PlannedJob {
+  JobInput input;
+  JobOutput output;
+  JobOptions options;
+  std::unique_ptr<FrameSource> source;  ///< opened, at the range's first frame
+  Timeline timeline{RateRatio{2, 1}};
+  io::Rational output_rate;             ///< 0/1 for pictures without a rate
+};
+
+/// Checks and opens: the pictures' headers (count, sizes, pixel limit), the output
+/// (never an input, not there unless overwrite: io::PendingOutput), the source, the
+/// rates. Throws interp::Error naming the problem (NeedsPictureRate for pictures that
+/// need a rate they were not given).
+PlannedJob plan_job(const JobInput& input, const JobOutput& output, const RateRequest& rate, JobOptions options);
 
 struct VideoJobResult : JobResult {
   io::Rational output_rate;  ///< 0/1 for pictures without a rate
   std::string format;        ///< the video's pixel format, or "PNG"
 };
 
-/// Interpolates `input` into `output` at `rate` (a target fps needs a video or a
-/// picture rate). The output must differ from every input, must not exist unless
-/// overwrite (see io::PendingOutput), and is written atomically (standard output as it
-/// goes). Pictures become a video at input.picture_rate (required then).
+/// Interpolates the planned job with `model` (the output written atomically; standard
+/// output as it goes). A --range piece records what `interp join` checks.
+VideoJobResult run_planned_job(FrameInterpolator& model, PlannedJob& job);
+
+/// plan_job() and run_planned_job() in one.
 VideoJobResult run_interpolation_job(FrameInterpolator& model, const JobInput& input, const JobOutput& output,
                                      const RateRequest& rate, const JobOptions& options);
-
-/// One frame between pictures `a` and `b` at time t in (0,1), as a PNG (alpha blended
-/// linearly in t, the deeper input's bit depth).
-/// Returns the damage the picture decoders concealed.
-io::DecodeDamage run_single_frame_job(FrameInterpolator& model, const std::string& a, const std::string& b, double t,
-                          const std::string& output, bool overwrite, const io::DecodeOptions& decode = {});
 
 }  // namespace interp::pipeline

@@ -27,12 +27,19 @@ constexpr double kDefaultSceneThreshold = 0.07;
 /// Noisier sources can raise it.
 constexpr double kDefaultStaticThreshold = 0.01;
 
+/// Which pairs are not given to the model (--scene-threshold, --static-threshold).
+struct SkipThresholds {
+  double scene = kDefaultSceneThreshold;   ///< scene_change_score above this is a cut; <= 0 disables
+  double still = kDefaultStaticThreshold;  ///< still_score at or below this: copies; <= 0 disables
+  /// Every pair interpolated: what a user gives explicitly (`interp pair`).
+  static SkipThresholds none() { return {0, 0}; }
+};
+
 struct PairOptions {
-  TimingMode mode = TimingMode::Direct;
-  int batch = 1;                                     ///< frames per forward pass, from one or more pairs
-  double scene_threshold = kDefaultSceneThreshold;   ///< score above this is a cut; <= 0 disables
-  double static_threshold = kDefaultStaticThreshold; ///< still_score at or below this: copies; <= 0 disables
-  const std::atomic<bool>* cancel = nullptr;         ///< checked before every forward pass
+  TimingMode mode = TimingMode::Direct;  ///< run_job chooses it (choose_timing)
+  int batch = 1;                         ///< frames per forward pass, from one or more pairs
+  SkipThresholds skip;
+  const std::atomic<bool>* cancel = nullptr;  ///< checked before every forward pass
 };
 
 /// Recursive midpoints when asked (--exp) or when the model is trained for t=0.5 only

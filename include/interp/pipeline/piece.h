@@ -7,7 +7,7 @@
 #include "interp/io/piece_record.h"
 #include "interp/io/video_writer.h"
 #include "interp/pipeline/job.h"
-#include "interp/pipeline/jobs.h"
+#include "interp/pipeline/frame_source.h"
 
 #include <string>
 

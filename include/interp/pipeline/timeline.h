@@ -31,6 +31,9 @@ struct OutputSlot {
 class Timeline {
  public:
   explicit Timeline(RateRatio ratio);
+  /// One in-between at t = num/den in (0,1) after input 0, and nothing else made: output
+  /// 0 is input 0, output 1 the frame at t, output i+1 input i (`interp pair -t`).
+  static Timeline one_between(RateRatio t);
 
   /// Output frames whose position lies in [i, i+1).
   std::vector<OutputSlot> slots_for_pair(int64_t i) const;
@@ -45,6 +48,7 @@ class Timeline {
 
  private:
   RateRatio ratio_;
+  std::optional<RateRatio> one_at_;  ///< one_between()'s t
 };
 
 /// The largest output/input rate ratio interp makes (one pair then yields 63 in-betweens).
@@ -55,7 +59,12 @@ inline constexpr int64_t kMaxRateFactor = 64;
 struct RateRequest {
   RateRatio factor{2, 1};
   std::optional<RateRatio> target_fps;
+  std::optional<RateRatio> one_frame_at;  ///< only the frame at this t (Timeline::one_between)
 };
+
+/// The timeline `request` asks for, for an input of in_num/in_den fps (0/1: untimed
+/// pictures, which take a factor or one frame only).
+Timeline timeline_for(const RateRequest& request, int64_t in_num, int64_t in_den);
 
 /// The output/input ratio for an input of in_num/in_den fps. Throws interp::Error when
 /// a target rate is not above the input's.
@@ -63,5 +72,8 @@ RateRatio ratio_for(const RateRequest& request, int64_t in_num, int64_t in_den);
 
 /// "30000/1001", "59.94", "60" -> exact fraction (decimals kept exactly). Throws on junk.
 RateRatio parse_rate(const std::string& text);
+
+/// "0.25", "1/3" -> an exact time strictly between 0 and 1. Throws interp::Error otherwise.
+RateRatio parse_time(const std::string& text);
 
 }  // namespace interp::pipeline

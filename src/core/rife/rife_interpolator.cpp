@@ -51,8 +51,7 @@ std::optional<IFNetVariant> detect_variant(const weights::StateDict& raw) {
 RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::StateDict& dict,
                                    RifeOptions options)
     : net_(variant, holds_refinement(dict, variant)), options_(options) {
-  const double scales[] = {0.25, 0.5, 1.0, 2.0, 4.0};
-  if (std::find(std::begin(scales), std::end(scales), options_.scale) == std::end(scales))
+  if (std::find(std::begin(kFlowScales), std::end(kFlowScales), options_.scale) == std::end(kFlowScales))
     throw Error("the flow scale must be one of 0.25, 0.5, 1, 2, 4 (got " + std::to_string(options_.scale) + ")");
   if (const auto why = net_->unsupported(options_.mode); !why.empty()) throw Error(why);
   weights::load_into(*net_, used_weights(dict, variant), variant.name + " weights");

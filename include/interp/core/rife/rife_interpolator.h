@@ -8,6 +8,9 @@
 
 namespace interp::rife {
 
+/// The flow resolutions IFNet runs at (0.5 for 4K): the reference's scale list.
+inline constexpr double kFlowScales[] = {0.25, 0.5, 1.0, 2.0, 4.0};
+
 struct RifeOptions {
   double scale = 1.0;  ///< flow resolution factor: 0.25, 0.5, 1, 2 or 4 (0.5 for 4K)
   torch::Device device = torch::kCPU;

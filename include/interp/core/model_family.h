@@ -1,0 +1,120 @@
+#pragma once
+/// A model family (RIFE, UPR-Net, FILM, ...) as one entry in one table: everything the
+/// rest of interp asks of a family — which weight files are its own, how to build it for
+/// inference or for training, what it is called, how to install it, which quality modes
+/// and flow scales it takes, how many frames it reads — answered in the family's own
+/// file. Nothing outside those files compares family names, so adding a family is its
+/// file plus its line in model_families.cpp.
+#include "interp/core/frame_interpolator.h"
+#include "interp/core/quality.h"
+#include "interp/core/weights/state_dict.h"
+
+#include <torch/nn/module.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace interp {
+
+/// The default --model: the first installed of kDefaultRifePreference.
+inline constexpr const char* kDefaultRifeModel = "rife";
+/// `--model rife` takes the first of these that is installed: the v4 models (trained for
+/// any timestep) before v3.9, the one scripts/fetch_models.sh installs. A preference
+/// order, not the order of release (v4.26 is newer than v4.6).
+inline constexpr const char* kDefaultRifePreference[] = {"rife-v4.6", "rife-v4.26", "rife-v4.25", "rife-v3.9"};
+
+struct ModelOptions {
+  std::string model = kDefaultRifeModel;  ///< name (resolved under the models dirs) or file path
+  std::string variant;              ///< forces the model of a .pkl that names none ("rife-v4.25")
+  std::string models_dir;           ///< searched first for names (also $INTERP_MODELS_DIR)
+  torch::Device device = torch::kCPU;
+  torch::Dtype dtype = torch::kFloat32;
+  double scale = 1.0;               ///< RIFE flow scale; UPR-Net: 0.5/0.25 skip its finest 1/2 levels
+  /// fast unless asked: refine and ensemble each cost about 2x the time (README, "Quality
+  /// modes"), above what a default may cost.
+  Quality quality = Quality::kFast;
+};
+
+/// A weight file read into memory with what it is: its family ("rife", "upr", "film"),
+/// its model ("rife-v4.6") and the tensors under the names our modules use.
+struct ModelWeights {
+  std::string arch;
+  std::string variant;
+  weights::StateDict tensors;
+  weights::Metadata metadata;
+};
+
+/// A model built for training: the family's module holding the file's weights, run
+/// with plain ATen ops and autograd — no fused CPU glue, no inference-only weight
+/// rewrites — so that every parameter gets its gradient.
+class TrainableModel {
+ public:
+  virtual ~TrainableModel() = default;
+  /// The parameters (under the reference's names) to optimise and save.
+  virtual torch::nn::Module& module() = 0;
+  /// img0, img1: N×3×H×W in [0,1], H and W multiples of alignment(W); t: N values in
+  /// (0,1). Returns the N×3×H×W frames at t. Throws interp::Error for unaligned sizes.
+  virtual torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) = 0;
+  /// What the height and width of frames `width` pixels wide must be multiples of.
+  virtual int64_t alignment(int64_t width) const = 0;
+};
+
+class ModelFamily {
+ public:
+  virtual ~ModelFamily() = default;
+
+  /// What interp's model files record as interp.arch: "rife", "upr", "film".
+  virtual std::string name() const = 0;
+  /// What messages call it: "RIFE IFNet", "UPR-Net", "FILM".
+  virtual std::string title() const = 0;
+  /// Its models' names as --model and --variant take them ("rife-v4.6", ...).
+  virtual std::vector<std::string> model_names() const = 0;
+  /// What its models are, for messages: "RIFE versions", "UPR-Net sizes".
+  virtual std::string models_are() const { return title() + " models"; }
+  /// The model `name` stands for (aliases such as "v4.6" too); "" when not this family's.
+  virtual std::string model_named(const std::string& name) const = 0;
+
+  /// Whether a file's tensors are this family's, from their names.
+  virtual bool recognises(const weights::StateDict& tensors) const = 0;
+  /// The file's tensors as this family's weights: names as our modules use them, the
+  /// model `model_name` (from names and shapes when empty). Throws interp::Error naming
+  /// `path` when they fit none of its models.
+  virtual ModelWeights adopt(weights::StateDict tensors, const std::string& model_name,
+                             const std::string& path) const = 0;
+  /// Sub-networks the weights hold ("ifnet", "refine"), for people reading a model
+  /// file's header; "refine" is what the refine and best modes run.
+  virtual std::vector<std::string> parts(const ModelWeights&) const { return {name()}; }
+
+  /// For inference on options.device, in options.dtype. Throws interp::Error for
+  /// weights that do not fit or options it does not take.
+  virtual std::unique_ptr<FrameInterpolator> build(const ModelWeights& weights, const ModelOptions& options) const = 0;
+  /// For training (fp32, on `device`).
+  virtual std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& weights, torch::Device device) const = 0;
+
+  /// How a user gets model `model_name` when it is not installed (one sentence).
+  virtual std::string install_help(const std::string& model_name) const = 0;
+  /// Quality modes it runs (its default first) and --scale values it takes.
+  virtual std::vector<Quality> qualities() const { return {Quality::kFast}; }
+  virtual std::vector<double> scales() const = 0;
+  /// What --scale does for it, for --help.
+  virtual std::string scale_help() const = 0;
+  /// Input frames it reads for each in-between: 2, the pair, for every family so far.
+  virtual int context_frames() const { return 2; }
+};
+
+/// Every family, in the order recognition and --help list them.
+const std::vector<const ModelFamily*>& model_families();
+/// The family interp.arch `arch` names; null when none.
+const ModelFamily* family_named(const std::string& arch);
+/// The family with a model called `model_name` (aliases too); null when none.
+const ModelFamily* family_of_model(const std::string& model_name);
+/// Every family's model names, in table order.
+std::vector<std::string> all_model_names();
+/// Every --scale value some family takes, ascending.
+std::vector<double> all_scales();
+
+/// "a, b, c": for messages.
+std::string joined_names(const std::vector<std::string>& names);
+
+}  // namespace interp

@@ -1,0 +1,27 @@
+/// The rules of a --range piece (job.h, InputSpan), kept apart from the stages that
+/// follow them.
+#include "interp/pipeline/job.h"
+
+namespace interp::pipeline {
+
+InputSpan::InputSpan(const JobOptions& options)
+    : read_limit(options.frame_limit), piece_(options.range.has_value()), frame_limit_(options.frame_limit) {
+  if (!options.range) return;
+  first = options.range->first;
+  end = options.range->end;
+  min_frames = first > 0 ? 1 : 2;
+  if (end > 0 && (read_limit <= 0 || read_limit > end - first + 1)) read_limit = end - first + 1;
+}
+
+int64_t InputSpan::expected_outputs(const Timeline& timeline, int64_t frames, bool repeat_tail) const {
+  if (frame_limit_ > 0 && (frames <= 0 || frames > frame_limit_)) frames = frame_limit_;
+  if (piece_) {
+    if (frames > 0 && end > 0 && end < frames) return timeline.output_count(end) - timeline.output_count(first);
+    if (frames > first) return timeline.output_count(frames) - timeline.output_count(first);
+    return 0;
+  }
+  if (frames < 2) return 0;
+  return repeat_tail ? timeline.output_count(frames) : timeline.slots_for_pair(frames - 2).back().index + 2;
+}
+
+}  // namespace interp::pipeline
