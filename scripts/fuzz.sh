@@ -80,8 +80,9 @@ run() {  # TARGET, then libFuzzer options
   if ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0 "$BUILD/fuzz/fuzz_$target" "${inputs[@]}" \
        -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$BUILD/crashes/$target-" "$@" \
        >"$log" 2>&1; then
-    local execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-    echo "fuzz $target: ${execs:-?} inputs run, no crash (corpus $(ls "$corpus" | wc -l) files)"
+    local execs
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    echo "fuzz $target: ${execs:-?} inputs run, no crash (corpus $(find "$corpus" -type f | wc -l) files)"
   else
     echo "fuzz $target: CRASH (log: $log)"; grep -m3 -E "ERROR|SUMMARY|deadly" "$log" || true
     failed=1

@@ -27,12 +27,17 @@ PY=${PYTHON:-/opt/torch/.venv/bin/python}
 BUILD=${BUILD_DIR:-$ROOT/build-gpu}
 TESTS=${TESTS:-OFF}
 
-[ -x "$PY" ] || { echo "gpu_build.sh: no Python at $PY (set PYTHON=)" >&2; exit 1; }
 command -v cmake >/dev/null || { echo "gpu_build.sh: cmake not found" >&2; exit 1; }
-TORCH=$("$PY" -c 'import os, torch; print(os.path.dirname(torch.__file__))') ||
-  { echo "gpu_build.sh: $PY cannot import torch" >&2; exit 1; }
+if [ -n "${INTERP_LIBTORCH_ROOT:-}" ]; then  # set-up's LibTorch (a rehearsal off the GPU box)
+  TORCH=$INTERP_LIBTORCH_ROOT
+  echo "==> LibTorch from $TORCH"
+else
+  [ -x "$PY" ] || { echo "gpu_build.sh: no Python at $PY (set PYTHON=, or INTERP_LIBTORCH_ROOT=)" >&2; exit 1; }
+  TORCH=$("$PY" -c 'import os, torch; print(os.path.dirname(torch.__file__))') ||
+    { echo "gpu_build.sh: $PY cannot import torch" >&2; exit 1; }
+  echo "==> LibTorch from $TORCH ($("$PY" -c 'import torch; print(torch.__version__, "CUDA", torch.version.cuda)'))"
+fi
 SITE=$(dirname "$TORCH")
-echo "==> LibTorch from $TORCH ($("$PY" -c 'import torch; print(torch.__version__, "CUDA", torch.version.cuda)'))"
 
 # libtorch_cuda's own dependencies (cuDNN, cuBLAS, NCCL, cuSPARSELt, NVSHMEM, cuFile) live
 # in the nvidia-* wheels beside torch; the linker must see them, the loader finds them
@@ -43,8 +48,23 @@ for d in "$SITE"/nvidia/*/lib "$SITE"/nvidia/*/*/lib /usr/local/cuda/lib64; do
 done
 rpath_link=$(printf -- '-Wl,-rpath-link,%s ' "${link_dirs[@]}")
 
+prefixes=()
+[ -d "$BUNDLE" ] && prefixes+=("$BUNDLE")
+# GoogleTest for TESTS=ON where the box has none: built from the sources
+# `scripts/gpu_check.sh --prepare` carries in .gpu/googletest.
+if [ "$TESTS" = ON ] && [ -d "$ROOT/.gpu/googletest" ] && [ ! -d /usr/lib/x86_64-linux-gnu/cmake/GTest ]; then
+  if [ ! -f "$BUILD/gtest/.complete" ]; then
+    cmake -S "$ROOT/.gpu/googletest" -B "$BUILD/gtest-build" -DCMAKE_BUILD_TYPE=Release -DBUILD_GMOCK=OFF \
+          -DCMAKE_INSTALL_PREFIX="$BUILD/gtest" >/dev/null
+    cmake --build "$BUILD/gtest-build" -j "$(nproc)" --target install >/dev/null
+    touch "$BUILD/gtest/.complete"
+  fi
+  prefixes+=("$BUILD/gtest")
+fi
 prefix=()
-[ -d "$BUNDLE" ] && prefix=(-DCMAKE_PREFIX_PATH="$BUNDLE")
+[ ${#prefixes[@]} -gt 0 ] && prefix=(-DCMAKE_PREFIX_PATH="$(IFS=';'; echo "${prefixes[*]}")")
+# The golden files the box got (scripts/gpu_check.sh --prepare), else ../shared.
+[ -d "$ROOT/.gpu/shared" ] && prefix+=(-DINTERP_SHARED_DIR="$ROOT/.gpu/shared")
 generator="Unix Makefiles"
 command -v ninja >/dev/null && generator=Ninja
 cmake -S "$ROOT" -B "$BUILD" -G "$generator" -DCMAKE_BUILD_TYPE=Release \

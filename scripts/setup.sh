@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian/Ubuntu machine: system packages, LibTorch
-# (from PyPI's torch wheel, cached outside the checkout), a Release build with -j2,
+# (from PyPI's torch wheel, cached outside the checkout) with, on a machine with an
+# NVIDIA driver, its CUDA libraries (scripts/fetch_cuda.sh), a Release build with -j2,
 # and the default model. Safe to rerun: every step skips what is already done.
 set -Eeuo pipefail
 
@@ -45,11 +46,11 @@ if [ -f "$LIBTORCH/lib/libtorch_cpu.so" ] && [ -f "$LIBTORCH/.complete" ]; then
   echo "    cached"
 else
   mkdir -p "$CACHE/downloads"
-  wheel=$(ls "$CACHE"/downloads/torch-"$TORCH_VERSION"-*.whl 2>/dev/null | head -n 1 || true)
+  wheel=$(find "$CACHE/downloads" -maxdepth 1 -name "torch-$TORCH_VERSION-*.whl" | head -n 1)
   if [ -z "$wheel" ]; then
     echo "    downloading torch==$TORCH_VERSION wheel from PyPI (~530 MB, once)"
     python3 -m pip download --quiet --no-deps --only-binary :all: "torch==$TORCH_VERSION" -d "$CACHE/downloads"
-    wheel=$(ls "$CACHE"/downloads/torch-"$TORCH_VERSION"-*.whl | head -n 1)
+    wheel=$(find "$CACHE/downloads" -maxdepth 1 -name "torch-$TORCH_VERSION-*.whl" | head -n 1)
   fi
   tmp="$LIBTORCH.partial"
   rm -rf "$tmp" && mkdir -p "$tmp"
@@ -60,6 +61,9 @@ else
   rm -f "$wheel"   # the extracted tree is the cache
   echo "    extracted"
 fi
+
+step "CUDA libraries (for an NVIDIA GPU; INTERP_CUDA=1 always, 0 never)"
+TORCH_VERSION=$TORCH_VERSION INTERP_LIBTORCH_ROOT="$LIBTORCH" INTERP_CACHE_DIR="$CACHE" "$ROOT/scripts/fetch_cuda.sh"
 
 step "configure ($BUILD_DIR)"
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -17,7 +17,11 @@ class FilmParity : public ::testing::Test {
   std::unique_ptr<film::FilmInterpolator> load(const std::string& path) {
     const auto w = read_model_weights(path);
     EXPECT_EQ(w.arch, "film");
-    return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, film::FilmOptions{});
+    return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, [] {
+      film::FilmOptions options;
+      options.device = test_device();
+      return options;
+    }());
   }
 };
 
@@ -33,7 +37,8 @@ TEST_F(FilmParity, Fp32TorchScriptMatchesOutputsAndIntermediates) {
   }
   torch::InferenceMode guard;
   film::FilmDebug debug;
-  model->net()->forward(x0, x1, torch::full({1, 1}, 0.5), &debug);
+  const auto device = test_device();
+  model->net()->forward(x0.to(device), x1.to(device), torch::full({1, 1}, 0.5, torch::TensorOptions().device(device)), &debug);
   for (int i = 0; i <= 4; ++i)
     EXPECT_LE(max_abs_diff(debug.forward_flow[i], case_tensor(cases, "t0.5_forward_flow_pyramid_" + std::to_string(i))),
               1e-4) << "forward flow level " << i;

@@ -34,6 +34,7 @@ TEST_P(RifeParity, MatchesReferenceWithin1e4) {
   EXPECT_EQ(weights.variant, "rife-v" + p.version);  // recognised from the keys alone
   rife::RifeOptions options;
   options.scale = p.scale;
+  options.device = test_device();
   rife::RifeInterpolator model(*rife::IFNetVariant::by_name(weights.variant), weights.tensors, options);
 
   const auto cases = load_cases(cases_path);

@@ -69,6 +69,7 @@ Pair golden_pair(const std::string& cases_path, bool shifted) {
 rife::RifeOptions options_for(Quality quality, double scale) {
   rife::RifeOptions options;
   options.scale = scale;
+  options.device = test_device();
   options.mode = {refines(quality), ensembles(quality)};
   return options;
 }

@@ -42,6 +42,7 @@ TEST_P(RifeV39, MatchesReferenceOnTrainedWeights) {
   ASSERT_EQ(weights.variant, "rife-v3.9");
   rife::RifeOptions options;
   options.scale = p.scale;
+  options.device = test_device();
   rife::RifeInterpolator model(*rife::IFNetVariant::by_name(weights.variant), weights.tensors, options);
 
   const auto cases = load_cases(cases_path);
@@ -82,7 +83,9 @@ TEST(RifeV39Weights, BatchDecidesLargeMotionRestartPerPair) {
   INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v4.6_cases.pt");
   torch::set_num_threads(2);
   const auto weights = read_model_weights(model_path);
-  rife::RifeInterpolator model(rife::IFNetVariant::v3_9(), weights.tensors, {});
+  rife::RifeOptions options;
+  options.device = test_device();
+  rife::RifeInterpolator model(rife::IFNetVariant::v3_9(), weights.tensors, options);
   const auto cases = load_cases(cases_path);
   const auto img0 = case_tensor(cases, "img0");
   const auto golden = load_cases(kGolden);

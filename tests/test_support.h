@@ -2,6 +2,7 @@
 /// Helpers shared by the test files: locating ../shared and installed models (a failure
 /// under CI=true, a skip elsewhere), loading golden case files, and comparing tensors.
 #include "interp/base/error.h"
+#include "interp/core/device.h"
 #include "interp/core/model_loader.h"
 #include "temp_dir.h"
 
@@ -58,7 +59,15 @@ inline torch::Tensor case_tensor(const c10::Dict<c10::IValue, c10::IValue>& case
 }
 
 inline double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a.to(torch::kFloat64).cpu() - b.to(torch::kFloat64).cpu()).abs().max().item<double>();
+  return (a.detach().cpu().to(torch::kFloat64) - b.detach().cpu().to(torch::kFloat64)).abs().max().item<double>();
+}
+
+/// Where the parity tests run their models: the CPU, unless INTERP_TEST_DEVICE names
+/// another ("cuda": what scripts/gpu_check.sh sets on a GPU machine). The references
+/// stay on the CPU; max_abs_diff compares across devices.
+inline torch::Device test_device() {
+  const char* spec = std::getenv("INTERP_TEST_DEVICE");
+  return ::interp::parse_device(spec && *spec ? spec : "cpu");
 }
 
 }  // namespace interp::test

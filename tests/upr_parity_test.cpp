@@ -90,6 +90,7 @@ TEST_P(UprParity, FramesAndEveryLevelsFlowsMatchTheReference) {
   const auto dict = p.size == "base" ? read_model_weights(kBaseCheckpoint).tensors : test_weights(config);
   upr::UprOptions options;
   options.skipped_levels = p.skipped;
+  options.device = test_device();
   upr::UprInterpolator model(config, dict, options);
 
   const auto [img0, img1] = inputs(p.input, golden, shared_cases);
@@ -131,14 +132,16 @@ TEST(UprHalfPrecision, RunsEveryOpInFp16AndStaysCloseToFp32) {
   const auto img0 = case_tensor(cases, "img0").slice(2, 64, 192).slice(3, 96, 288);
   const auto img1 = case_tensor(cases, "img1").slice(2, 64, 192).slice(3, 96, 288);
   const auto dict = test_weights(upr::UprConfig::base());
-  upr::UprInterpolator full(upr::UprConfig::base(), dict, {});
-  upr::UprOptions half_options;
+  upr::UprOptions full_options;
+  full_options.device = test_device();
+  upr::UprInterpolator full(upr::UprConfig::base(), dict, full_options);
+  upr::UprOptions half_options = full_options;
   half_options.dtype = torch::kFloat16;
   upr::UprInterpolator half(upr::UprConfig::base(), dict, half_options);
   const auto expected = full.interpolate(img0, img1, {0.3});
   const auto out = half.interpolate(img0, img1, {0.3});
   EXPECT_EQ(out.scalar_type(), torch::kFloat16);
-  EXPECT_LE((out.to(torch::kFloat32) - expected).abs().mean().item<double>(), 2e-3);
+  EXPECT_LE((out.to(torch::kFloat32) - expected).abs().mean().cpu().item<double>(), 2e-3);
 }
 
 TEST(UprWeights, OfficialCheckpointLoadsWithItsModulePrefixAndIsRecognisedAsBase) {

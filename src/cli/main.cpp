@@ -2,6 +2,7 @@
 /// (spdlog) and signals. Every user error ends as one line on stderr and a non-zero exit.
 #include "commands.h"
 #include "log.h"
+#include "runtime_report.h"
 #include "signals.h"
 
 #include "interp/base/error.h"
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
   bool verbose = false, show_runtime = false;
   app.add_flag("-q,--quiet", shared.quiet, "errors only, no progress");
   app.add_flag("-v,--verbose", verbose, "debug logging");
-  app.add_flag("--runtime", show_runtime, "print LibTorch version and CUDA availability, then exit");
+  app.add_flag("--runtime", show_runtime, "print LibTorch's version and what CUDA needs here (driver, libraries, devices), then exit");
 
   interp::cli::Run run_root, run_subcommand;
   interp::cli::add_video_command(app, shared, run_root);
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
   interp::io::set_ffmpeg_log_level(verbose);
   try {
     if (show_runtime) {
-      std::cout << interp::runtime_summary() << "\n";
+      std::cout << interp::cli::runtime_report() << "\n";
       return 0;
     }
     return run_subcommand ? run_subcommand() : run_root();

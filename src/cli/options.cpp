@@ -6,6 +6,7 @@
 #include "interp/base/error.h"
 #include "interp/base/fingerprint.h"
 #include "log.h"
+#include "runtime_report.h"
 
 #include <cmath>
 #include <filesystem>
@@ -113,8 +114,11 @@ std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s) {
   try {
     options.device = parse_device(s.device);
   } catch (const Error& e) {
-    throw Error(std::string("--device ") + e.what());
+    const std::string fix = cuda_fix_hint();
+    throw Error(std::string("--device ") + e.what() + (fix.empty() ? "" : "; " + fix));
   }
+  if (s.device == "auto" && options.device.is_cpu())
+    if (const std::string warning = cpu_fallback_warning(); !warning.empty()) log::warn(warning);
   if (s.fp16) {
     if (!options.device.is_cuda()) throw Error("--fp16 needs a CUDA device (CPU half precision is slower than fp32)");
     options.dtype = torch::kFloat16;

@@ -2,6 +2,7 @@
 #include "interp/core/device.h"
 
 #include "interp/base/error.h"
+#include "interp/core/cuda_status.h"
 
 #include <torch/cuda.h>
 #include <torch/torch.h>
@@ -15,9 +16,7 @@
 #include <thread>
 
 namespace interp {
-namespace {
-
-std::string lib_dir_of_torch() {
+std::string libtorch_library_dir() {
   Dl_info info{};
   // Any symbol of libtorch_cpu tells where LibTorch's libraries live.
   if (dladdr(reinterpret_cast<void*>(&torch::cuda::is_available), &info) && info.dli_fname)
@@ -25,14 +24,12 @@ std::string lib_dir_of_torch() {
   return {};
 }
 
-}  // namespace
-
 bool load_cuda_backend(std::string* why_not) {
   static std::once_flag once;
   static std::string failure;
   std::call_once(once, [] {
 #ifndef INTERP_LINKED_CUDA
-    const std::string dir = lib_dir_of_torch();
+    const std::string dir = libtorch_library_dir();
     const std::string lib = (dir.empty() ? std::string() : dir + "/") + "libtorch_cuda.so";
     if (!std::filesystem::exists(lib)) {
       failure = "this LibTorch has no CUDA support";
@@ -41,10 +38,13 @@ bool load_cuda_backend(std::string* why_not) {
     if (!dlopen(lib.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
       const char* err = dlerror();
       failure = std::string("libtorch_cuda could not be loaded: ") + (err ? err : "unknown error");
+      if (nvidia_driver_version().empty()) failure = "no NVIDIA driver on this machine; " + failure;
       return;
     }
 #endif
-    if (!torch::cuda::is_available()) failure = "no CUDA device visible";
+    if (torch::cuda::is_available()) return;
+    const std::string driver = nvidia_driver_version();
+    failure = driver.empty() ? "no NVIDIA driver on this machine" : "no CUDA device visible (NVIDIA driver " + driver + ")";
   });
   if (why_not) *why_not = failure;
   return failure.empty();

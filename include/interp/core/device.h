@@ -11,6 +11,10 @@ namespace interp {
 /// resolve. Returns true when CUDA devices are usable. Safe to call repeatedly.
 bool load_cuda_backend(std::string* why_not = nullptr);
 
+/// The folder of the libtorch_cpu.so this process runs with ("" if unknown): where
+/// libtorch_cuda.so is looked for.
+std::string libtorch_library_dir();
+
 /// "cpu", "cuda", "cuda:1", "auto" (CUDA if available, else CPU). Throws interp::Error
 /// naming the problem when a CUDA device is requested but unavailable.
 torch::Device parse_device(const std::string& spec);

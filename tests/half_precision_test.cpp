@@ -1,0 +1,119 @@
+/// fp16 on the device the parity tests run on (the CPU here; scripts/gpu_check.sh sets
+/// INTERP_TEST_DEVICE=cuda, where --fp16 is offered): every family's half-precision frame
+/// stays within a stated tolerance of its fp32 frame, and the trained default scores
+/// within 0.05 dB of fp32 (PSNR against the real middle frame of triplets). Why a test of
+/// its own: the parity tests compare fp32 against fp32 references at 1e-4, which fp16
+/// cannot meet. LibTorch runs these fp16 ops on the CPU too (slowly), so the half path of
+/// every family is exercised on every machine.
+#include "interp/core/model_loader.h"
+#include "temp_dir.h"
+#include "test_support.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+namespace interp::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kMeanTolerance = 2e-3;  ///< mean |fp16 - fp32| per frame, in [0,1] units
+constexpr double kPsnrTolerance = 0.05;  ///< dB, trained weights against the real frame
+
+struct Triplet {
+  std::string name;
+  torch::Tensor before, middle, after;  ///< 1x3xHxW float in [0,1], on the CPU
+};
+
+/// NAME_WxH_{0,1,2}.rgb (raw RGB24, made by `scripts/gpu_check.sh --prepare`) under $INTERP_TEST_TRIPLETS.
+/// Without $INTERP_TEST_TRIPLETS: one small triplet cut from ../shared's clip with ffmpeg
+/// (the CPU runs fp16 slowly).
+std::string make_triplets() {
+  static TempDir dir;
+  const std::string clip = shared_file("clips/bigbuckbunny.mp4");
+  if (clip.empty()) return "";
+  for (int k = 0; k < 3; ++k) {
+    const std::string cmd = "ffmpeg -v error -y -i '" + clip + "' -vf 'select=eq(n\\," + std::to_string(30 + k) +
+                            "),crop=256:144:400:200' -frames:v 1 -f rawvideo -pix_fmt rgb24 '" +
+                            (dir.path() / ("bbb_256x144_" + std::to_string(k) + ".rgb")).string() + "'";
+    if (std::system(cmd.c_str()) != 0) return "";
+  }
+  return dir.path().string();
+}
+
+std::vector<Triplet> load_triplets() {
+  std::vector<Triplet> out;
+  const char* given = std::getenv("INTERP_TEST_TRIPLETS");
+  const std::string dir = given && *given ? given : make_triplets();
+  if (dir.empty() || !fs::is_directory(dir)) return out;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string file = entry.path().filename().string();
+    if (file.size() < 6 || file.substr(file.size() - 6) != "_0.rgb") continue;
+    const std::string stem = file.substr(0, file.size() - 6);
+    int w = 0, h = 0;
+    if (std::sscanf(stem.substr(stem.rfind('_') + 1).c_str(), "%dx%d", &w, &h) != 2) continue;
+    std::vector<torch::Tensor> frames;
+    for (int k = 0; k < 3; ++k) {
+      std::ifstream in(fs::path(dir) / (stem + "_" + std::to_string(k) + ".rgb"), std::ios::binary);
+      std::vector<uint8_t> bytes(static_cast<size_t>(w) * h * 3);
+      in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      if (!in) break;
+      frames.push_back(torch::from_blob(bytes.data(), {1, h, w, 3}, torch::kUInt8).permute({0, 3, 1, 2}).to(torch::kFloat32) / 255.0);
+    }
+    if (frames.size() == 3) out.push_back({stem, frames[0], frames[1], frames[2]});
+  }
+  return out;
+}
+
+double psnr(const torch::Tensor& a, const torch::Tensor& b) {
+  const double mse = (a.detach().cpu().to(torch::kFloat64) - b.to(torch::kFloat64)).pow(2).mean().item<double>();
+  return 10.0 * std::log10(1.0 / std::max(mse, 1e-12));
+}
+
+struct HalfCase {
+  std::string model;  ///< a name or a file
+  Quality quality;
+  bool trained;
+};
+
+TEST(HalfPrecision, EachFamilyStaysCloseToFp32AndTheTrainedOneScoresAlike) {
+  const torch::Device device = test_device();
+  const auto triplets = load_triplets();
+  if (triplets.empty()) {
+    if (running_in_ci() || std::getenv("INTERP_TEST_TRIPLETS")) FAIL() << "no triplets (INTERP_TEST_TRIPLETS, or ffmpeg and ../shared)";
+    GTEST_SKIP() << "no triplets: ../shared's clip or ffmpeg missing";
+  }
+  std::vector<HalfCase> cases;
+  for (Quality q : {Quality::kFast, Quality::kRefine, Quality::kEnsemble, Quality::kBest})
+    cases.push_back({"rife-v3.9", q, true});
+  // Not FILM's random golden weights: their activations overflow fp16's range (NaN on
+  // the CPU), which says nothing of trained FILM files (none reachable here).
+  for (const char* file : {"golden/rife_v4.6_random.pkl", "golden/rife_v4.25_random.pkl"})
+    if (!shared_file(file).empty()) cases.push_back({shared_file(file), Quality::kFast, false});
+  cases.push_back({std::string(INTERP_TEST_DATA_DIR) + "/upr_base_random.pkl", Quality::kFast, false});
+  for (const auto& c : cases) {
+    ModelOptions options;
+    options.model = c.model;
+    options.device = device;
+    options.quality = c.quality;
+    auto full = load_model(options);
+    options.dtype = torch::kFloat16;
+    auto half = load_model(options);
+    for (const auto& t : triplets) {
+      const auto a = full->interpolate(t.before, t.after, {0.5}).to(torch::kFloat32);
+      const auto b = half->interpolate(t.before, t.after, {0.5}).to(torch::kFloat32);
+      const double mean = (a - b).abs().mean().cpu().item<double>();
+      const double p32 = psnr(a, t.middle), p16 = psnr(b, t.middle);
+      // One line per case for the report (gpu_check.sh collects them).
+      std::printf("HALF|%s|%s|%s|%.2e|%.2e|%.3f|%.3f\n", fs::path(c.model).filename().c_str(),
+                  quality_name(c.quality), t.name.c_str(), mean, max_abs_diff(a, b), p32, p16);
+      EXPECT_LE(mean, kMeanTolerance) << c.model << " " << quality_name(c.quality) << " " << t.name;
+      if (c.trained) EXPECT_LE(std::abs(p16 - p32), kPsnrTolerance) << c.model << " " << t.name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace interp::test
