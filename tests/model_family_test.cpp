@@ -37,13 +37,19 @@ struct TrainCase {
   std::string family;
 };
 
-class Trainable : public ::testing::TestWithParam<TrainCase> {};
-
-/// The case's file, or "" when ../shared lacks it.
-std::string case_path(const TrainCase& c) {
-  if (c.file.rfind("data/", 0) == 0) return std::string(INTERP_TEST_DATA_DIR) + c.file.substr(4);
-  return shared_file(c.file);
-}
+/// Each case's weight file, resolved once: a FAIL under CI, a SKIP elsewhere, when
+/// ../shared lacks it.
+class Trainable : public ::testing::TestWithParam<TrainCase> {
+ protected:
+  void SetUp() override {
+    const auto& c = GetParam();
+    path = c.file.rfind("data/", 0) == 0 ? std::string(INTERP_TEST_DATA_DIR) + c.file.substr(4) : shared_file(c.file);
+    if (!path.empty()) return;
+    if (running_in_ci()) FAIL() << "shared data missing under CI: " << c.file;
+    GTEST_SKIP() << "shared data not found: " << c.file;
+  }
+  std::string path;
+};
 
 /// Two pairs of 64x128 pictures (every family's alignment divides both), their times and a
 /// target, seeded.
@@ -55,11 +61,6 @@ std::vector<torch::Tensor> batch() {
 
 TEST_P(Trainable, EveryParameterGetsAGradientAndTheFrameIsTheInferenceOne) {
   const auto& c = GetParam();
-  const std::string path = case_path(c);
-  if (path.empty()) {
-    if (running_in_ci()) FAIL() << "shared data missing under CI: " << c.file;
-    GTEST_SKIP() << "shared data not found: " << c.file;
-  }
   const ModelWeights w = read_model_weights(path);
   ASSERT_EQ(w.arch, c.family);
   const auto model = build_trainable(w);
@@ -94,11 +95,6 @@ INSTANTIATE_TEST_SUITE_P(Families, Trainable,
 /// Every scale a family lists builds; one it does not list is refused before building.
 TEST_P(Trainable, BuildsAtEveryScaleItListsAndNoOther) {
   const auto& c = GetParam();
-  const std::string path = case_path(c);
-  if (path.empty()) {
-    if (running_in_ci()) FAIL() << "shared data missing under CI: " << c.file;
-    GTEST_SKIP() << "shared data not found: " << c.file;
-  }
   const auto listed = family_named(c.family)->scales();
   for (double scale : all_scales()) {
     ModelOptions options;
