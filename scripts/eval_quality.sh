@@ -33,11 +33,8 @@ while [ $# -gt 0 ]; do
     *) echo "eval_quality.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-if [ ${#CLIPS[@]} -eq 0 ]; then
-  for c in "$ROOT"/../shared/clips/*.mp4; do [ -f "$c" ] && CLIPS+=("$c"); done
-fi
-[ ${#CLIPS[@]} -gt 0 ] || { echo "eval_quality.sh: no clips (give --clip FILE)" >&2; exit 1; }
-for c in "${CLIPS[@]}"; do [ -f "$c" ] || { echo "eval_quality.sh: no clip $c" >&2; exit 1; }; done
+source "$ROOT/scripts/lib/clips.sh"
+checked_clips "$ROOT" eval_quality.sh
 for m in "$ROOT"/models/*.safetensors; do [ -f "$m" ] && MODELS+=("$m"); done
 [ ${#QUALITIES[@]} -gt 0 ] || QUALITIES=(fast refine ensemble best)
 

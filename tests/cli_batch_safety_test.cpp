@@ -168,7 +168,7 @@ TEST_F(BatchSafety, SymbolicLinksToClipsAndToTheInputFolderAreFollowed) {
 
 TEST(BatchScriptLint, ShellcheckFindsNothing) {
   const std::string root = INTERP_SOURCE_DIR;
-  auto r = run("cd " + quote(root) + " && shellcheck -x scripts/*.sh scripts/batch/*.sh scripts/slurm/*.sh "
+  auto r = run("cd " + quote(root) + " && shellcheck -x scripts/*.sh scripts/batch/*.sh scripts/lib/*.sh scripts/slurm/*.sh "
                "scripts/slurm/*.sbatch");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
 }

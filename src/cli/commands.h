@@ -42,6 +42,8 @@ void add_convert_command(CLI::App& root, SharedSettings& shared, Run& run);
 void add_split_plan_command(CLI::App& root, SharedSettings& shared, Run& run);
 /// `interp join OUTPUT PIECE...`: --range pieces joined, audio/subtitles back in.
 void add_join_command(CLI::App& root, SharedSettings& shared, Run& run);
+/// `interp train --data CLIPS --out MODEL`: fine-tunes a model on the user's footage.
+void add_train_command(CLI::App& root, SharedSettings& shared, Run& run);
 /// `interp bench`: model-only and end-to-end throughput.
 void add_bench_command(CLI::App& root, SharedSettings& shared, Run& run);
 

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
                "  interp bench [options]                 throughput and memory\n"
                "  interp split-plan IN --segments N      frame ranges (A:B) to run on N machines with --range\n"
                "  interp join OUT PIECE...               --range pieces into one video (no re-encode)\n"
+               "  interp train --data CLIPS --out M.safetensors --minutes N   fine-tune a model on your footage\n"
                "Without --exp/--multi/--fps the frame rate doubles (--exp=1).",
                "interp"};
   app.set_version_flag("--version", [] {
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   interp::cli::add_bench_command(app, shared, run_subcommand);
   interp::cli::add_split_plan_command(app, shared, run_subcommand);
   interp::cli::add_join_command(app, shared, run_subcommand);
+  interp::cli::add_train_command(app, shared, run_subcommand);
 
   try {
     app.parse(argc, argv);

@@ -78,9 +78,7 @@ std::string spaced(const std::vector<std::string>& words) {
   return out;
 }
 
-void add_model_options(CLI::App& command, ModelSettings& s) {
-  std::vector<std::string> scale_help;
-  for (const ModelFamily* family : model_families()) scale_help.push_back(family->scale_help());
+void add_model_choice_options(CLI::App& command, ModelSettings& s) {
   command.add_option("--model", s.model.model,
                      std::string(kDefaultRifeModel) + " (best installed: " +
                          joined_names({std::begin(kDefaultRifePreference), std::end(kDefaultRifePreference)}) +
@@ -91,10 +89,17 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
   command.add_option("--device", s.device, "cpu, cuda, cuda:N or auto")
       ->capture_default_str()
       ->check(kDevice);
+  command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
+}
+
+void add_model_options(CLI::App& command, ModelSettings& s) {
+  std::vector<std::string> scale_help;
+  for (const ModelFamily* family : model_families()) scale_help.push_back(family->scale_help());
+  add_model_choice_options(command, s);
   command.add_option("--quality", s.quality,
-                     "RIFE: fast (the default; flow blocks only), refine (+ v3.9's refinement net: +0.2-1.1 dB, "
-                     "~2.1x the time), ensemble (each block also on the swapped pair: +0.2-1.1 dB, ~1.8x), best "
-                     "(both: +0.2-1.2 dB, ~3x)")
+                     "RIFE: fast (flow blocks only), refine (+ v3.9's refinement net: +0.2-1.1 dB, ~2.1x the time; the "
+                     "default for files that hold it, else fast), ensemble (each block also on the swapped pair: "
+                     "+0.2-1.1 dB, ~1.8x), best (both: +0.2-1.2 dB, ~3x)")
       ->check(CLI::IsMember(quality_names()));
   command.add_flag("--fp16", s.fp16, "half precision (CUDA only)");
   command.add_option("--scale", s.model.scale, "flow resolution: " + [&] {
@@ -105,10 +110,9 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
       ->capture_default_str()
       ->check(CLI::IsMember(all_scales()));
   command.add_option("--batch", s.batch, "frames per forward pass, gathered across consecutive pairs")->capture_default_str()->check(CLI::Range(1, 256));
-  command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
 }
 
-std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s) {
+ModelOptions model_options(const ModelSettings& s) {
   configure_cpu_threads(s.threads);
   ModelOptions options = s.model;
   try {
@@ -124,7 +128,13 @@ std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s) {
     options.dtype = torch::kFloat16;
   }
   if (!s.quality.empty()) options.quality = *quality_by_name(s.quality);
-  auto model = interp::load_model(options);
+  return options;
+}
+
+std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s, const ModelWeights* weights) {
+  const ModelOptions options = model_options(s);
+  auto model = weights ? interp::load_model(*weights, options, "the adapted " + weights->variant)
+                       : interp::load_model(options);
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
   log::info("model " + model->name() + mode + " on " + options.device.str() + (s.fp16 ? " (fp16)" : " (fp32)"));
   return model;

@@ -26,10 +26,15 @@ struct ModelSettings {
   int batch = 1;
 };
 void add_model_options(CLI::App& command, ModelSettings& settings);
+/// --model, --variant, --models-dir, --device, --threads: which model runs where (train).
+void add_model_choice_options(CLI::App& command, ModelSettings& settings);
 /// --variant alone (convert takes it without the rest).
 void add_variant_option(CLI::App& command, std::string& variant);
-/// Sets threads, parses the device and loads the model.
-std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& settings);
+/// Sets threads and turns the flags into ModelOptions (device parsed, with the CPU
+/// fallback warning; fp16; quality).
+ModelOptions model_options(const ModelSettings& settings);
+/// model_options(), then loads the model: the named one, or `weights` (already in memory).
+std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& settings, const ModelWeights* weights = nullptr);
 /// What changes the model's frames beyond its name: the weight file's content and the
 /// flow scale (for pipeline::JobOptions::model_settings).
 std::string model_settings(const ModelSettings& settings);

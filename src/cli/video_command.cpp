@@ -4,6 +4,8 @@
 /// Every input and output is checked before the model loads.
 #include "commands.h"
 
+#include "adapt.h"
+
 #include "interp/base/error.h"
 #include "interp/io/image_file.h"
 #include "interp/io/image_sequence.h"
@@ -32,6 +34,7 @@ struct VideoSettings {
   std::string fps_in;    ///< the pictures' frame rate
   std::string progress;  ///< --progress FILE|-
   std::string range;     ///< --range A:B
+  double adapt = 0;      ///< --adapt MINUTES
 };
 
 /// The input as the job takes it: pictures listed, a video by name. plan_job checks them.
@@ -134,10 +137,14 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
               "nor put back audio/subtitles (unless given the video with --source)");
   else if (!v.range.empty() && job.input.pictures.empty())
     log::info("frames " + v.range + " of " + v.input + ", without audio/subtitles (interp join puts them back)");
+  if (v.adapt > 0 && job.options.range)
+    throw Error("--adapt with --range: each piece would adapt apart; adapt once with interp train and give its model");
+  if (v.adapt > 0 && job.input.video == "-") throw Error("--adapt reads the input twice: standard input cannot be");
   ProgressFeed feed(v.progress, shared.overwrite, job.input.paths());
   pipeline::VideoJobResult result;
   try {
-    auto model = load_model(shared.model);
+    const auto adapted = v.adapt > 0 ? adapt_to_input(shared, job.input, v.adapt, v.skip) : std::nullopt;
+    auto model = load_model(shared.model, adapted ? &*adapted : nullptr);
     Progress progress(v.output == "-" ? "stdout" : fs::path(v.output).filename().string(), !shared.quiet);
     if (job.options.range) job.options.model_settings = model_settings(shared.model);
     job.options.on_progress = [&](const pipeline::JobProgress& p) {
@@ -181,6 +188,10 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
                   "only input frames A to B-1 (A: to the end), frame-exact, each with the in-betweens after it, timed "
                   "as in the whole output: pieces made apart (see split-plan) join into it (see join)")
       ->check(range_validator());
+  root.add_option("--adapt", v.adapt,
+                  "first fine-tune the model on the input's own frames for MINUTES (kept only if it scores better on "
+                  "the input's held-out end)")
+      ->check(CLI::Range(0.01, 1e4));
   add_rate_options(root, shared.rate, /*with_fps=*/true);
   add_model_options(root, shared.model);
   add_skip_options(root, v.skip);

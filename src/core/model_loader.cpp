@@ -67,16 +67,22 @@ const ModelFamily& family_of(const ModelWeights& w) {
   return *family;
 }
 
-std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, const ModelOptions& options) {
-  const ModelFamily& family = family_of(w);
+/// Refuses a quality mode the family does not run.
+void check_quality(const ModelFamily& family, Quality quality) {
   const auto qualities = family.qualities();
-  if (std::find(qualities.begin(), qualities.end(), options.quality) == qualities.end())
+  if (std::find(qualities.begin(), qualities.end(), quality) == qualities.end())
     throw Error(family.title() + (qualities.size() == 1 ? " has a single quality mode (" : " has quality modes (") +
                 [&] {
                   std::vector<std::string> names;
                   for (Quality q : qualities) names.push_back(quality_name(q));
                   return joined_names(names);
-                }() + "), not " + quality_name(options.quality));
+                }() + "), not " + quality_name(quality));
+}
+
+std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, ModelOptions options) {
+  const ModelFamily& family = family_of(w);
+  options.quality = options.quality.value_or(default_quality(w));
+  check_quality(family, *options.quality);
   const auto scales = family.scales();
   if (std::find(scales.begin(), scales.end(), options.scale) == scales.end())
     throw Error(family.title() + " takes the flow scales " + [&] {
@@ -176,8 +182,16 @@ bool holds_refinement(const ModelWeights& w) {
   return std::find(parts.begin(), parts.end(), "refine") != parts.end();
 }
 
-std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device) {
-  return family_of(w).build_trainable(w, device);
+Quality default_quality(const ModelWeights& w) {
+  return holds_refinement(w) ? Quality::kRefine : family_of(w).qualities().front();
+}
+
+std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device,
+                                                std::optional<Quality> quality) {
+  const ModelFamily& family = family_of(w);
+  const Quality q = quality.value_or(default_quality(w));
+  check_quality(family, q);
+  return family.build_trainable(w, device, q);
 }
 
 void check_model_runs(const ModelWeights& w, const std::string& path) {
@@ -253,6 +267,12 @@ std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options) {
   // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
   if (options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   return make_interpolator(read_model_weights(path, options.variant), options, path);
+}
+
+std::unique_ptr<FrameInterpolator> load_model(const ModelWeights& weights, const ModelOptions& options,
+                                              const std::string& name) {
+  if (options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+  return make_interpolator(weights, options, name);
 }
 
 }  // namespace interp

@@ -93,17 +93,19 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a.size() - i < b.size() - j;
 }
 
+bool is_picture_name(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp" || ext == ".tif" || ext == ".tiff" ||
+         ext == ".bmp";
+}
+
 std::vector<std::string> list_images(const std::string& folder) {
   if (!fs::is_directory(folder)) throw Error(folder + ": not a folder");
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(folder)) {
-    if (!entry.is_regular_file()) continue;
-    std::string ext = entry.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp" || ext == ".tif" || ext == ".tiff" ||
-        ext == ".bmp")
+  for (const auto& entry : fs::directory_iterator(folder))
+    if (entry.is_regular_file() && is_picture_name(entry.path().string()))
       names.push_back(entry.path().filename().string());
-  }
   std::sort(names.begin(), names.end(), natural_less);
   if (names.empty()) throw Error(folder + ": no pictures (png, jpg, webp, tif, bmp)");
   return list_sequence((fs::path(folder) / folder_pattern(folder, names)).string());

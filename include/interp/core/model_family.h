@@ -12,6 +12,7 @@
 #include <torch/nn/module.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,9 @@ struct ModelOptions {
   torch::Device device = torch::kCPU;
   torch::Dtype dtype = torch::kFloat32;
   double scale = 1.0;               ///< RIFE flow scale; UPR-Net: 0.5/0.25 skip its finest 1/2 levels
-  /// fast unless asked: refine and ensemble each cost about 2x the time (README, "Quality
-  /// modes"), above what a default may cost.
-  Quality quality = Quality::kFast;
+  /// Unset: the weights' default_quality() (model_loader.h). Families' build() receive
+  /// it set.
+  std::optional<Quality> quality;
 };
 
 /// A weight file read into memory with what it is: its family ("rife", "upr", "film"),
@@ -58,6 +59,8 @@ class TrainableModel {
   virtual torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) = 0;
   /// What the height and width of frames `width` pixels wide must be multiples of.
   virtual int64_t alignment(int64_t width) const = 0;
+  /// Whether it learns any t in (0,1) (training samples then take t = j/n); false: t = 0.5 only.
+  virtual bool arbitrary_timestep() const { return true; }
 };
 
 class ModelFamily {
@@ -89,8 +92,11 @@ class ModelFamily {
   /// For inference on options.device, in options.dtype. Throws interp::Error for
   /// weights that do not fit or options it does not take.
   virtual std::unique_ptr<FrameInterpolator> build(const ModelWeights& weights, const ModelOptions& options) const = 0;
-  /// For training (fp32, on `device`).
-  virtual std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& weights, torch::Device device) const = 0;
+  /// For training (fp32, on `device`) as it runs in `quality` (one of qualities()): only
+  /// the networks that mode runs are built, and train. Throws interp::Error for a mode
+  /// the weights cannot run.
+  virtual std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& weights, torch::Device device,
+                                                          Quality quality) const = 0;
 
   /// How a user gets model `model_name` when it is not installed (one sentence).
   virtual std::string install_help(const std::string& model_name) const = 0;

@@ -5,6 +5,7 @@
 #include "interp/core/model_family.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ std::string resolve_model_path(const ModelOptions& options);
 /// of file, weights that do not fit the architecture).
 std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options);
 
+/// The model from weights already in memory (trained by `--adapt`); options.model and
+/// .variant are not used, `name` is what a refusal calls the weights.
+std::unique_ptr<FrameInterpolator> load_model(const ModelWeights& weights, const ModelOptions& options,
+                                              const std::string& name);
+
 /// Reads any supported weight file (.safetensors, torch.save .pkl/.pth/.pt, FILM
 /// TorchScript .pt, all read as data) and recognises its architecture; `variant`
 /// overrides detection. Refuses non-floating and non-finite tensors.
@@ -31,8 +37,16 @@ ModelWeights read_model_weights(const std::string& path, const std::string& vari
 /// Whether the weights hold a refinement net (RIFE v3.9's: the refine and best modes).
 bool holds_refinement(const ModelWeights& weights);
 
-/// The weights' model built for training (model_family.h, TrainableModel), fp32 on `device`.
-std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& weights, torch::Device device = torch::kCPU);
+/// The mode a model runs unless asked: `refine` where the weights hold the refinement
+/// net (measured: the one mode above ffmpeg's mci on every clip tried, README "Quality
+/// modes"), else the family's first (fast).
+Quality default_quality(const ModelWeights& weights);
+
+/// The weights' model built for training (model_family.h, TrainableModel), fp32 on
+/// `device`, as it runs in `quality` (default: default_quality(), which runs every
+/// network the file holds; those then all train).
+std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& weights, torch::Device device = torch::kCPU,
+                                                std::optional<Quality> quality = std::nullopt);
 
 /// Builds the model from `weights` and runs one small frame pair through it (CPU,
 /// fp32); throws interp::Error naming `path` unless a finite frame of the right size

@@ -21,6 +21,8 @@ void write_png(const std::string& path, const Image& image);
 /// no gap; another picture in the folder is an error naming it. Other files (notes,
 /// interp's own marker) are not pictures and are left out.
 std::vector<std::string> list_images(const std::string& folder);
+/// Whether a file's name says it is a picture list_images() takes (by its extension).
+bool is_picture_name(const std::string& path);
 
 /// "a2" < "a10": digit runs compare by value.
 bool natural_less(const std::string& a, const std::string& b);

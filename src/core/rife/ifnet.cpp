@@ -88,8 +88,9 @@ torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ense
     } else {
       auto prediction = glue.predict(i, scales[i], false);
       torch::Tensor update;
-      if (i == 1 && variant_.large_motion_restart_px > 0) {
-        // v3.9 restarts at half resolution when block 1 still sees large motion, judged
+      if (i == 1 && variant_.large_motion_restart_px > 0 && !is_training()) {
+        // v3.9 restarts at half resolution when block 1 still sees large motion (not in
+        // training, where the reference passes training=True), judged
         // on the full-resolution flow update (before any ensemble average) as the
         // reference does.
         update = glue.flow_update(prediction);

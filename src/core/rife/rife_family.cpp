@@ -13,13 +13,20 @@ namespace {
 /// refinement net on the plain ATen path, in training mode.
 class TrainableRife : public TrainableModel {
  public:
-  TrainableRife(const rife::IFNetVariant& variant, const weights::StateDict& tensors, torch::Device device)
-      : net_(variant, rife::holds_refinement(tensors, variant)) {
-    weights::load_into(*net_, rife::used_weights(tensors, variant), variant.name + " weights");
+  TrainableRife(const rife::IFNetVariant& variant, const weights::StateDict& tensors, torch::Device device,
+                Quality quality)
+      : net_(variant, refines(quality)) {
+    if (refines(quality) && !rife::holds_refinement(tensors, variant))
+      throw Error(variant.name + " weights without the refinement net cannot train in the " + quality_name(quality) +
+                  " mode");
+    weights::StateDict used = rife::used_weights(tensors, variant);
+    for (auto it = used.begin(); !refines(quality) && it != used.end();)
+      it = rife::is_refinement_weight(it->first) ? used.erase(it) : std::next(it);
+    weights::load_into(*net_, used, variant.name + " weights");
     net_->use_fused_cpu(false);
     net_->to(device);
     net_->train();
-    mode_.refine = net_->has_refinement();
+    mode_ = {refines(quality), ensembles(quality)};
   }
   torch::nn::Module& module() override { return *net_; }
   torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) override {
@@ -74,11 +81,12 @@ class RifeFamily : public ModelFamily {
     ro.device = options.device;
     ro.dtype = options.dtype;
     ro.scale = options.scale;
-    ro.mode = {refines(options.quality), ensembles(options.quality)};
+    ro.mode = {refines(*options.quality), ensembles(*options.quality)};
     return std::make_unique<rife::RifeInterpolator>(variant_of(w), w.tensors, ro);
   }
-  std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device) const override {
-    return std::make_unique<TrainableRife>(variant_of(w), w.tensors, device);
+  std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device,
+                                                  Quality quality) const override {
+    return std::make_unique<TrainableRife>(variant_of(w), w.tensors, device, quality);
   }
 
   std::string install_help(const std::string& model_name) const override {

@@ -26,10 +26,14 @@ weights::StateDict used_weights(const weights::StateDict& dict, const IFNetVaria
   return used;
 }
 
+bool is_refinement_weight(const std::string& name) {
+  return name.rfind("contextnet.", 0) == 0 || name.rfind("unet.", 0) == 0;
+}
+
 bool holds_refinement(const weights::StateDict& dict, const IFNetVariant& variant) {
   if (!variant.refinement) return false;
   for (const auto& [name, tensor] : normalise_rife_keys(dict))
-    if (name.rfind("contextnet.", 0) == 0 || name.rfind("unet.", 0) == 0) return true;
+    if (is_refinement_weight(name)) return true;
   return false;
 }
 

@@ -83,7 +83,7 @@ class UprFamily : public ModelFamily {
     uo.skipped_levels = static_cast<int64_t>(std::lround(-std::log2(options.scale)));
     return std::make_unique<upr::UprInterpolator>(config_of(w), w.tensors, uo);
   }
-  std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device) const override {
+  std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device, Quality) const override {
     return std::make_unique<TrainableUpr>(config_of(w), w.tensors, device);
   }
 

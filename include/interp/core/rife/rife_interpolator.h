@@ -30,6 +30,8 @@ weights::StateDict used_weights(const weights::StateDict& dict, const IFNetVaria
 
 /// Whether `dict` holds the refinement net of a variant that has one.
 bool holds_refinement(const weights::StateDict& dict, const IFNetVariant& variant);
+/// Whether a (normalised) tensor name is the refinement net's.
+bool is_refinement_weight(const std::string& name);
 
 class RifeInterpolator : public FrameInterpolator {
  public:

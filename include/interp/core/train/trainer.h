@@ -1,0 +1,81 @@
+#pragma once
+/// One optimisation step of a TrainableModel as RIFE's authors train IFNet: the
+/// Laplacian-pyramid L1 loss, AdamW (weight decay 1e-3, the reference's guard against
+/// NaN losses), a learning rate that warms up linearly and then follows a cosine down
+/// to a floor, and (our addition, for fine-tuning on small, odd data) a cap on the
+/// gradient's global norm. The loop around it (data, time budget, checkpoints) is the
+/// pipeline's; this is the arithmetic, the same for every family.
+#include "interp/core/model_family.h"
+
+#include <torch/optim/adamw.h>
+#include <torch/serialize/archive.h>
+
+#include <string>
+
+namespace interp::train {
+
+/// Samples of one step: img0, img1, gt N×3×H×W in [0,1]; t N values in (0,1).
+struct TrainingBatch {
+  torch::Tensor img0, img1, gt, t;
+};
+
+struct OptimiserSettings {
+  /// The peak rate. The reference trains from scratch at 3e-4; fine-tuning a trained
+  /// model wants far less, or the first steps undo what it knew.
+  double learning_rate = 2e-5;
+  double floor_share = 0.01;      ///< the rate ends at this share of the peak (reference: 3e-6 / 3e-4)
+  double warmup_share = 0.05;     ///< of the run spent warming up (reference: 2000 steps)
+  double weight_decay = 1e-3;     ///< reference
+  double gradient_clip = 1.0;     ///< largest global L2 norm of the gradients; 0: none
+};
+
+/// The rate `progress` (0..1) of the way through a run: linear warm-up, then cosine.
+double learning_rate_at(const OptimiserSettings& settings, double progress);
+
+struct StepResult {
+  double loss = 0;
+  double gradient_norm = 0;  ///< before clipping
+};
+
+class Trainer {
+ public:
+  Trainer(TrainableModel& model, OptimiserSettings settings);
+
+  /// The loss of the model's frames for `batch` (with its graph).
+  torch::Tensor loss(const TrainingBatch& batch);
+  /// Forward, backward, clip, AdamW at `learning_rate`. Throws interp::Error when the
+  /// loss is not finite, or (first step) when a parameter received no gradient.
+  StepResult step(const TrainingBatch& batch, double learning_rate);
+  /// Mean PSNR (dB) of the model's frames (clamped to [0,1]) against gt, no gradients.
+  double psnr(const TrainingBatch& batch);
+
+  TrainableModel& model() { return model_; }
+  torch::optim::AdamW& optimiser() { return optimiser_; }
+  int64_t steps_taken() const { return steps_; }
+  void set_steps_taken(int64_t steps) { steps_ = steps; }
+
+ private:
+  TrainableModel& model_;
+  OptimiserSettings settings_;
+  torch::optim::AdamW optimiser_;
+  int64_t steps_ = 0;
+  bool gradients_checked_ = false;
+};
+
+/// What a checkpoint holds beside the weights and the optimiser's moments.
+struct CheckpointState {
+  int64_t step = 0;
+  double seconds = 0;     ///< training time spent so far
+  std::string identity;   ///< what the run was (model, data, settings): resume refuses another
+  std::string rng;        ///< the data sampler's state
+  double validation_psnr_before = 0;
+};
+
+/// Writes the checkpoint to `path` (the caller makes it atomic: a temporary name).
+void save_checkpoint(const std::string& path, Trainer& trainer, const CheckpointState& state);
+/// Reads `path` into `trainer` (weights, optimiser) and returns its state. Throws
+/// interp::Error for a file that is not a checkpoint, is damaged, or was made for a
+/// run whose identity differs from `identity`.
+CheckpointState load_checkpoint(const std::string& path, Trainer& trainer, const std::string& identity);
+
+}  // namespace interp::train

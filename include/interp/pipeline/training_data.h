@@ -1,0 +1,87 @@
+#pragma once
+/// What `interp train` and `--adapt` learn from: the user's clips and picture sequences,
+/// decoded once through the same sources a job reads, kept as 8-bit frames in a cache
+/// of bounded size, and cut into windows of consecutive frames (f[i], ..., f[i+n]). A
+/// window's ends are the pair, a frame inside it the in-between at t = j/n: a video is
+/// its own ground truth. Windows across a scene cut, or whose ends do not move, are
+/// left out by the pipeline's own detectors (pair_interpolator.h), so training sees
+/// what interpolation is asked to do. The last share of every clip is held out, by
+/// time, for validation.
+#include "interp/pipeline/frame_source.h"
+#include "interp/pipeline/pair_interpolator.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace interp::pipeline {
+
+struct TrainingDataOptions {
+  /// The last share of every clip (at least kValidationFrames frames) is for validation
+  /// only, unless that would leave fewer than kValidationFrames to train on; 0: none.
+  double validation_share = 0.1;
+  /// Windows span 2..max_span frame intervals: in-betweens of pairs up to that far apart.
+  int max_span = 4;
+  /// Decoded frames kept, in bytes, shared equally by the sources; a source beyond its
+  /// share keeps its first frames.
+  int64_t cache_bytes = int64_t{4} << 30;
+  SkipThresholds skip;
+  io::DecodeOptions decode;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// Frames held out at the least from the end of a clip when validating.
+inline constexpr int64_t kValidationFrames = 3;
+/// Validation samples at most (evenly spaced over the held-out windows).
+inline constexpr size_t kValidationSamples = 16;
+
+/// Frames first..first+span of one clip.
+struct FrameWindow {
+  size_t clip = 0;
+  int64_t first = 0;
+  int span = 2;
+};
+
+struct TrainingClip {
+  std::string name;
+  std::vector<torch::Tensor> frames;  ///< 3×H×W uint8 RGB, in order
+  int64_t validation_from = 0;        ///< frames from here on are for validation only
+  int64_t cuts = 0, still_windows = 0;
+  bool shortened = false;             ///< kept its first frames only (cache share)
+};
+
+/// The inputs `path` stands for: a video, pictures (a folder of them or a numbered
+/// pattern), or a folder of clips (each file FFmpeg can read; subfolders are not
+/// searched). Throws interp::Error naming a path that is none of these.
+std::vector<JobInput> training_inputs(const std::string& path);
+
+class TrainingData {
+ public:
+  /// Decodes every input (notes such as shortened clips go to `note`) and finds the
+  /// windows. Throws interp::Error for unreadable inputs, frames of a source changing
+  /// size, and when no window is left to train on ("no usable triplets": one frame,
+  /// all cuts, all still) — before any training.
+  TrainingData(const std::vector<JobInput>& inputs, const TrainingDataOptions& options,
+               const std::function<void(const std::string&)>& note = {});
+
+  const std::vector<TrainingClip>& clips() const { return clips_; }
+  const std::vector<FrameWindow>& training_windows() const { return training_; }
+  const std::vector<FrameWindow>& validation_windows() const { return validation_; }
+  /// The smallest frame side over all clips (crops cannot be larger).
+  int64_t smallest_side() const;
+  int64_t bytes() const { return bytes_; }
+  /// "2 clips, 382 frames (629 MiB cached): 1180 training windows, 16 validation".
+  std::string summary() const;
+
+ private:
+  void add_clip(const JobInput& input, int64_t byte_share, const std::function<void(const std::string&)>& note);
+  void find_windows(size_t index);
+
+  TrainingDataOptions options_;
+  std::vector<TrainingClip> clips_;
+  std::vector<FrameWindow> training_, validation_;
+  int64_t bytes_ = 0;
+};
+
+}  // namespace interp::pipeline

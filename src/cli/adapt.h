@@ -1,0 +1,17 @@
+#pragma once
+/// `--adapt MINUTES`: before interpolating, fine-tune the model on the input's own
+/// frames (a video is its own ground truth: its frames between others are in-betweens)
+/// for that long, and keep the adapted weights only if they score better on the
+/// input's held-out end than the weights it started from.
+#include "commands.h"
+
+#include <optional>
+
+namespace interp::cli {
+
+/// The adapted weights, or nullopt when adapting did not improve the held-out frames
+/// (said in the log). Throws interp::Error when the input has nothing to learn from.
+std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const pipeline::JobInput& input,
+                                           double minutes, const pipeline::SkipThresholds& skip);
+
+}  // namespace interp::cli

@@ -1,0 +1,170 @@
+/// Decoding the user's footage for training (training_data.h). Frames are kept as 8-bit
+/// RGB, a quarter of float's memory; 16-bit pictures are rounded to 8 bits, which a
+/// loss on [0,1] frames cannot tell apart.
+#include "interp/pipeline/training_data.h"
+
+#include "interp/base/error.h"
+#include "interp/io/image_file.h"
+#include "interp/io/image_sequence.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+namespace interp::pipeline {
+namespace fs = std::filesystem;
+namespace {
+
+torch::Tensor to_rgb8(const io::Image& image) {
+  if (image.bit_depth > 8) {
+    const auto samples = torch::from_blob(const_cast<uint8_t*>(image.data.data()),
+                                          {image.height, image.width, image.channels}, torch::kUInt16);
+    return (samples.narrow(2, 0, 3).permute({2, 0, 1}).to(torch::kFloat32) / 257.0).round().to(torch::kUInt8);
+  }
+  const auto samples = torch::from_blob(const_cast<uint8_t*>(image.data.data()),
+                                        {image.height, image.width, image.channels}, torch::kUInt8);
+  return samples.narrow(2, 0, 3).permute({2, 0, 1}).contiguous();
+}
+
+torch::Tensor as_float(const torch::Tensor& frame) { return frame.unsqueeze(0).to(torch::kFloat32) / 255.0; }
+
+std::string mib(int64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
+
+}  // namespace
+
+std::vector<JobInput> training_inputs(const std::string& path) {
+  JobInput input;
+  input.name = path;
+  if (!fs::exists(path)) {
+    if (!io::is_sequence_pattern(path)) throw Error(path + ": no such file");
+    input.pictures = io::list_sequence(path);
+    return {input};
+  }
+  if (!fs::is_directory(path)) {
+    input.video = path;
+    return {input};
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(path)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || name[0] == '.' || !entry.is_regular_file()) continue;
+    if (io::is_picture_name(name)) {  // a folder of pictures is one sequence
+      input.pictures = io::list_images(path);
+      return {input};
+    }
+    files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw Error(path + ": a folder without clips or pictures");
+  std::vector<JobInput> clips;
+  for (const auto& file : files) clips.push_back(JobInput{file, {}, file, {0, 1}});
+  return clips;
+}
+
+TrainingData::TrainingData(const std::vector<JobInput>& inputs, const TrainingDataOptions& options,
+                           const std::function<void(const std::string&)>& note)
+    : options_(options) {
+  if (inputs.empty()) throw Error("no training data given");
+  if (options_.max_span < 2) throw Error("training windows need a span of at least 2 frames");
+  const int64_t share = options_.cache_bytes / static_cast<int64_t>(inputs.size());
+  for (const auto& input : inputs) add_clip(input, share, note);
+  std::vector<FrameWindow> held_out;
+  for (size_t i = 0; i < clips_.size(); ++i) {
+    find_windows(i);
+    for (const auto& w : validation_) held_out.push_back(w);
+    validation_.clear();
+  }
+  const size_t count = std::min(held_out.size(), kValidationSamples);
+  for (size_t i = 0; i < count; ++i) validation_.push_back(held_out[i * held_out.size() / count]);
+  if (training_.empty()) {
+    int64_t frames = 0, cuts = 0, still = 0;
+    for (const auto& c : clips_) frames += c.frames.size(), cuts += c.cuts, still += c.still_windows;
+    throw Error("no usable triplets in the training data (" + std::to_string(frames) + " frames, " +
+                std::to_string(cuts) + " scene cuts, " + std::to_string(still) +
+                " still windows): training needs at least three moving frames of one shot before the held-out end");
+  }
+}
+
+void TrainingData::add_clip(const JobInput& input, int64_t byte_share,
+                            const std::function<void(const std::string&)>& note) {
+  auto source = open_source(input, options_.decode);
+  TrainingClip clip;
+  clip.name = input.name.empty() ? source->name() : input.name;
+  int64_t bytes = 0;
+  io::Image recycled;
+  for (;;) {
+    if (options_.cancel && options_.cancel->load()) throw Error("interrupted");
+    auto item = source->next(std::move(recycled));
+    if (std::holds_alternative<io::EndOfStream>(item)) break;
+    auto* frame = std::get_if<io::VideoFrame>(&item);
+    if (!frame) continue;
+    auto rgb = to_rgb8(frame->image);
+    if (!clip.frames.empty() && rgb.sizes() != clip.frames.front().sizes())
+      throw Error(clip.name + ": its frames change size; training needs one size per clip");
+    if (bytes + rgb.nbytes() > static_cast<size_t>(byte_share)) {
+      clip.shortened = true;
+      break;
+    }
+    bytes += rgb.nbytes();
+    clip.frames.push_back(rgb.data_ptr() == frame->image.data.data() ? rgb.clone() : rgb);
+    recycled = std::move(frame->image);
+  }
+  if (clip.shortened && note)
+    note(clip.name + ": its first " + std::to_string(clip.frames.size()) + " frames only (its " + mib(byte_share) +
+         " share of the frame cache)");
+  bytes_ += bytes;
+  clips_.push_back(std::move(clip));
+}
+
+void TrainingData::find_windows(size_t index) {
+  TrainingClip& clip = clips_[index];
+  const auto n = static_cast<int64_t>(clip.frames.size());
+  // A clip too short to keep one window on each side is all for training.
+  auto held = options_.validation_share > 0
+                  ? std::max(kValidationFrames, static_cast<int64_t>(std::llround(options_.validation_share * n)))
+                  : 0;
+  if (n - held < kValidationFrames) held = 0;
+  clip.validation_from = std::max<int64_t>(0, n - held);
+  std::vector<bool> cut_after(std::max<int64_t>(n - 1, 0), false);
+  for (int64_t i = 0; i + 1 < n && options_.skip.scene > 0; ++i) {
+    cut_after[i] = scene_change_score(as_float(clip.frames[i]), as_float(clip.frames[i + 1])) > options_.skip.scene;
+    clip.cuts += cut_after[i];
+  }
+  // Windows inside [begin, end) of one shot whose ends move.
+  const auto add = [&](int64_t begin, int64_t end, int max_span, std::vector<FrameWindow>& into) {
+    for (int64_t first = begin; first < end; ++first) {
+      for (int span = 2; span <= max_span && first + span < end; ++span) {
+        if (std::any_of(cut_after.begin() + first, cut_after.begin() + first + span, [](bool c) { return c; })) break;
+        if (options_.skip.still > 0 &&
+            still_score(as_float(clip.frames[first]), as_float(clip.frames[first + span])) <= options_.skip.still) {
+          ++clip.still_windows;
+          continue;
+        }
+        into.push_back({index, first, span});
+      }
+    }
+  };
+  add(0, clip.validation_from, options_.max_span, training_);
+  add(clip.validation_from, n, 2, validation_);
+}
+
+int64_t TrainingData::smallest_side() const {
+  int64_t side = INT64_MAX;
+  for (const auto& c : clips_)
+    if (!c.frames.empty()) side = std::min({side, c.frames.front().size(1), c.frames.front().size(2)});
+  return side == INT64_MAX ? 0 : side;
+}
+
+std::string TrainingData::summary() const {
+  int64_t frames = 0;
+  for (const auto& c : clips_) frames += c.frames.size();
+  std::ostringstream text;
+  text << clips_.size() << (clips_.size() == 1 ? " clip, " : " clips, ") << frames << " frames (" << mib(bytes_)
+       << " cached): " << training_.size() << " training windows, " << validation_.size() << " for validation";
+  return text.str();
+}
+
+}  // namespace interp::pipeline

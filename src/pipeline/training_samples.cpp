@@ -1,0 +1,101 @@
+/// Crops and augmentations of training samples (training_samples.h). The augmentations
+/// follow ECCV2022-RIFE's dataset.py; they are applied to the float crop of all three
+/// frames at once, so the pair and its in-between always move together.
+#include "interp/pipeline/training_samples.h"
+
+#include "interp/base/error.h"
+#include "interp/core/train/laplacian_loss.h"
+
+#include <torch/torch.h>
+
+#include <sstream>
+
+namespace interp::pipeline {
+namespace {
+
+int64_t fitted_crop(int64_t asked, int64_t side, int64_t multiple) {
+  return std::min(asked, side) / multiple * multiple;
+}
+
+}  // namespace
+
+SampleDrawer::SampleDrawer(const TrainingData& data, int64_t crop, int64_t multiple, bool arbitrary_t, uint64_t seed)
+    : data_(data), crop_(fitted_crop(crop, data.smallest_side(), multiple)), arbitrary_t_(arbitrary_t), rng_(seed) {
+  for (const auto& w : data.training_windows())
+    if (arbitrary_t || w.span % 2 == 0) windows_.push_back(w);
+  if (windows_.empty()) throw Error("no usable triplets: this model learns midpoints only, and no window has one");
+  if (crop_ < multiple || crop_ < 2 * (int64_t{1} << train::kLaplacianLevels))
+    throw Error("frames of " + std::to_string(data.smallest_side()) + " pixels on a side are too small to train on (crops of " +
+                std::to_string(crop) + " made a multiple of " + std::to_string(multiple) + ")");
+}
+
+train::TrainingBatch SampleDrawer::draw(int64_t count, torch::Device device) {
+  std::vector<torch::Tensor> img0, img1, gt;
+  std::vector<float> times;
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  for (int64_t s = 0; s < count; ++s) {
+    const FrameWindow& w = windows_[std::uniform_int_distribution<size_t>(0, windows_.size() - 1)(rng_)];
+    const int j = arbitrary_t_ ? std::uniform_int_distribution<int>(1, w.span - 1)(rng_) : w.span / 2;
+    const auto& frames = data_.clips()[w.clip].frames;
+    const int64_t h = frames[w.first].size(1), wd = frames[w.first].size(2);
+    const int64_t y = std::uniform_int_distribution<int64_t>(0, h - crop_)(rng_);
+    const int64_t x = std::uniform_int_distribution<int64_t>(0, wd - crop_)(rng_);
+    const auto cut = [&](int64_t i) { return frames[i].narrow(1, y, crop_).narrow(2, x, crop_); };
+    // 3 (frames) × 3 × crop × crop, in [0,1]
+    auto trio = torch::stack({cut(w.first), cut(w.first + j), cut(w.first + w.span)}).to(torch::kFloat32) / 255.0;
+    double t = static_cast<double>(j) / w.span;
+    if (coin(rng_) < 0.5) trio = trio.flip({1});  // RGB <-> BGR
+    if (coin(rng_) < 0.5) trio = trio.flip({2});  // upside down
+    if (coin(rng_) < 0.5) trio = trio.flip({3});  // mirrored
+    if (coin(rng_) < 0.5) {                       // time reversed
+      trio = trio.flip({0});
+      t = 1 - t;
+    }
+    const double p = coin(rng_);
+    if (p < 0.75) trio = torch::rot90(trio, p < 0.25 ? 3 : p < 0.5 ? 2 : 1, {2, 3});
+    img0.push_back(trio[0]);
+    gt.push_back(trio[1]);
+    img1.push_back(trio[2]);
+    times.push_back(static_cast<float>(t));
+  }
+  return {torch::stack(img0).to(device), torch::stack(img1).to(device), torch::stack(gt).to(device),
+          torch::tensor(times).to(device)};
+}
+
+std::string SampleDrawer::state() const {
+  std::ostringstream text;
+  text << rng_;
+  return text.str();
+}
+
+void SampleDrawer::restore(const std::string& state) {
+  std::istringstream text(state);
+  text >> rng_;
+  if (!text) throw Error("a checkpoint whose sampler state cannot be read");
+}
+
+std::vector<train::TrainingBatch> validation_samples(const TrainingData& data, int64_t multiple, torch::Device device) {
+  std::vector<train::TrainingBatch> samples;
+  for (const auto& w : data.validation_windows()) {
+    const auto& frames = data.clips()[w.clip].frames;
+    const int64_t h = frames[w.first].size(1), wd = frames[w.first].size(2);
+    const int64_t ch = fitted_crop(kValidationCropLimit, h, multiple), cw = fitted_crop(kValidationCropLimit, wd, multiple);
+    if (ch == 0 || cw == 0) continue;
+    const auto cut = [&](int64_t i) {
+      return (frames[i].narrow(1, (h - ch) / 2, ch).narrow(2, (wd - cw) / 2, cw).unsqueeze(0).to(torch::kFloat32) / 255.0)
+          .to(device);
+    };
+    samples.push_back({cut(w.first), cut(w.first + w.span), cut(w.first + w.span / 2),
+                       torch::full({1}, 0.5, torch::TensorOptions(device))});
+  }
+  return samples;
+}
+
+double validation_psnr(train::Trainer& trainer, const std::vector<train::TrainingBatch>& samples) {
+  if (samples.empty()) return 0;
+  double sum = 0;
+  for (const auto& s : samples) sum += trainer.psnr(s);
+  return sum / static_cast<double>(samples.size());
+}
+
+}  // namespace interp::pipeline

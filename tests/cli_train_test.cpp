@@ -1,0 +1,136 @@
+// `interp train` and `--adapt` end to end: the model file it writes runs and says what
+// it was trained on; a stopped run resumes on the same curve; bad input is one line
+// before any work; outputs follow the rules of every output.
+#include "background.h"
+#include "cli_support.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace interp::test {
+namespace {
+namespace fs = std::filesystem;
+
+class Train : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    INTERP_REQUIRE_SHARED(model, "golden/rife_v4.6_random.pkl");
+    make_clip(dir / "clip.mkv", 128, 96, "25", 24, "-c:v ffv1");
+  }
+  /// A short run of the random v4.6 model on the test clip.
+  std::string train_args(const std::string& extra) const {
+    return "train --model " + quote(test_model()) + " --data " + quote(dir / "clip.mkv") + " --out " +
+           quote(dir / "m.safetensors") + " --batch 2 --crop 64 --threads 2 " + extra;
+  }
+  TempDir dir;
+};
+
+/// step -> loss, from a --progress feed.
+std::map<int, std::string> losses(const std::string& feed) {
+  std::map<int, std::string> out;
+  std::istringstream lines(feed);
+  std::string line;
+  int step = -1;
+  while (std::getline(lines, line)) {
+    if (line.rfind("step=", 0) == 0) step = std::stoi(line.substr(5));
+    if (line.rfind("loss=", 0) == 0) out[step] = line.substr(5);
+  }
+  return out;
+}
+
+TEST_F(Train, WritesAModelThatRunsAndSaysWhatItWasTrainedOn) {
+  const auto r = run(interp_cmd(train_args("--steps 3")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string header = slurp(dir / "m.safetensors").substr(0, 4096);
+  for (const char* key : {"\"interp.train.base\"", "\"interp.train.data\"", "\"interp.train.steps\":\"3\"",
+                          "\"interp.train.validation_psnr_before\"", "\"interp.train.validation_psnr_after\"",
+                          "\"interp.arch\":\"rife\"", "\"interp.variant\":\"rife-v4.6\""})
+    EXPECT_NE(header.find(key), std::string::npos) << key;
+  EXPECT_TRUE(fs::exists(dir / "m.safetensors.checkpoint"));
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(dir / "clip.mkv") + " -frames:v 2 " + quote(dir / "f%d.png")).code, 0);
+  const auto pair = run(interp_cmd("pair " + quote(dir / "f1.png") + " " + quote(dir / "f2.png") + " " +
+                                   quote(dir / "mid.png") + " --model " + quote(dir / "m.safetensors")));
+  EXPECT_EQ(pair.code, 0) << pair.err;
+  EXPECT_TRUE(fs::exists(dir / "mid.png"));
+  // An existing output (and checkpoint) is kept without -y.
+  const auto before = slurp(dir / "m.safetensors");
+  const auto again = run(interp_cmd(train_args("--steps 1")));
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(slurp(dir / "m.safetensors"), before);
+}
+
+TEST_F(Train, AStoppedRunResumesOnTheSameCurve) {
+  const auto whole = run(interp_cmd(train_args("--steps 8 --progress - --checkpoint " + quote(dir / "whole.ckpt"))));
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  const auto expected = losses(whole.out);
+  ASSERT_EQ(expected.size(), 8u);
+  fs::rename(dir / "m.safetensors", dir / "whole.safetensors");
+
+  {  // Ctrl-C once step 3 is reported: a checkpoint, no model, nothing temporary.
+    Background stopped(train_args("--steps 8 --progress -"), dir / "err.txt", dir / "feed.txt");
+    ASSERT_TRUE(wait_for_text(dir / "feed.txt", "step=3\n"));
+    stopped.signal(SIGINT);
+    EXPECT_EQ(stopped.wait(), 130) << slurp(dir / "err.txt");
+  }
+  EXPECT_NE(slurp(dir / "err.txt").find("--resume"), std::string::npos) << slurp(dir / "err.txt");
+  EXPECT_FALSE(fs::exists(dir / "m.safetensors"));
+  ASSERT_TRUE(fs::exists(dir / "m.safetensors.checkpoint"));
+  for (const auto& name : entries(dir.path().string())) EXPECT_EQ(name.find(".interp-"), std::string::npos) << name;
+  const auto first = losses(slurp(dir / "feed.txt"));
+
+  const auto resumed = run(interp_cmd(train_args("--steps 8 --progress - --resume")));
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  const auto rest = losses(resumed.out);
+  ASSERT_FALSE(rest.empty());
+  EXPECT_EQ(rest.begin()->first, first.rbegin()->first + 1);  // on from the step it stopped after
+  EXPECT_EQ(rest.rbegin()->first, 8);
+  for (const auto& [step, loss] : first) EXPECT_EQ(loss, expected.at(step)) << "step " << step;
+  for (const auto& [step, loss] : rest) EXPECT_EQ(loss, expected.at(step)) << "step " << step;
+}
+
+TEST_F(Train, BadInputIsOneLineBeforeAnyWork) {
+  const auto refused = [&](const std::string& args, const std::string& says) {
+    const auto r = run(interp_cmd(args));
+    EXPECT_NE(r.code, 0) << args;
+    EXPECT_NE(r.err.find(says), std::string::npos) << args << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "m.safetensors")) << args;
+  };
+  make_clip(dir / "one.mkv", 128, 96, "25", 1, "-c:v ffv1");
+  ASSERT_EQ(run("ffmpeg -v error -f lavfi -i color=c=gray:size=128x96:rate=25 -frames:v 12 -c:v ffv1 " +
+                quote(dir / "still.mkv")).code, 0);
+  const std::string base = "train --model " + quote(test_model()) + " --steps 2 --out " + quote(dir / "m.safetensors");
+  refused(base + " --data " + quote(dir / "one.mkv"), "no usable triplets");
+  refused(base + " --data " + quote(dir / "still.mkv"), "no usable triplets");
+  refused(base + " --data " + quote(dir / "missing.mkv"), "no such file");
+  refused(train_args(""), "--steps N or --minutes M");
+  refused(train_args("--steps 2 --resume"), "no checkpoint to resume");
+  std::ofstream(dir / "m.safetensors.checkpoint") << "not a checkpoint";
+  refused(train_args("--steps 2"), "a checkpoint of an earlier run");
+  refused(train_args("--steps 2 --resume"), "not a usable checkpoint");
+  // The base model is an input: never the output, even with -y.
+  const auto self = run(interp_cmd("convert " + quote(test_model()) + " " + quote(dir / "base.safetensors")));
+  ASSERT_EQ(self.code, 0) << self.err;
+  const auto size = fs::file_size(dir / "base.safetensors");
+  const auto onto = run(interp_cmd("train -y --model " + quote(dir / "base.safetensors") + " --data " +
+                                   quote(dir / "clip.mkv") + " --steps 1 --out " + quote(dir / "base.safetensors")));
+  EXPECT_EQ(onto.code, 1);
+  EXPECT_NE(onto.err.find("input"), std::string::npos) << onto.err;
+  EXPECT_EQ(fs::file_size(dir / "base.safetensors"), size);
+}
+
+TEST_F(Train, AdaptFineTunesOnTheInputThenInterpolates) {
+  const auto r = run(quote(INTERP_BINARY) + " --adapt 0.02 --threads 2 --model " + quote(test_model()) + " --codec ffv1 " +
+                     quote(dir / "clip.mkv") + " " + quote(dir / "out.mkv"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("adapted in "), std::string::npos) << r.err;
+  EXPECT_EQ(probe(dir / "out.mkv", "v:0", "nb_read_frames", true), "48");
+  const auto piece = run(interp_cmd("--adapt 1 --range 0:8 --model " + quote(test_model()) + " " +
+                                    quote(dir / "clip.mkv") + " " + quote(dir / "piece.mkv")));
+  EXPECT_EQ(piece.code, 1);
+  EXPECT_NE(piece.err.find("--adapt with --range"), std::string::npos) << piece.err;
+}
+
+}  // namespace
+}  // namespace interp::test

@@ -1,0 +1,130 @@
+// Training data and the training loop on their own: which windows are kept (cuts, still
+// frames, the held-out end), the sampler's resumable state, and that a trained model
+// saved to a file is exactly the model that was trained.
+#include "cli_support.h"
+#include "interp/core/model_loader.h"
+#include "interp/io/image_file.h"
+#include "interp/pipeline/training_run.h"
+#include "interp/pipeline/training_samples.h"
+
+#include <gtest/gtest.h>
+
+namespace interp::test {
+namespace {
+using namespace interp::pipeline;
+
+/// A 128x96 picture: a bright square at (x, 30) on a background of `shade`.
+io::Image scene(int shade, int x) {
+  io::Image image;
+  image.allocate(128, 96, 3, 8);
+  for (int row = 0; row < 96; ++row)
+    for (int col = 0; col < 128; ++col)
+      for (int c = 0; c < 3; ++c) {
+        const bool square = row >= 30 && row < 60 && col >= x && col < x + 30;
+        image.data[(row * 128 + col) * 3 + c] = static_cast<uint8_t>(square ? 250 : shade + c * 10);
+      }
+  return image;
+}
+
+/// Pictures 0000.png ... in `dir`, one per (shade, x).
+JobInput pictures(const TempDir& dir, const std::vector<std::pair<int, int>>& frames) {
+  JobInput input;
+  input.name = dir.path().string();
+  for (size_t i = 0; i < frames.size(); ++i) {
+    char name[16];
+    std::snprintf(name, sizeof(name), "%04zu.png", i);
+    io::write_png(dir / name, scene(frames[i].first, frames[i].second));
+    input.pictures.push_back(dir / name);
+  }
+  return input;
+}
+
+TEST(TrainingData, WindowsStayInOneShotMoveAndNeverReachTheHeldOutEnd) {
+  TempDir dir;
+  // Shot A moves 0..7, a cut, shot B moves 8..13, then B holds still 14..19.
+  std::vector<std::pair<int, int>> frames;
+  for (int i = 0; i < 8; ++i) frames.push_back({20, 4 * i});
+  for (int i = 0; i < 6; ++i) frames.push_back({200, 90 - 4 * i});
+  for (int i = 0; i < 6; ++i) frames.push_back({200, 70});
+  TrainingDataOptions options;
+  options.validation_share = 0.3;  // frames 14..19 held out
+  const TrainingData data({pictures(dir, frames)}, options);
+  const auto& clip = data.clips().front();
+  EXPECT_EQ(clip.cuts, 1);
+  EXPECT_EQ(clip.validation_from, 14);
+  ASSERT_FALSE(data.training_windows().empty());
+  for (const auto& w : data.training_windows()) {
+    EXPECT_TRUE(w.first + w.span <= 7 || w.first >= 8) << w.first << "+" << w.span << " crosses the cut";
+    EXPECT_LT(w.first + w.span, 14) << w.first << "+" << w.span << " reaches the held-out end";
+    EXPECT_GE(w.span, 2);
+    EXPECT_LE(w.span, options.max_span);
+  }
+  EXPECT_TRUE(data.validation_windows().empty());  // the held-out end does not move
+  EXPECT_GT(clip.still_windows, 0);
+}
+
+TEST(TrainingData, NothingToLearnIsOneErrorBeforeTraining) {
+  TempDir still_dir, cut_dir;
+  std::vector<std::pair<int, int>> still(8, {100, 40}), cuts;
+  for (int i = 0; i < 8; ++i) cuts.push_back({i % 2 ? 230 : 10, 40 + (i % 2) * 40});
+  for (const auto& input : {pictures(still_dir, still), pictures(cut_dir, cuts)}) {
+    try {
+      TrainingData data({input}, {});
+      FAIL() << "accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("no usable triplets"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(SampleDrawer, ARestoredStateDrawsWhatTheOriginalWould) {
+  TempDir dir;
+  std::vector<std::pair<int, int>> frames;
+  for (int i = 0; i < 12; ++i) frames.push_back({30, 6 * i});
+  const TrainingData data({pictures(dir, frames)}, {});
+  SampleDrawer original(data, 64, 32, true, 7);
+  original.draw(2, torch::kCPU);
+  const std::string state = original.state();
+  const auto expected = original.draw(3, torch::kCPU);
+  SampleDrawer resumed(data, 64, 32, true, 99);
+  resumed.restore(state);
+  const auto got = resumed.draw(3, torch::kCPU);
+  EXPECT_TRUE(torch::equal(got.img0, expected.img0));
+  EXPECT_TRUE(torch::equal(got.gt, expected.gt));
+  EXPECT_TRUE(torch::equal(got.t, expected.t));
+  EXPECT_EQ(got.img0.sizes(), (std::vector<int64_t>{3, 3, 64, 64}));
+  EXPECT_TRUE(((got.t > 0) & (got.t < 1)).all().item<bool>());
+  EXPECT_THROW(SampleDrawer(data, 64, 32, true, 1).restore("not a state"), Error);
+}
+
+TEST(TrainingRun, TheSavedFileIsExactlyTheTrainedModel) {
+  INTERP_REQUIRE_SHARED(path, "golden/rife_v4.6_random.pkl");
+  TempDir dir;
+  std::vector<std::pair<int, int>> frames;
+  for (int i = 0; i < 12; ++i) frames.push_back({30, 6 * i});
+  const TrainingData data({pictures(dir, frames)}, {});
+  const ModelWeights base = read_model_weights(path);
+  TrainingRunOptions options;
+  options.steps = 2;
+  options.batch = 2;
+  options.crop = 64;
+  const auto result = run_training(base, data, options);
+  EXPECT_EQ(result.steps, 2);
+  EXPECT_FALSE(result.interrupted);
+  EXPECT_FALSE(torch::equal(result.weights.tensors.at("block0.conv0.0.0.weight"),
+                            base.tensors.at("block0.conv0.0.0.weight")));  // it learned something
+
+  write_model_file(dir / "trained.safetensors", result.weights, "test");
+  const ModelWeights saved = read_model_weights(dir / "trained.safetensors");
+  ASSERT_EQ(saved.tensors.size(), result.weights.tensors.size());
+  for (const auto& [name, tensor] : result.weights.tensors)
+    EXPECT_TRUE(torch::equal(saved.tensors.at(name), tensor)) << name;
+
+  const auto a = torch::rand({1, 3, 64, 96}), b = torch::rand({1, 3, 64, 96});
+  const auto in_memory = load_model(result.weights, {}, "trained")->interpolate(a, b, {0.5});
+  const auto from_file = load_model(saved, {}, "file")->interpolate(a, b, {0.5});
+  EXPECT_TRUE(torch::equal(in_memory, from_file));
+}
+
+}  // namespace
+}  // namespace interp::test
