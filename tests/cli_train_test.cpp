@@ -60,6 +60,19 @@ TEST_F(Train, WritesAModelThatRunsAndSaysWhatItWasTrainedOn) {
   EXPECT_EQ(slurp(dir / "m.safetensors"), before);
 }
 
+TEST_F(Train, EveryFamilyTrainsWithTheOneLoopAndItsFileRuns) {
+  INTERP_REQUIRE_SHARED(film, "golden/film_small_random.pt");
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(dir / "clip.mkv") + " -frames:v 2 " + quote(dir / "f%d.png")).code, 0);
+  for (const std::string& model : {film, std::string(INTERP_TEST_DATA_DIR) + "/upr_base_random.pkl"}) {
+    const auto r = run(interp_cmd("train -y --steps 2 --batch 2 --crop 64 --model " + quote(model) + " --data " +
+                                  quote(dir / "clip.mkv") + " --out " + quote(dir / "m.safetensors")));
+    ASSERT_EQ(r.code, 0) << model << ": " << r.err;
+    const auto pair = run(interp_cmd("pair -y " + quote(dir / "f1.png") + " " + quote(dir / "f2.png") + " " +
+                                     quote(dir / "mid.png") + " --model " + quote(dir / "m.safetensors")));
+    EXPECT_EQ(pair.code, 0) << model << ": " << pair.err;
+  }
+}
+
 TEST_F(Train, AStoppedRunResumesOnTheSameCurve) {
   const auto whole = run(interp_cmd(train_args("--steps 8 --progress - --checkpoint " + quote(dir / "whole.ckpt"))));
   ASSERT_EQ(whole.code, 0) << whole.err;

@@ -176,7 +176,7 @@ TEST(RifeQualityModes, ModesAFileCannotRunAreRefusedByName) {
 
 // The default is fast (refine and ensemble each cost ~2x the time); the installed v3.9
 // file holds the refinement net and says so in its header.
-TEST(RifeQualityModes, DefaultIsFastAndTheInstalledFileHoldsTheRefinementNet) {
+TEST(RifeQualityModes, DefaultIsRefineWhereTheFileHoldsTheRefinementNetElseFast) {
   INTERP_REQUIRE_MODEL(v39_path, "rife-v3.9");
   INTERP_REQUIRE_SHARED(v46_path, "golden/rife_v4.6_random.pkl");
   const auto v39 = read_model_weights(v39_path);
@@ -185,9 +185,12 @@ TEST(RifeQualityModes, DefaultIsFastAndTheInstalledFileHoldsTheRefinementNet) {
   EXPECT_FALSE(holds_refinement(read_model_weights(v46_path)));
   ModelOptions options;
   options.model = v39_path;
-  EXPECT_EQ(load_model(options)->mode(), "fast");
+  EXPECT_EQ(load_model(options)->mode(), "refine");  // the one mode above mci everywhere (README)
   options.quality = Quality::kEnsemble;
   EXPECT_EQ(load_model(options)->mode(), "ensemble");
+  options.model = v46_path;
+  options.quality.reset();
+  EXPECT_EQ(load_model(options)->mode(), "fast");
 }
 
 }  // namespace

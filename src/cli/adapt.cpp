@@ -19,7 +19,7 @@ std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const p
   data_options.cancel = shared.cancel;
   std::optional<pipeline::TrainingData> data;
   try {
-    data.emplace(std::vector<pipeline::JobInput>{input}, data_options);
+    data.emplace(std::vector<pipeline::JobInput>{input}, data_options, [](const std::string& note) { log::info(note); });
   } catch (const Error& e) {
     throw Error(std::string("--adapt: ") + e.what());
   }

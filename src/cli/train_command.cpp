@@ -43,7 +43,8 @@ std::string run_identity(const std::string& model_path, const TrainSettings& t) 
   text << fs::path(model_path).filename().string() << "#" << hash_file(model_path) << " on";
   for (const auto& d : t.data) text << " " << d;
   text << " crop " << t.run.crop << " batch " << t.run.batch << " lr " << t.run.optimiser.learning_rate << " seed "
-       << t.run.seed << " span " << t.data_options.max_span << " validation " << t.data_options.validation_share;
+       << t.run.seed << " span " << t.data_options.max_span << " validation " << t.data_options.validation_share
+       << " cuts " << t.data_options.skip.scene << " still " << t.data_options.skip.still << " cache " << t.cache_mb;
   return text.str();
 }
 
