@@ -38,9 +38,9 @@ std::string fixed(double value, int digits) {
 
 /// What makes two runs the same run: the base weights, the data and every setting
 /// that changes what is learned (not the limits, which a resumed run may extend).
-std::string run_identity(const std::string& model_path, const TrainSettings& t) {
+std::string run_identity(const std::string& model_path, const std::string& model_hash, const TrainSettings& t) {
   std::ostringstream text;
-  text << fs::path(model_path).filename().string() << "#" << hash_file(model_path) << " on";
+  text << fs::path(model_path).filename().string() << "#" << model_hash << " on";
   for (const auto& d : t.data) text << " " << d;
   text << " crop " << t.run.crop << " batch " << t.run.batch << " lr " << t.run.optimiser.learning_rate << " seed "
        << t.run.seed << " span " << t.data_options.max_span << " validation " << t.data_options.validation_share
@@ -72,6 +72,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     io::check_apart(t.output, t.progress, "--progress");
     io::check_apart(t.checkpoint, t.progress, "--progress");
   }
+  const ModelOptions where = model_options(shared.model);  // a device that cannot run: said before decoding
   TrainProgress progress(!shared.quiet, t.progress, shared.overwrite, read);
   try {
     const ModelWeights base = read_model_weights(model_path, shared.model.model.variant);
@@ -80,14 +81,14 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     t.data_options.cache_bytes = t.cache_mb << 20;
     const pipeline::TrainingData data(inputs, t.data_options, [](const std::string& note) { log::info(note); });
     log::info("data: " + data.summary());
-    const ModelOptions where = model_options(shared.model);
     t.run.device = where.device;
     if (!shared.model.quality.empty()) t.run.quality = where.quality;
     t.run.steps = t.steps;
     t.run.seconds = t.minutes * 60;
     t.run.checkpoint = t.checkpoint;
     t.run.inputs = read;
-    t.run.identity = run_identity(model_path, t);
+    const std::string model_hash = hash_file(model_path);
+    t.run.identity = run_identity(model_path, model_hash, t);
     t.run.cancel = shared.cancel;
     t.run.on_progress = [&](const pipeline::TrainingProgress& p) { progress.update(p); };
     log::info("training " + base.variant + " on " + where.device.str() + (t.run.resume ? ", resuming " + t.checkpoint : ""));
@@ -97,7 +98,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
                   " holds it: the same command with --resume continues");
     auto& meta = result.weights.metadata;
     meta["interp.train.base"] = fs::path(model_path).filename().string() + " (" + base.variant + ", sha256 " +
-                                hash_file(model_path) + ")";
+                                model_hash + ")";
     std::string names;
     for (const auto& input : inputs) names += (names.empty() ? "" : ", ") + fs::path(input.name).filename().string();
     meta["interp.train.data"] = names + " (" + data.summary() + ")";
