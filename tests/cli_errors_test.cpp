@@ -91,7 +91,7 @@ TEST_F(BadInput, ModelFileOfTheWrongKind) {
                  {"good.mp4", "weights.pkl"});
   INTERP_REQUIRE_SHARED(cases, "golden/rife_v4.6_cases.pt");  // a torch zip without IFNet weights
   expect_failure("--model " + quote(cases) + " " + quote(dir / "good.mp4") + " " + quote(dir / "o.mp4"),
-                 "holds no RIFE IFNet, UPR-Net or FILM weights", {"good.mp4", "weights.pkl"});
+                 "holds no RIFE IFNet, UPR-Net, FILM or ConvLSTM weights", {"good.mp4", "weights.pkl"});
 }
 
 TEST_F(BadInput, PairOfDifferentSizes) {

@@ -1,5 +1,6 @@
 // `interp pair`, image folders and `interp convert`.
 #include "cli_support.h"
+#include "convlstm_test_model.h"
 #include "interp/io/image_file.h"
 
 namespace interp::test {
@@ -144,6 +145,39 @@ TEST(VersionCli, ReportsLibTorchAndCuda) {
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("LibTorch 2."), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("CUDA: "), std::string::npos) << r.out;
+}
+
+// A four-frame model: `pair A B C D OUT` makes the frame between B and C with A and D as
+// its neighbours (they change it); two pictures are refused with what it needs, and a
+// two-frame model refuses four.
+TEST_F(PairCli, FourPicturesForAFourFrameModel) {
+  const std::string convlstm = write_test_convlstm(dir / "convlstm.safetensors");
+  const std::string clip = dir / "clip.mkv";
+  make_clip(clip, 64, 48, "24", 5, "-c:v ffv1");
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(clip) + " " + quote(dir / "f%d.png")).code, 0);
+  const auto pic = [&](int i) { return quote(dir / ("f" + std::to_string(i) + ".png")) + " "; };
+  const std::string with = "--model " + quote(convlstm) + " pair ";
+  auto r = run(interp_cmd(with + pic(1) + pic(2) + pic(3) + pic(4) + quote(dir / "mid.png")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run(interp_cmd(with + pic(5) + pic(2) + pic(3) + pic(1) + quote(dir / "other.png")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_GT(mean_abs_diff(slurp(dir / "mid.png"), slurp(dir / "other.png")), 0.0);  // the neighbours count
+  r = run(interp_cmd(with + pic(1) + pic(2) + pic(3) + pic(4) + quote(dir / "all/") + " --exp 2"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(entries(dir / "all"),
+            (std::vector<std::string>{".interp-output", "0000.png", "0001.png", "0002.png", "0003.png", "0004.png"}));
+  const auto pixels = [&](const std::string& name) { return io::read_image(dir / name).data; };
+  EXPECT_TRUE(pixels("all/0000.png") == pixels("f2.png"));  // B and C at the ends, A and D not written
+  EXPECT_TRUE(pixels("all/0004.png") == pixels("f3.png"));
+  r = run(interp_cmd(with + pic(1) + pic(2) + quote(dir / "two.png")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("convlstm reads four pictures"), std::string::npos) << r.err;
+  r = run(interp_cmd(model() + "pair " + pic(1) + pic(2) + pic(3) + pic(4) + quote(dir / "rife.png")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("reads two pictures"), std::string::npos) << r.err;
+  r = run(interp_cmd(with + pic(1) + pic(2) + pic(3) + quote(dir / "three.png")));
+  EXPECT_NE(r.code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir / "two.png"));
 }
 
 }  // namespace

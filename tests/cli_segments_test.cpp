@@ -2,6 +2,7 @@
 // made apart and joined, must be the run over the whole video: the same frames (ffv1,
 // lossless), the same number, the same timestamps, and the audio as it was.
 #include "cli_support.h"
+#include "convlstm_test_model.h"
 
 namespace interp::test {
 namespace {
@@ -97,6 +98,21 @@ TEST(Segments, SceneCutOnABoundaryWithBFramesAndALateStart) {
   auto r = run(quote(INTERP_BINARY) + " " + args + " --range 0:10 " + quote(clip) + " " + quote(dir / "first.mkv"));
   EXPECT_NE(r.err.find("1 scene cuts"), std::string::npos) << r.err;
   EXPECT_EQ(probe(dir / "first.mkv", "v:0", "nb_read_frames", true), "40");  // 10 inputs x 4
+}
+
+// A four-frame model's pieces read the frames just outside their range as neighbours
+// of their first and last windows: joined, they are the one run, at --exp=2 (deeper
+// levels) and across a scene cut (two testsrc2 patterns spliced).
+TEST(Segments, FourFrameModelPiecesJoinToTheWholeRun) {
+  TempDir dir;
+  const std::string model = write_test_convlstm(dir / "convlstm.safetensors");
+  const std::string a = dir / "a.mkv", b = dir / "b.mkv", clip = dir / "cut.mkv";
+  make_clip(a, 64, 48, "24", 9, "-c:v ffv1");
+  ASSERT_EQ(run("ffmpeg -v error -f lavfi -i mandelbrot=size=64x48:rate=24 -frames:v 9 -c:v ffv1 " + quote(b)).code, 0);
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(a) + " -i " + quote(b) +
+                " -filter_complex '[0:v][1:v]concat=n=2:v=1[v]' -map '[v]' -c:v ffv1 " + quote(clip)).code, 0);
+  expect_pieces_join_to_whole(dir, clip, {"0:5", "5:9", "9:13", "13:"},
+                              "--model " + quote(model) + " --exp 2 --codec ffv1 --static-threshold 0");
 }
 
 TEST(Segments, EveryStartIsFrameExactWithOpenGopsAndBFrames) {

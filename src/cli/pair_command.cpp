@@ -1,5 +1,7 @@
 /// `interp pair A B OUT`: the frames between two pictures, as one PNG at a time t or a
 /// folder of every frame of --exp/--multi (the two pictures included, at the ends).
+/// `interp pair A B C D OUT`: the frames between B and C for a four-frame model
+/// (ConvLSTM), A and D its neighbours.
 #include "commands.h"
 
 #include "interp/base/error.h"
@@ -17,13 +19,21 @@ namespace fs = std::filesystem;
 namespace {
 
 struct PairSettings {
-  std::string a, b, output;
+  std::vector<std::string> files;  ///< the pictures, then OUT
+  std::string output;
   std::string timestep;  ///< empty: not given
 };
 
 /// The job the flags describe, planned: one picture at --timestep (0.5 by default), or
 /// every frame of --exp/--multi into a folder or a pattern.
-pipeline::PlannedJob plan(const SharedSettings& shared, const PairSettings& p) {
+pipeline::PlannedJob plan(const SharedSettings& shared, PairSettings& p) {
+  if (p.files.size() != 3 && p.files.size() != 5)
+    throw Error("pair takes two pictures (or four: the pair's neighbours around it) and then OUT, not " +
+                std::to_string(p.files.size()) + " names");
+  p.output = p.files.back();
+  const std::vector<std::string> pictures(p.files.begin(), p.files.end() - 1);
+  for (const auto& picture : pictures)
+    if (!fs::is_regular_file(picture)) throw Error(picture + ": no such picture");
   const OutputKind kind = output_kind(p.output);
   if (kind == OutputKind::Video || kind == OutputKind::Pipe)
     throw Error(p.output + ": a pair makes pictures; give a .png, a folder or a pattern (out/%03d.png)");
@@ -33,8 +43,8 @@ pipeline::PlannedJob plan(const SharedSettings& shared, const PairSettings& p) {
   if (several && !p.timestep.empty())
     throw Error(p.output + ": --timestep makes one frame; give a .png name");
   pipeline::JobInput input;
-  input.pictures = {p.a, p.b};
-  input.name = p.a;
+  input.pictures = pictures;
+  input.name = pictures.size() == 4 ? pictures[1] : pictures[0];
   pipeline::JobOutput output;
   output.kind = several ? pipeline::JobOutput::Kind::Frames : pipeline::JobOutput::Kind::Picture;
   output.path = kind == OutputKind::Sequence ? sequence_folder(p.output) : p.output;
@@ -44,14 +54,20 @@ pipeline::PlannedJob plan(const SharedSettings& shared, const PairSettings& p) {
   if (!several) rate.one_frame_at = pipeline::parse_time(p.timestep.empty() ? "0.5" : p.timestep);
   auto options = job_options(shared, pipeline::SkipThresholds::none());  // an explicit pair is always interpolated
   options.repeat_tail = false;  // the second picture ends the sequence
+  options.ends_are_neighbours = pictures.size() == 4;
   return pipeline::plan_job(input, output, rate, options);
 }
 
-int run_pair(const SharedSettings& shared, const PairSettings& p) {
+int run_pair(const SharedSettings& shared, PairSettings& p) {
   pipeline::PlannedJob job = plan(shared, p);  // before seconds of model loading
   auto model = load_model(shared.model);
+  const auto pictures = job.input.pictures;
+  if (model->context_frames() == 4 && pictures.size() != 4)
+    throw Error(model->name() + " reads four pictures, the pair and one on each side: interp pair A B C D OUT");
+  if (model->context_frames() == 2 && pictures.size() != 2)
+    throw Error(model->name() + " reads two pictures: interp pair A B OUT (four are for four-frame models such as convlstm)");
   const auto r = pipeline::run_planned_job(*model, job);
-  report_input(p.a + ", " + p.b, r);
+  report_input(pictures[pictures.size() / 2 - 1] + ", " + pictures[pictures.size() / 2], r);
   if (job.output.kind == pipeline::JobOutput::Kind::Picture) {
     std::ostringstream text;
     text << job.timeline.slots_for_pair(0).back().t;  // 0.5, 0.25, 0.333333: no trailing zeros
@@ -68,12 +84,12 @@ void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run) {
   const auto settings = std::make_shared<PairSettings>();  // lives as long as the callback
   PairSettings& p = *settings;
   auto* pair = root.add_subcommand("pair", "frames between two pictures");
-  pair->add_option("A", p.a, "first picture")->required()->check(CLI::ExistingFile);
-  pair->add_option("B", p.b, "second picture")->required()->check(CLI::ExistingFile);
-  pair->add_option("OUT", p.output,
-                   "a .png (one frame, at --timestep or 0.5), or a folder or pattern like out/%03d.png (every "
-                   "frame of --exp/--multi, default --exp=1)")
-      ->required();
+  pair->add_option("A B [C D] OUT", p.files,
+                   "the two pictures (four for a four-frame model: the frames between the middle two), then a .png "
+                   "(one frame, at --timestep or 0.5), or a folder or pattern like out/%03d.png (every frame of "
+                   "--exp/--multi, default --exp=1)")
+      ->required()
+      ->expected(3, 5);
   auto* timestep = pair->add_option("-t,--timestep", p.timestep, "one frame at this time, strictly between 0 and 1")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace interp::cli {
@@ -24,6 +25,8 @@ struct TrainSettings {
   std::string output, checkpoint, progress;
   double minutes = 0;
   int64_t steps = 0;
+  bool from_scratch = false;
+  std::optional<double> learning_rate;  ///< unset: fine-tuning's default, or the family's from scratch
   pipeline::TrainingRunOptions run;
   pipeline::TrainingDataOptions data_options;
   int64_t cache_mb = 4096;
@@ -38,9 +41,9 @@ std::string fixed(double value, int digits) {
 
 /// What makes two runs the same run: the base weights, the data and every setting
 /// that changes what is learned (not the limits, which a resumed run may extend).
-std::string run_identity(const std::string& model_path, const std::string& model_hash, const TrainSettings& t) {
+std::string run_identity(const std::string& base, const TrainSettings& t) {
   std::ostringstream text;
-  text << fs::path(model_path).filename().string() << "#" << model_hash << " on";
+  text << base << " on";
   for (const auto& d : t.data) text << " " << d;
   text << " crop " << t.run.crop << " batch " << t.run.batch << " lr " << t.run.optimiser.learning_rate << " seed "
        << t.run.seed << " span " << t.data_options.max_span << " validation " << t.data_options.validation_share
@@ -51,11 +54,17 @@ std::string run_identity(const std::string& model_path, const std::string& model
 int run_train(const SharedSettings& shared, TrainSettings t) {
   if (fs::path(t.output).extension() != ".safetensors") throw Error(t.output + ": the output must end in .safetensors");
   if (t.steps <= 0 && t.minutes <= 0) throw Error("say how long to train: --steps N or --minutes M");
-  const std::string model_path = resolve_model_path(shared.model.model);
+  const std::optional<ModelWeights> scratch =
+      t.from_scratch ? std::optional<ModelWeights>(initial_model_weights(shared.model.model.model, t.run.seed)) : std::nullopt;
+  const std::string model_path = scratch ? "" : resolve_model_path(shared.model.model);
+  const train::OptimiserSettings defaults = scratch ? family_named(scratch->arch)->scratch_optimiser() : t.run.optimiser;
+  t.run.optimiser = defaults;
+  if (t.learning_rate) t.run.optimiser.learning_rate = *t.learning_rate;
   std::vector<pipeline::JobInput> inputs;
   for (const auto& d : t.data)
     for (auto& input : pipeline::training_inputs(d)) inputs.push_back(std::move(input));
-  std::vector<std::string> read{model_path};
+  std::vector<std::string> read;
+  if (!model_path.empty()) read.push_back(model_path);
   for (const auto& input : inputs)
     for (const auto& path : input.paths()) read.push_back(path);
 
@@ -75,7 +84,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
   const ModelOptions where = model_options(shared.model);  // a device that cannot run: said before decoding
   TrainProgress progress(!shared.quiet, t.progress, shared.overwrite, read);
   try {
-    const ModelWeights base = read_model_weights(model_path, shared.model.model.variant);
+    const ModelWeights base = scratch ? *scratch : read_model_weights(model_path, shared.model.model.variant);
     t.data_options.decode = shared.decode;
     t.data_options.cancel = shared.cancel;
     t.data_options.cache_bytes = t.cache_mb << 20;
@@ -87,8 +96,11 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     t.run.seconds = t.minutes * 60;
     t.run.checkpoint = t.checkpoint;
     t.run.inputs = read;
-    const std::string model_hash = hash_file(model_path);
-    t.run.identity = run_identity(model_path, model_hash, t);
+    const std::string base_name =
+        scratch ? base.variant + " from scratch (" + family_named(base.arch)->title() +
+                      "'s default initialisation, seed " + std::to_string(t.run.seed) + ")"
+                : fs::path(model_path).filename().string() + " (" + base.variant + ", sha256 " + hash_file(model_path) + ")";
+    t.run.identity = run_identity(base_name, t);
     t.run.cancel = shared.cancel;
     t.run.on_progress = [&](const pipeline::TrainingProgress& p) { progress.update(p); };
     log::info("training " + base.variant + " on " + where.device.str() + (t.run.resume ? ", resuming " + t.checkpoint : ""));
@@ -97,8 +109,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
       throw Error("interrupted at step " + std::to_string(result.steps) + "; " + t.checkpoint +
                   " holds it: the same command with --resume continues");
     auto& meta = result.weights.metadata;
-    meta["interp.train.base"] = fs::path(model_path).filename().string() + " (" + base.variant + ", sha256 " +
-                                model_hash + ")";
+    meta["interp.train.base"] = base_name;
     std::string names;
     for (const auto& input : inputs) names += (names.empty() ? "" : ", ") + fs::path(input.name).filename().string();
     meta["interp.train.data"] = names + " (" + data.summary() + ")";
@@ -141,8 +152,13 @@ void add_train_command(CLI::App& root, SharedSettings& shared, Run& run) {
   train->add_option("--crop", t.run.crop, "square crop side in pixels (made a multiple of the model's)")
       ->capture_default_str()->check(CLI::Range(64, 4096));
   train->add_option("--batch", t.run.batch, "samples per step")->capture_default_str()->check(CLI::Range(1, 1024));
-  train->add_option("--lr", t.run.optimiser.learning_rate, "peak learning rate (warm-up, then cosine to 1% of it)")
-      ->capture_default_str()->check(CLI::Range(1e-9, 1.0));
+  train->add_option("--lr", t.learning_rate,
+                    "peak learning rate (warm-up, then cosine to 1% of it); default 2e-05, from scratch the "
+                    "authors' (ConvLSTM: a constant 1e-4, Adam)")
+      ->check(CLI::Range(1e-9, 1.0));
+  train->add_flag("--from-scratch", t.from_scratch,
+                  "start from the model's own random initialisation (seeded by --seed) instead of its file; "
+                  "families without published weights (convlstm)");
   train->add_option("--validation", t.data_options.validation_share,
                     "share of every clip's end held out for validation, never trained on")
       ->capture_default_str()->check(CLI::Range(0.0, 0.9));

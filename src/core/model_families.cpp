@@ -9,9 +9,10 @@ namespace interp {
 const ModelFamily& rife_family();  // src/core/rife/rife_family.cpp
 const ModelFamily& upr_family();   // src/core/upr/upr_family.cpp
 const ModelFamily& film_family();  // src/core/film/film_family.cpp
+const ModelFamily& convlstm_family();  // src/core/convlstm/convlstm_family.cpp
 
 const std::vector<const ModelFamily*>& model_families() {
-  static const std::vector<const ModelFamily*> table = {&rife_family(), &upr_family(), &film_family()};
+  static const std::vector<const ModelFamily*> table = {&rife_family(), &upr_family(), &film_family(), &convlstm_family()};
   return table;
 }
 

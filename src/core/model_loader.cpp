@@ -50,8 +50,14 @@ bool is_torchscript(const std::string& path) {
 }
 
 /// Weights from strangers: integer, boolean or non-finite tensors would run and give
-/// black frames, so they are refused by name.
-void check_tensor_values(const weights::StateDict& dict, const std::string& path) {
+/// black frames, so they are refused by name. BatchNorm's step counters are not
+/// weights (inference never reads them): they are dropped.
+void check_tensor_values(weights::StateDict& dict, const std::string& path) {
+  for (auto it = dict.begin(); it != dict.end();)
+    if (weights::is_step_counter(it->first) && !it->second.is_floating_point() && it->second.numel() == 1)
+      it = dict.erase(it);
+    else
+      ++it;
   for (const auto& [name, tensor] : dict) {
     if (!tensor.is_floating_point())
       throw Error(path + ": tensor '" + name + "' holds " + c10::toString(tensor.scalar_type()) +
@@ -122,7 +128,7 @@ std::vector<std::string> model_search_dirs(const std::string& models_dir) {
 
 namespace {
 
-/// "RIFE IFNet, UPR-Net or FILM".
+/// "RIFE IFNet, UPR-Net, FILM or ConvLSTM".
 std::string every_family() {
   std::string out;
   const auto& families = model_families();
@@ -184,6 +190,20 @@ bool holds_refinement(const ModelWeights& w) {
 
 Quality default_quality(const ModelWeights& w) {
   return holds_refinement(w) ? Quality::kRefine : family_of(w).qualities().front();
+}
+
+ModelWeights initial_model_weights(const std::string& name, uint64_t seed) {
+  const ModelFamily* family = family_of_model(name);
+  std::vector<std::string> able;
+  for (const ModelFamily* f : model_families())
+    if (f->initial_weights(f->model_names().front(), seed)) able.push_back(f->model_names().front());
+  if (!family)
+    throw Error("training from scratch needs a model name (" + joined_names(able) + "), not '" + name + "'");
+  auto weights = family->initial_weights(family->model_named(name), seed);
+  if (!weights)
+    throw Error(family->title() + " is fine-tuned from its published weights, not trained from scratch (from scratch: " +
+                joined_names(able) + ")");
+  return *weights;
 }
 
 std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device,

@@ -4,17 +4,23 @@
 
 namespace interp::pipeline {
 
-InputSpan::InputSpan(const JobOptions& options)
+InputSpan::InputSpan(const JobOptions& options, int context_frames)
     : read_limit(options.frame_limit), piece_(options.range.has_value()), frame_limit_(options.frame_limit) {
+  if (options.ends_are_neighbours) lead = 1, outer_ = 2;  // the last is known at the end: the job holds it back
   if (!options.range) return;
   first = options.range->first;
   end = options.range->end;
   min_frames = first > 0 ? 1 : 2;
-  if (end > 0 && (read_limit <= 0 || read_limit > end - first + 1)) read_limit = end - first + 1;
+  lead = first - piece_source_start(*options.range);
+  trail = end > 0 && context_frames > 2 ? 1 : 0;
+  if (read_limit > 0) read_limit += lead;
+  if (end > 0 && (read_limit <= 0 || read_limit > lead + end - first + 1 + trail))
+    read_limit = lead + end - first + 1 + trail;
 }
 
 int64_t InputSpan::expected_outputs(const Timeline& timeline, int64_t frames, bool repeat_tail) const {
   if (frame_limit_ > 0 && (frames <= 0 || frames > frame_limit_)) frames = frame_limit_;
+  if (frames > 0) frames = std::max<int64_t>(frames - outer_, 0);
   if (piece_) {
     if (frames > 0 && end > 0 && end < frames) return timeline.output_count(end) - timeline.output_count(first);
     if (frames > first) return timeline.output_count(frames) - timeline.output_count(first);

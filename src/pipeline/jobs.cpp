@@ -39,7 +39,7 @@ PlannedJob plan_job(const JobInput& input, const JobOutput& output, const RateRe
   PlannedJob job{input, output, std::move(options), nullptr, Timeline({2, 1}), {0, 1}};
   const std::optional<FrameRange>& range = job.options.range;
   job.source = open_source(input, job.options.decode,
-                           range ? std::optional<int64_t>(range->first) : std::nullopt);
+                           range ? std::optional<int64_t>(piece_source_start(*range)) : std::nullopt);
   const io::Rational in_rate = job.source->frame_rate();
   const bool timed = in_rate.num > 0 && in_rate.den > 0;
   if (!timed && (rate.target_fps || output.kind == JobOutput::Kind::Video))

@@ -76,6 +76,14 @@ int64_t midpoint_denominator(const std::vector<OutputSlot>& inner) {
 
 }  // namespace
 
+std::pair<torch::Tensor, torch::Tensor> PairInterpolator::neighbours(const PairRequest& pair) const {
+  const auto same_shot = [&](const torch::Tensor& x, const torch::Tensor& y) {
+    return options_.skip.scene <= 0 || scene_change_score(x, y) <= options_.skip.scene;
+  };
+  return {pair.before.defined() && same_shot(pair.before, pair.a) ? pair.before : pair.a,
+          pair.after.defined() && same_shot(pair.b, pair.after) ? pair.after : pair.b};
+}
+
 std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>& pairs) {
   std::vector<PairFrames> frames(pairs.size());
   for (size_t p = 0; p < pairs.size(); ++p) {
@@ -111,58 +119,93 @@ void PairInterpolator::run(std::vector<Sample>& samples) {
   for (size_t start = 0; start < samples.size(); start += batch) {
     const size_t n = std::min(batch, samples.size() - start);
     stop_if_cancelled();
-    std::vector<torch::Tensor> left, right;
+    std::vector<torch::Tensor> left, right, before, after;
     std::vector<double> times;
     for (size_t i = start; i < start + n; ++i) {
       left.push_back(samples[i].left);
       right.push_back(samples[i].right);
       times.push_back(samples[i].t);
+      before.push_back(samples[i].before.defined() ? samples[i].before : samples[i].left);
+      after.push_back(samples[i].after.defined() ? samples[i].after : samples[i].right);
     }
-    const auto result = model_.interpolate(torch::cat(left), torch::cat(right), times);
+    const auto result =
+        model_.context_frames() > 2
+            ? model_.interpolate_window(torch::cat(before), torch::cat(left), torch::cat(right), torch::cat(after), times)
+            : model_.interpolate(torch::cat(left), torch::cat(right), times);
     for (size_t i = 0; i < n; ++i) *samples[start + i].out = result.slice(0, i, i + 1);
   }
 }
 
 void PairInterpolator::direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
+  const bool context = model_.context_frames() > 2;
   std::vector<Sample> samples;
   for (size_t p = 0; p < pairs.size(); ++p) {
     if (frames[p].cut || frames[p].still) continue;
     const auto inner = inner_slots(pairs[p].slots);
     frames[p].middles.resize(inner.size());  // sized before samples point into it
+    const auto [before, after] = context ? neighbours(pairs[p]) : std::pair<torch::Tensor, torch::Tensor>();
     for (size_t k = 0; k < inner.size(); ++k)
-      samples.push_back({pairs[p].a, pairs[p].b, inner[k].t, &frames[p].middles[k]});
+      samples.push_back({pairs[p].a, pairs[p].b, inner[k].t, &frames[p].middles[k], before, after});
   }
   run(samples);
 }
 
 void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
   // Per pair, frames at k/den; midpoints filled level by level, each level across all
-  // pairs (a level needs the one above it).
+  // pairs (a level needs the one above it). Four-frame models: the window's neighbours
+  // are nodes -den and 2den, and each midpoint also needs the nodes 3 steps either side
+  // that lie inside the pair (the header's rule).
+  const bool context = model_.context_frames() > 2;
   struct Tree {
     int64_t den = 0;  // 0: nothing to make
+    bool context = false;
     std::map<int64_t, torch::Tensor> nodes;
     std::set<int64_t> needed;  // the slots' nodes and the midpoints they are made from
     void need(int64_t k) {
-      if (k == 0 || k == den || !needed.insert(k).second) return;
+      if (k <= 0 || k >= den || !needed.insert(k).second) return;
       const int64_t step = k & -k;  // k is the midpoint of k - step and k + step
       need(k - step);
       need(k + step);
+      if (context) {
+        need(k - 3 * step);
+        need(k + 3 * step);
+      }
+    }
+    /// Node k's neighbour `offset` away, or `fallback` (the sub-pair's end) where the
+    /// window does not hold one.
+    const torch::Tensor& around(int64_t k, int64_t offset, int64_t fallback) const {
+      const auto it = nodes.find(k + offset);
+      return it != nodes.end() ? it->second : nodes.at(fallback);
     }
   };
   std::vector<Tree> trees(pairs.size());
   for (size_t p = 0; p < pairs.size(); ++p) {
     const auto inner = inner_slots(pairs[p].slots);
     if (frames[p].cut || frames[p].still || inner.empty()) continue;
-    trees[p].den = midpoint_denominator(inner);
-    trees[p].nodes = {{0, pairs[p].a}, {trees[p].den, pairs[p].b}};
-    for (const auto& slot : inner) trees[p].need(slot.t_num * (trees[p].den / slot.t_den));
+    Tree& tree = trees[p];
+    tree.den = midpoint_denominator(inner);
+    tree.context = context;
+    tree.nodes = {{0, pairs[p].a}, {tree.den, pairs[p].b}};
+    if (context) {
+      const auto [before, after] = neighbours(pairs[p]);
+      tree.nodes[-tree.den] = before;
+      tree.nodes[2 * tree.den] = after;
+    }
+    for (const auto& slot : inner) tree.need(slot.t_num * (tree.den / slot.t_den));
   }
   for (int level = 1;; ++level) {
     std::vector<Sample> samples;
     for (auto& tree : trees) {
       const int64_t step = level < 62 ? tree.den >> level : 0;
-      for (int64_t k = step; step >= 1 && k < tree.den; k += 2 * step)
-        if (tree.needed.count(k)) samples.push_back({tree.nodes.at(k - step), tree.nodes.at(k + step), 0.5, &tree.nodes[k]});
+      for (int64_t k = step; step >= 1 && k < tree.den; k += 2 * step) {
+        if (!tree.needed.count(k)) continue;
+        Sample sample{tree.nodes.at(k - step), tree.nodes.at(k + step), 0.5, &tree.nodes[k], {}, {}};
+        if (context) {
+          sample.before = tree.around(k, -3 * step, k - step);
+          sample.after = tree.around(k, 3 * step, k + step);
+        }
+        samples.push_back(sample);
+      }
     }
     if (samples.empty()) break;
     run(samples);

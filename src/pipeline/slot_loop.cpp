@@ -29,7 +29,11 @@ void match_channels(torch::Tensor& a, torch::Tensor& b) {
 
 SlotLoop::SlotLoop(PairInterpolator& pairs, const Timeline& timeline, bool repeat_tail,
                    std::function<io::Image()> buffers)
-    : pairs_(pairs), timeline_(timeline), repeat_tail_(repeat_tail), buffers_(std::move(buffers)) {}
+    : pairs_(pairs),
+      timeline_(timeline),
+      repeat_tail_(repeat_tail),
+      buffers_(std::move(buffers)),
+      lookahead_(pairs.context_frames() > 2 ? 1 : 0) {}
 
 bool SlotLoop::push(InputFrame frame, const Emit& emit) {
   if (!window_.empty()) {
@@ -38,11 +42,16 @@ bool SlotLoop::push(InputFrame frame, const Emit& emit) {
   }
   window_.push_back(std::move(frame));
   ++inputs_;
-  return waiting_samples_ < pairs_.batch() || flush(emit);
+  return waiting_samples_ < pairs_.batch() || flush(emit, false);
+}
+
+void SlotLoop::push_context(const torch::Tensor& frame) {
+  if (lookahead_ == 0) return;  // two-frame models read no neighbours
+  (inputs_ == 0 ? before_ : after_) = rgb_of(frame);
 }
 
 bool SlotLoop::push_repeat(const Emit& emit) {
-  if (!flush(emit)) return false;  // outputs stay in order
+  if (!flush(emit, true)) return false;  // outputs stay in order; the lost frame ends the window
   for (const auto& slot : timeline_.slots_for_pair(first_input_ + inputs_ - 1)) {
     OutputFrame out;
     out.index = slot.index;
@@ -54,7 +63,7 @@ bool SlotLoop::push_repeat(const Emit& emit) {
 }
 
 bool SlotLoop::finish(const Emit& emit, bool at_boundary) {
-  if (!flush(emit)) return false;
+  if (!flush(emit, true)) return false;
   if (at_boundary) return true;  // the last input opens the next piece, which writes it
   const InputFrame& last = window_.back();
   if (!repeat_tail_) {
@@ -66,15 +75,21 @@ bool SlotLoop::finish(const Emit& emit, bool at_boundary) {
   return emit_slots(first_input_ + inputs_ - 1, last, nullptr, {}, emit);
 }
 
-bool SlotLoop::flush(const Emit& emit) {
-  if (window_.size() < 2) return true;
+bool SlotLoop::flush(const Emit& emit, bool final) {
+  const size_t held = final ? 0 : lookahead_;  // frames kept back as the last pair's neighbour
+  if (window_.size() < 2 + held) return true;
   torch::InferenceMode guard;
   // window_.back() is input first_input_ + inputs_ - 1 (a repeat may stand for a lost frame).
   const int64_t first = first_input_ + inputs_ - static_cast<int64_t>(window_.size());
+  const size_t ready = window_.size() - 1 - held;
   std::vector<PairRequest> requests;
-  for (size_t k = 0; k + 1 < window_.size(); ++k)
+  for (size_t k = 0; k < ready; ++k) {
     requests.push_back({rgb_of(window_[k].tensor), rgb_of(window_[k + 1].tensor),
-                        timeline_.slots_for_pair(first + static_cast<int64_t>(k))});
+                        timeline_.slots_for_pair(first + static_cast<int64_t>(k)), {}, {}});
+    if (lookahead_ == 0) continue;
+    requests.back().before = k > 0 ? rgb_of(window_[k - 1].tensor) : before_;
+    requests.back().after = k + 2 < window_.size() ? rgb_of(window_[k + 2].tensor) : after_;
+  }
   const auto start = std::chrono::steady_clock::now();
   const auto made = pairs_.between(requests);
   model_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -83,11 +98,14 @@ bool SlotLoop::flush(const Emit& emit) {
     still_pairs_ += made[k].still;
     if (!emit_slots(first + static_cast<int64_t>(k), window_[k], &window_[k + 1], made[k].middles, emit)) return false;
   }
-  while (window_.size() > 1) {
+  // Keep the first frame of the next pair (and the one after it, still waiting).
+  while (window_.size() > 1 + held) {
+    if (lookahead_) before_ = rgb_of(window_.front().tensor);
     spares_.push_back(std::move(window_.front().image));
     window_.pop_front();
   }
-  waiting_samples_ = 0;
+  waiting_samples_ = held && window_.size() == 2 ? pairs_.samples_needed(timeline_.slots_for_pair(first + ready)) : 0;
+  if (final) after_ = torch::Tensor();
   return true;
 }
 

@@ -128,7 +128,8 @@ void TrainingData::find_windows(size_t index) {
                   : 0;
   if (n - held < kValidationFrames) held = 0;
   clip.validation_from = std::max<int64_t>(0, n - held);
-  std::vector<bool> cut_after(std::max<int64_t>(n - 1, 0), false);
+  std::vector<bool>& cut_after = clip.cut_after;
+  cut_after.assign(std::max<int64_t>(n - 1, 0), false);
   for (int64_t i = 0; i + 1 < n && options_.skip.scene > 0; ++i) {
     cut_after[i] = scene_change_score(as_float(clip.frames[i]), as_float(clip.frames[i + 1])) > options_.skip.scene;
     clip.cuts += cut_after[i];
@@ -149,6 +150,20 @@ void TrainingData::find_windows(size_t index) {
   };
   add(0, clip.validation_from, options_.max_span, training_);
   add(clip.validation_from, n, 2, validation_);
+}
+
+std::pair<int64_t, int64_t> TrainingData::neighbours(const FrameWindow& w) const {
+  const TrainingClip& clip = clips_[w.clip];
+  const bool held_out = w.first >= clip.validation_from;
+  const int64_t begin = held_out ? clip.validation_from : 0;
+  const int64_t end = held_out ? static_cast<int64_t>(clip.frames.size()) : clip.validation_from;
+  const auto one_shot = [&](int64_t from, int64_t to) {
+    return std::none_of(clip.cut_after.begin() + from, clip.cut_after.begin() + to, [](bool c) { return c; });
+  };
+  int64_t before = w.first - w.span, after = w.first + 2 * w.span;
+  if (before < begin || !one_shot(before, w.first)) before = w.first;
+  if (after >= end || !one_shot(w.first + w.span, after)) after = w.first + w.span;
+  return {before, after};
 }
 
 int64_t TrainingData::smallest_side() const {

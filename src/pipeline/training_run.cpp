@@ -30,7 +30,8 @@ void write_checkpoint(const TrainingRunOptions& options, train::Trainer& trainer
 weights::StateDict trained_tensors(const weights::StateDict& base, torch::nn::Module& module) {
   weights::StateDict tensors = base;
   for (const auto& p : module.named_parameters()) tensors[p.key()] = p.value().detach().to(torch::kCPU).clone();
-  for (const auto& b : module.named_buffers()) tensors[b.key()] = b.value().detach().to(torch::kCPU).clone();
+  for (const auto& b : module.named_buffers())
+    if (!weights::is_step_counter(b.key())) tensors[b.key()] = b.value().detach().to(torch::kCPU).clone();
   return tensors;
 }
 
@@ -44,8 +45,9 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
   // Crops are multiples of the model's alignment and of what the Laplacian pyramid halves.
   const int64_t pyramid = int64_t{1} << train::kLaplacianLevels;
   SampleDrawer drawer(data, options.crop, std::lcm(model->alignment(options.crop), pyramid),
-                      model->arbitrary_timestep(), options.seed);
-  const auto validation = validation_samples(data, model->alignment(kValidationCropLimit), options.device);
+                      model->arbitrary_timestep(), options.seed, model->context_frames());
+  const auto validation =
+      validation_samples(data, model->alignment(kValidationCropLimit), options.device, model->context_frames());
   train::Trainer trainer(*model, options.optimiser);
 
   train::CheckpointState state;

@@ -19,8 +19,13 @@ int64_t fitted_crop(int64_t asked, int64_t side, int64_t multiple) {
 
 }  // namespace
 
-SampleDrawer::SampleDrawer(const TrainingData& data, int64_t crop, int64_t multiple, bool arbitrary_t, uint64_t seed)
-    : data_(data), crop_(fitted_crop(crop, data.smallest_side(), multiple)), arbitrary_t_(arbitrary_t), rng_(seed) {
+SampleDrawer::SampleDrawer(const TrainingData& data, int64_t crop, int64_t multiple, bool arbitrary_t, uint64_t seed,
+                           int context_frames)
+    : data_(data),
+      crop_(fitted_crop(crop, data.smallest_side(), multiple)),
+      arbitrary_t_(arbitrary_t),
+      context_(context_frames > 2),
+      rng_(seed) {
   for (const auto& w : data.training_windows())
     if (arbitrary_t || w.span % 2 == 0) windows_.push_back(w);
   if (windows_.empty()) throw Error("no usable triplets: this model learns midpoints only, and no window has one");
@@ -30,7 +35,7 @@ SampleDrawer::SampleDrawer(const TrainingData& data, int64_t crop, int64_t multi
 }
 
 train::TrainingBatch SampleDrawer::draw(int64_t count, torch::Device device) {
-  std::vector<torch::Tensor> img0, img1, gt;
+  std::vector<torch::Tensor> img0, img1, gt, before, after;
   std::vector<float> times;
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   for (int64_t s = 0; s < count; ++s) {
@@ -41,25 +46,44 @@ train::TrainingBatch SampleDrawer::draw(int64_t count, torch::Device device) {
     const int64_t y = std::uniform_int_distribution<int64_t>(0, h - crop_)(rng_);
     const int64_t x = std::uniform_int_distribution<int64_t>(0, wd - crop_)(rng_);
     const auto cut = [&](int64_t i) { return frames[i].narrow(1, y, crop_).narrow(2, x, crop_); };
-    // 3 (frames) × 3 × crop × crop, in [0,1]
-    auto trio = torch::stack({cut(w.first), cut(w.first + j), cut(w.first + w.span)}).to(torch::kFloat32) / 255.0;
+    // The pair, its in-between and (four-frame models) the neighbours, as one stack that
+    // every augmentation moves together: frames × 3 × crop × crop, in [0,1].
+    std::vector<torch::Tensor> stack{cut(w.first), cut(w.first + j), cut(w.first + w.span)};
+    if (context_) {
+      auto [b, a] = data_.neighbours(w);
+      if (coin(rng_) < 0.1) b = w.first;
+      if (coin(rng_) < 0.1) a = w.first + w.span;
+      stack.insert(stack.begin(), cut(b));
+      stack.push_back(cut(a));
+    }
+    auto stacked = torch::stack(stack).to(torch::kFloat32) / 255.0;
     double t = static_cast<double>(j) / w.span;
-    if (coin(rng_) < 0.5) trio = trio.flip({1});  // RGB <-> BGR
-    if (coin(rng_) < 0.5) trio = trio.flip({2});  // upside down
-    if (coin(rng_) < 0.5) trio = trio.flip({3});  // mirrored
+    if (coin(rng_) < 0.5) stacked = stacked.flip({1});  // RGB <-> BGR
+    if (coin(rng_) < 0.5) stacked = stacked.flip({2});  // upside down
+    if (coin(rng_) < 0.5) stacked = stacked.flip({3});  // mirrored
     if (coin(rng_) < 0.5) {                       // time reversed
-      trio = trio.flip({0});
+      stacked = stacked.flip({0});
       t = 1 - t;
     }
     const double p = coin(rng_);
-    if (p < 0.75) trio = torch::rot90(trio, p < 0.25 ? 3 : p < 0.5 ? 2 : 1, {2, 3});
-    img0.push_back(trio[0]);
-    gt.push_back(trio[1]);
-    img1.push_back(trio[2]);
+    if (p < 0.75) stacked = torch::rot90(stacked, p < 0.25 ? 3 : p < 0.5 ? 2 : 1, {2, 3});
+    const int64_t o = context_ ? 1 : 0;
+    img0.push_back(stacked[o]);
+    gt.push_back(stacked[o + 1]);
+    img1.push_back(stacked[o + 2]);
+    if (context_) {
+      before.push_back(stacked[0]);
+      after.push_back(stacked[4]);
+    }
     times.push_back(static_cast<float>(t));
   }
-  return {torch::stack(img0).to(device), torch::stack(img1).to(device), torch::stack(gt).to(device),
-          torch::tensor(times).to(device)};
+  train::TrainingBatch batch{torch::stack(img0).to(device), torch::stack(img1).to(device), torch::stack(gt).to(device),
+                             torch::tensor(times).to(device), {}, {}};
+  if (context_) {
+    batch.before = torch::stack(before).to(device);
+    batch.after = torch::stack(after).to(device);
+  }
+  return batch;
 }
 
 std::string SampleDrawer::state() const {
@@ -74,7 +98,8 @@ void SampleDrawer::restore(const std::string& state) {
   if (!text) throw Error("a checkpoint whose sampler state cannot be read");
 }
 
-std::vector<train::TrainingBatch> validation_samples(const TrainingData& data, int64_t multiple, torch::Device device) {
+std::vector<train::TrainingBatch> validation_samples(const TrainingData& data, int64_t multiple, torch::Device device,
+                                                     int context_frames) {
   std::vector<train::TrainingBatch> samples;
   for (const auto& w : data.validation_windows()) {
     const auto& frames = data.clips()[w.clip].frames;
@@ -86,7 +111,12 @@ std::vector<train::TrainingBatch> validation_samples(const TrainingData& data, i
           .to(device);
     };
     samples.push_back({cut(w.first), cut(w.first + w.span), cut(w.first + w.span / 2),
-                       torch::full({1}, 0.5, torch::TensorOptions(device))});
+                       torch::full({1}, 0.5, torch::TensorOptions(device)), {}, {}});
+    if (context_frames > 2) {
+      const auto [before, after] = data.neighbours(w);
+      samples.back().before = cut(before);
+      samples.back().after = cut(after);
+    }
   }
   return samples;
 }

@@ -24,6 +24,20 @@ class FrameInterpolator {
   /// The quality mode it runs (quality.h's names); empty for models with one mode.
   virtual std::string mode() const { return ""; }
 
+  /// Frames it reads for each in-between: 2 (the pair) or 4 (one frame before the pair,
+  /// the pair, one after, evenly spaced in time; ConvLSTM).
+  virtual int context_frames() const { return 2; }
+
+  /// The in-betweens of windows (before, img0, img1, after: N×3×H×W each). Models of two
+  /// frames ignore the neighbours; a four-frame model's interpolate() repeats the pair's
+  /// ends as its neighbours, as at a clip's ends.
+  virtual torch::Tensor interpolate_window(const torch::Tensor& before, const torch::Tensor& img0,
+                                           const torch::Tensor& img1, const torch::Tensor& after,
+                                           const std::vector<double>& times) {
+    (void)before, (void)after;
+    return interpolate(img0, img1, times);
+  }
+
   /// True when any t in (0,1) is meaningful (RIFE v4); false when the network is trained
   /// for t=0.5 only and callers should recurse (FILM).
   virtual bool arbitrary_timestep() const = 0;

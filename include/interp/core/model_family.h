@@ -7,10 +7,12 @@
 /// file plus its line in model_families.cpp.
 #include "interp/core/frame_interpolator.h"
 #include "interp/core/quality.h"
+#include "interp/core/train/optimiser_settings.h"
 #include "interp/core/weights/state_dict.h"
 
 #include <torch/nn/module.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +48,21 @@ struct ModelWeights {
   weights::Metadata metadata;
 };
 
+/// Samples of one training step: the pair img0, img1 and its in-between gt at t (N×3×H×W
+/// in [0,1]; t: N values in (0,1)); for four-frame models also the frames one spacing
+/// before and after the pair (undefined otherwise).
+struct TrainingBatch {
+  torch::Tensor img0, img1, gt, t, before, after;
+};
+
+/// One term of a family's training loss: how far one of its outputs is from gt.
+struct LossTerm {
+  enum class Kind { LaplacianL1, L1 };
+  std::string output;  ///< a key of TrainableModel::outputs()
+  Kind kind = Kind::LaplacianL1;
+  double weight = 1;
+};
+
 /// A model built for training: the family's module holding the file's weights, run
 /// with plain ATen ops and autograd — no fused CPU glue, no inference-only weight
 /// rewrites — so that every parameter gets its gradient.
@@ -61,6 +78,21 @@ class TrainableModel {
   virtual int64_t alignment(int64_t width) const = 0;
   /// Whether it learns any t in (0,1) (training samples then take t = j/n); false: t = 0.5 only.
   virtual bool arbitrary_timestep() const { return true; }
+  /// Frames a sample holds: 2 (the pair) or 4 (TrainingBatch::before/after too).
+  virtual int context_frames() const { return 2; }
+  /// The frames it makes for a batch by name; "frame" is the result, the others are
+  /// what loss_terms() also scores (ConvLSTM's "rough").
+  virtual std::map<std::string, torch::Tensor> outputs(const TrainingBatch& batch) {
+    return {{"frame", forward(batch.img0, batch.img1, batch.t)}};
+  }
+  /// The loss as data: RIFE's authors score the frame with a Laplacian-pyramid L1.
+  virtual std::vector<LossTerm> loss_terms() const { return {{"frame", LossTerm::Kind::LaplacianL1, 1.0}}; }
+  /// False for a parameter its forward never uses (kept because the reference's files
+  /// hold it): it gets no gradient, and that is no fault.
+  virtual bool uses_parameter(const std::string& name) const {
+    (void)name;
+    return true;
+  }
 };
 
 class ModelFamily {
@@ -98,6 +130,15 @@ class ModelFamily {
   virtual std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& weights, torch::Device device,
                                                           Quality quality) const = 0;
 
+  /// Weights of `model_name` as the family's own code initialises them (seeded), to
+  /// train from scratch; nullopt when the family is only fine-tuned from published files.
+  virtual std::optional<ModelWeights> initial_weights(const std::string& model_name, uint64_t seed) const {
+    (void)model_name, (void)seed;
+    return std::nullopt;
+  }
+  /// How its authors train it from scratch (optimiser, rate, schedule).
+  virtual train::OptimiserSettings scratch_optimiser() const { return {}; }
+
   /// How a user gets model `model_name` when it is not installed (one sentence).
   virtual std::string install_help(const std::string& model_name) const = 0;
   /// Quality modes it runs (its default first) and --scale values it takes.
@@ -105,7 +146,7 @@ class ModelFamily {
   virtual std::vector<double> scales() const = 0;
   /// What --scale does for it, for --help.
   virtual std::string scale_help() const = 0;
-  /// Input frames it reads for each in-between: 2, the pair, for every family so far.
+  /// Input frames it reads for each in-between: 2 (the pair) or 4 (ConvLSTM).
   virtual int context_frames() const { return 2; }
 };
 

@@ -48,6 +48,11 @@ Quality default_quality(const ModelWeights& weights);
 std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& weights, torch::Device device = torch::kCPU,
                                                 std::optional<Quality> quality = std::nullopt);
 
+/// Weights of the model `name` as its family's code initialises them under `seed`, to
+/// train from scratch. Throws interp::Error for a name that is no model, or a family
+/// that is only fine-tuned from published weights.
+ModelWeights initial_model_weights(const std::string& name, uint64_t seed);
+
 /// Builds the model from `weights` and runs one small frame pair through it (CPU,
 /// fp32); throws interp::Error naming `path` unless a finite frame of the right size
 /// comes out. `interp convert` calls it so that a file that cannot run never lands in

@@ -36,7 +36,7 @@ struct PlannedJob {
   JobInput input;
   JobOutput output;
   JobOptions options;
-  std::unique_ptr<FrameSource> source;  ///< opened, at the range's first frame
+  std::unique_ptr<FrameSource> source;  ///< opened; a piece's at piece_source_start()
   Timeline timeline{RateRatio{2, 1}};
   io::Rational output_rate;             ///< 0/1 for pictures without a rate
 };

@@ -3,7 +3,9 @@
 /// is the input frame itself, an in-between made by the model, or (after the last
 /// input) a repeat of the last frame, so durations hold. Video, image folders and pairs
 /// all go through it. Pairs wait until they fill a batch of forward passes
-/// (PairOptions::batch), then are made together and emitted in order.
+/// (PairOptions::batch), then are made together and emitted in order. For a
+/// four-frame model a pair also waits for the frame after it, and keeps the one
+/// before: its window (pair_interpolator.h).
 #include "interp/core/frame_interpolator.h"
 #include "interp/io/image.h"
 #include "interp/pipeline/pair_interpolator.h"
@@ -44,6 +46,9 @@ class SlotLoop {
   /// Takes the next input frame; emits the outputs of the pairs waiting once they fill
   /// a batch.
   bool push(InputFrame frame, const Emit& emit);
+  /// A frame that is only a neighbour of a window, never an input: before the first
+  /// push, the frame before a piece's first; after the last, the one after its end.
+  void push_context(const torch::Tensor& frame);
   /// An input frame that was lost (damaged data): the previous one stands in for it, as
   /// copies, without the model, so the timeline after it stays exact.
   bool push_repeat(const Emit& emit);
@@ -67,8 +72,10 @@ class SlotLoop {
   double model_seconds() const { return model_seconds_; }
 
  private:
-  /// Makes and emits every waiting pair; window_ keeps only its last frame.
-  bool flush(const Emit& emit);
+  /// Makes and emits the waiting pairs whose windows are complete (all of them when
+  /// `final`: a missing neighbour then is the end of the input); window_ keeps what
+  /// the pairs after them need.
+  bool flush(const Emit& emit, bool final);
   /// The slots of pair `first` (input index) with `middles` for its in-betweens;
   /// `next` null: the tail after the last input, all repeats.
   bool emit_slots(int64_t first, const InputFrame& frame, const InputFrame* next,
@@ -81,6 +88,9 @@ class SlotLoop {
   /// Frames of the waiting pairs: pair k is (window_[k], window_[k+1]); the last frame
   /// is always kept, as the first of the next pair.
   std::deque<InputFrame> window_;
+  torch::Tensor before_;  ///< the frame before window_.front() (four-frame models)
+  torch::Tensor after_;   ///< a neighbour pushed after the last input (push_context)
+  size_t lookahead_ = 0;  ///< frames a pair waits for after its own: 1 for four-frame models
   int64_t waiting_samples_ = 0;
   std::vector<io::Image> spares_;
   int64_t inputs_ = 0;

@@ -47,6 +47,7 @@ struct TrainingClip {
   std::string name;
   std::vector<torch::Tensor> frames;  ///< 3×H×W uint8 RGB, in order
   int64_t validation_from = 0;        ///< frames from here on are for validation only
+  std::vector<bool> cut_after;        ///< cut_after[i]: a scene cut between frames i and i+1
   int64_t cuts = 0, still_windows = 0;
   bool shortened = false;             ///< kept its first frames only (cache share)
 };
@@ -68,6 +69,11 @@ class TrainingData {
   const std::vector<TrainingClip>& clips() const { return clips_; }
   const std::vector<FrameWindow>& training_windows() const { return training_; }
   const std::vector<FrameWindow>& validation_windows() const { return validation_; }
+  /// The frames one span before and after window `w`, for four-frame models: evenly
+  /// spaced like the windows a job gives them. Where that frame lies outside the
+  /// window's part of the clip (training or held-out), or across a cut, the pair's own
+  /// end frame stands in — as a job repeats it at a clip's ends and at cuts.
+  std::pair<int64_t, int64_t> neighbours(const FrameWindow& w) const;
   /// The smallest frame side over all clips (crops cannot be larger).
   int64_t smallest_side() const;
   int64_t bytes() const { return bytes_; }

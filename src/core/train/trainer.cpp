@@ -27,7 +27,15 @@ Trainer::Trainer(TrainableModel& model, OptimiserSettings settings)
                  torch::optim::AdamWOptions(settings.learning_rate).weight_decay(settings.weight_decay)) {}
 
 torch::Tensor Trainer::loss(const TrainingBatch& b) {
-  return laplacian_loss(model_.forward(b.img0, b.img1, b.t), b.gt);
+  const auto outputs = model_.outputs(b);
+  torch::Tensor total;
+  for (const auto& term : model_.loss_terms()) {
+    const auto& frame = outputs.at(term.output);
+    const auto value = term.kind == LossTerm::Kind::LaplacianL1 ? laplacian_loss(frame, b.gt)
+                                                                 : torch::l1_loss(frame, b.gt);
+    total = total.defined() ? total + term.weight * value : term.weight * value;
+  }
+  return total;
 }
 
 StepResult Trainer::step(const TrainingBatch& batch, double learning_rate) {
@@ -44,7 +52,7 @@ StepResult Trainer::step(const TrainingBatch& batch, double learning_rate) {
   value.backward();
   if (!gradients_checked_) {  // a detached branch would otherwise train silently less
     for (const auto& p : model_.module().named_parameters())
-      if (!p.value().grad().defined()) throw Error("parameter " + p.key() + " receives no gradient");
+      if (!p.value().grad().defined() && model_.uses_parameter(p.key())) throw Error("parameter " + p.key() + " receives no gradient");
     gradients_checked_ = true;
   }
   const auto params = model_.module().parameters();
@@ -59,7 +67,7 @@ StepResult Trainer::step(const TrainingBatch& batch, double learning_rate) {
 double Trainer::psnr(const TrainingBatch& b) {
   torch::NoGradGuard no_grad;
   model_.module().eval();
-  const auto frames = model_.forward(b.img0, b.img1, b.t).clamp(0, 1);
+  const auto frames = model_.outputs(b).at("frame").clamp(0, 1);
   const auto mse = (frames - b.gt).pow(2).flatten(1).mean(1).clamp_min(1e-10);
   return (-10 * torch::log10(mse)).mean().item<double>();
 }

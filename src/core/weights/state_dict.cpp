@@ -40,8 +40,15 @@ StateDict strip_prefix(const StateDict& dict, const std::string& prefix) {
   return out;
 }
 
+bool is_step_counter(const std::string& name) {
+  const std::string tail = "num_batches_tracked";
+  return name.size() >= tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 void load_into(torch::nn::Module& module, const StateDict& dict, const std::string& what) {
-  const StateDict expected = module_state(module);
+  StateDict expected = module_state(module);
+  for (auto it = expected.begin(); it != expected.end();)
+    it = is_step_counter(it->first) && !dict.count(it->first) ? expected.erase(it) : std::next(it);
   std::vector<std::string> missing, unexpected, misshaped;
   for (const auto& [name, tensor] : expected) {
     auto it = dict.find(name);

@@ -112,7 +112,8 @@ class TorchUnpickler : public PickleMachine {
   std::unordered_map<std::string, PyValue*> storages_;
 };
 
-/// Names every tensor reachable through dicts and module objects ("a.b.weight").
+/// Names every tensor reachable through dicts and module objects ("a.b.weight"), a
+/// pickled torch.nn.Module by its state-dict names.
 class Flattener {
  public:
   explicit Flattener(const PickleMachine& unpickler) : unpickler_(unpickler) {}
@@ -127,15 +128,44 @@ class Flattener {
     if (!dict || dict->kind != PyValue::Kind::Dict) return;
     if (!on_path_.insert(dict).second) unpickler_.fail("a dict that contains itself");
     if (on_path_.size() > kMaxNesting) unpickler_.fail("nested deeper than " + std::to_string(kMaxNesting) + " levels");
-    for (size_t i = 0; i + 1 < dict->items.size(); i += 2) {
-      const auto* key = dict->items[i];
-      if (key->kind != PyValue::Kind::String) continue;
-      walk(dict->items[i + 1], prefix.empty() ? key->text : prefix + "." + key->text, out);
+    if (value->kind == PyValue::Kind::Object && entry(dict, "_modules")) {
+      // A pickled torch.nn.Module (`torch.save(model)`): its state dict is its
+      // parameters, persistent buffers and submodules under its own names; the other
+      // attributes (hooks, flags) are not weights.
+      walk_entries(entry(dict, "_parameters"), prefix, out);
+      walk_entries(entry(dict, "_buffers"), prefix, out, entry(dict, "_non_persistent_buffers_set"));
+      walk_entries(entry(dict, "_modules"), prefix, out);
+    } else {
+      walk_entries(dict, prefix, out);
     }
     on_path_.erase(dict);
   }
 
  private:
+  static const PyValue* entry(const PyValue* dict, const std::string& key) {
+    for (size_t i = 0; i + 1 < dict->items.size(); i += 2)
+      if (dict->items[i]->kind == PyValue::Kind::String && dict->items[i]->text == key) return dict->items[i + 1];
+    return nullptr;
+  }
+  /// Whether `name` is in a pickled set (builtins.set called with a list of names).
+  static bool in_set(const PyValue* set, const std::string& name) {
+    if (!set || set->kind != PyValue::Kind::Object || set->items.empty()) return false;
+    const PyValue* list = set->items[0];
+    for (const auto* item : list->items)
+      if (item->kind == PyValue::Kind::String && item->text == name) return true;
+    return false;
+  }
+  void walk_entries(const PyValue* dict, const std::string& prefix, StateDict& out, const PyValue* skipped = nullptr) {
+    if (!dict) return;
+    if (dict->kind == PyValue::Kind::Object) dict = dict->state;  // an OrderedDict rebuilt by BUILD
+    if (!dict || dict->kind != PyValue::Kind::Dict) return;
+    for (size_t i = 0; i + 1 < dict->items.size(); i += 2) {
+      const auto* key = dict->items[i];
+      if (key->kind != PyValue::Kind::String || in_set(skipped, key->text)) continue;
+      walk(dict->items[i + 1], prefix.empty() ? key->text : prefix + "." + key->text, out);
+    }
+  }
+
   const PickleMachine& unpickler_;
   std::unordered_set<const PyValue*> on_path_;
   size_t steps_ = 0;

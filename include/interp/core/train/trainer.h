@@ -6,6 +6,7 @@
 /// gradient's global norm. The loop around it (data, time budget, checkpoints) is the
 /// pipeline's; this is the arithmetic, the same for every family.
 #include "interp/core/model_family.h"
+#include "interp/core/train/optimiser_settings.h"
 
 #include <torch/optim/adamw.h>
 #include <torch/serialize/archive.h>
@@ -14,20 +15,7 @@
 
 namespace interp::train {
 
-/// Samples of one step: img0, img1, gt N×3×H×W in [0,1]; t N values in (0,1).
-struct TrainingBatch {
-  torch::Tensor img0, img1, gt, t;
-};
-
-struct OptimiserSettings {
-  /// The peak rate. The reference trains from scratch at 3e-4; fine-tuning a trained
-  /// model wants far less, or the first steps undo what it knew.
-  double learning_rate = 2e-5;
-  double floor_share = 0.01;      ///< the rate ends at this share of the peak (reference: 3e-6 / 3e-4)
-  double warmup_share = 0.05;     ///< of the run spent warming up (reference: 2000 steps)
-  double weight_decay = 1e-3;     ///< reference
-  double gradient_clip = 1.0;     ///< largest global L2 norm of the gradients; 0: none
-};
+using interp::TrainingBatch;
 
 /// The rate `progress` (0..1) of the way through a run: linear warm-up, then cosine.
 double learning_rate_at(const OptimiserSettings& settings, double progress);

@@ -20,7 +20,11 @@ StateDict module_state(const torch::nn::Module& module);
 /// Removes `prefix` from every key that starts with it (e.g. "module." of DataParallel).
 StateDict strip_prefix(const StateDict& dict, const std::string& prefix);
 
-/// Copies `dict` into `module` (casting dtype). Throws interp::Error listing the first
+/// Whether `name` is a BatchNorm step counter (`*.num_batches_tracked`): not a weight,
+/// so files need not hold it and interp's do not.
+bool is_step_counter(const std::string& name);
+
+/// Copies `dict` into `module` (casting dtype); step counters it lacks stay as they are. Throws interp::Error listing the first
 /// missing/unexpected/mis-shaped names unless the key sets and shapes match exactly.
 void load_into(torch::nn::Module& module, const StateDict& dict, const std::string& what);
 
