@@ -71,6 +71,12 @@ TEST_F(Train, EveryFamilyTrainsWithTheOneLoopAndItsFileRuns) {
                                      quote(dir / "mid.png") + " --model " + quote(dir / "m.safetensors")));
     EXPECT_EQ(pair.code, 0) << model << ": " << pair.err;
   }
+  // ConvLSTM from scratch: its own loss and windows through the same loop; its file
+  // starts as blending and records where it came from.
+  const auto r = run(interp_cmd("train -y --steps 2 --batch 2 --crop 64 --model convlstm --from-scratch --data " +
+                                quote(dir / "clip.mkv") + " --out " + quote(dir / "c.safetensors")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(slurp(dir / "c.safetensors").substr(0, 8192).find("from scratch"), std::string::npos);
 }
 
 TEST_F(Train, AStoppedRunResumesOnTheSameCurve) {
@@ -118,6 +124,10 @@ TEST_F(Train, BadInputIsOneLineBeforeAnyWork) {
   refused(base + " --data " + quote(dir / "still.mkv"), "no usable triplets");
   refused(base + " --data " + quote(dir / "missing.mkv"), "no such file");
   refused(train_args(""), "--steps N or --minutes M");
+  refused(base + " --data " + quote(dir / "clip.mkv") + " --from-scratch", "needs a model name (convlstm)");
+  refused("train --model rife-v4.6 --from-scratch --steps 1 --data " + quote(dir / "clip.mkv") + " --out " +
+              quote(dir / "m.safetensors"),
+          "fine-tuned from its published weights");
   refused(train_args("--steps 2 --resume"), "no checkpoint to resume");
   std::ofstream(dir / "m.safetensors.checkpoint") << "not a checkpoint";
   refused(train_args("--steps 2"), "a checkpoint of an earlier run");

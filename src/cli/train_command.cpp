@@ -98,7 +98,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     t.run.inputs = read;
     const std::string base_name =
         scratch ? base.variant + " from scratch (" + family_named(base.arch)->title() +
-                      "'s default initialisation, seed " + std::to_string(t.run.seed) + ")"
+                      "'s own initialisation, seed " + std::to_string(t.run.seed) + ")"
                 : fs::path(model_path).filename().string() + " (" + base.variant + ", sha256 " + hash_file(model_path) + ")";
     t.run.identity = run_identity(base_name, t);
     t.run.cancel = shared.cancel;

@@ -193,16 +193,18 @@ Quality default_quality(const ModelWeights& w) {
 }
 
 ModelWeights initial_model_weights(const std::string& name, uint64_t seed) {
+  const auto able = [] {  // for messages: the models that train from scratch
+    std::vector<std::string> names;
+    for (const ModelFamily* f : model_families())
+      if (f->scratch_trainable()) names.push_back(f->model_names().front());
+    return joined_names(names);
+  };
   const ModelFamily* family = family_of_model(name);
-  std::vector<std::string> able;
-  for (const ModelFamily* f : model_families())
-    if (f->initial_weights(f->model_names().front(), seed)) able.push_back(f->model_names().front());
-  if (!family)
-    throw Error("training from scratch needs a model name (" + joined_names(able) + "), not '" + name + "'");
+  if (!family) throw Error("training from scratch needs a model name (" + able() + "), not '" + name + "'");
   auto weights = family->initial_weights(family->model_named(name), seed);
   if (!weights)
     throw Error(family->title() + " is fine-tuned from its published weights, not trained from scratch (from scratch: " +
-                joined_names(able) + ")");
+                able() + ")");
   return *weights;
 }
 

@@ -136,6 +136,8 @@ class ModelFamily {
     (void)model_name, (void)seed;
     return std::nullopt;
   }
+  /// Whether initial_weights() gives weights (without building them).
+  virtual bool scratch_trainable() const { return false; }
   /// How its authors train it from scratch (optimiser, rate, schedule).
   virtual train::OptimiserSettings scratch_optimiser() const { return {}; }
 

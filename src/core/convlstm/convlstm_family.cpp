@@ -98,6 +98,7 @@ class ConvLstmFamily : public ModelFamily {
       if (!weights::is_step_counter(b.key())) w.tensors[b.key()] = b.value().detach().clone();
     return w;
   }
+  bool scratch_trainable() const override { return true; }
   /// The reference's train.py: Adam at a constant 1e-4, no weight decay, no clipping.
   train::OptimiserSettings scratch_optimiser() const override { return {1e-4, 1.0, 0.0, 0.0, 0.0}; }
 
