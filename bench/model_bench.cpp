@@ -1,7 +1,8 @@
 // Model-only throughput with nothing but LibTorch: the benchmark that runs on a GPU box
 // without FFmpeg (scripts/gpu_build.sh builds it). Prints, never asserts.
 //
-//   interp_model_bench MODEL [--device cpu|cuda[:N]] [--fp16] [--size WxH]... [--batch N]...
+//   interp_model_bench MODEL [--device cpu|cuda[:N]] [--precision auto|fp32|bf16|fp16] [--fp16]
+//                      [--size WxH]... [--batch N]...
 //                      [--runs N] [--warmup N] [--scale S]
 // MODEL: a weight file or a model name (rife, rife-v4.6, film, ...). One line per size ×
 // batch, then a JSON line per result.
@@ -29,7 +30,7 @@ struct Args {
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr, "interp_model_bench: %s\nusage: interp_model_bench MODEL [--device D] [--fp16] "
+  std::fprintf(stderr, "interp_model_bench: %s\nusage: interp_model_bench MODEL [--device D] [--precision P] "
                "[--size WxH]... [--batch N]... [--runs N] [--warmup N] [--scale S]\n", why.c_str());
   std::exit(2);
 }
@@ -43,7 +44,12 @@ Args parse(int argc, char** argv) {
       return argv[++i];
     };
     if (arg == "--device") a.device = value();
-    else if (arg == "--fp16") a.model.dtype = torch::kFloat16;
+    else if (arg == "--fp16") a.model.precision = interp::Precision::kFp16;
+    else if (arg == "--precision") {
+      const auto p = interp::precision_by_name(value());
+      if (!p) usage("--precision takes auto, fp32, bf16 or fp16");
+      a.model.precision = *p;
+    }
     else if (arg == "--runs") a.runs = std::stoi(value());
     else if (arg == "--warmup") a.warmup = std::stoi(value());
     else if (arg == "--scale") a.model.scale = std::stod(value());
@@ -69,10 +75,10 @@ int main(int argc, char** argv) {
     Args a = parse(argc, argv);
     interp::configure_cpu_threads(0);
     a.model.device = interp::parse_device(a.device);
-    if (a.model.dtype == torch::kFloat16 && !a.model.device.is_cuda()) usage("--fp16 needs a CUDA device");
     auto model = interp::load_model(a.model);
-    std::printf("%s on %s (%s), %s\n", model->name().c_str(), a.model.device.str().c_str(),
-                a.model.dtype == torch::kFloat16 ? "fp16" : "fp32", interp::runtime_summary().c_str());
+    const char* precision = interp::precision_name(model->precision().precision);
+    std::printf("%s on %s (%s: %s), %s\n", model->name().c_str(), a.model.device.str().c_str(), precision,
+                model->precision().why.c_str(), interp::runtime_summary().c_str());
     std::vector<std::string> json;
     for (const auto& [w, h] : a.sizes) {
       for (const int64_t batch : a.batches) {
@@ -87,7 +93,7 @@ int main(int argc, char** argv) {
                       "{\"model\":\"%s\",\"device\":\"%s\",\"dtype\":\"%s\",\"size\":\"%lldx%lld\",\"batch\":%lld,"
                       "\"pairs_per_s\":%.4f,\"peak_cuda_mib\":%.0f}",
                       model->name().c_str(), a.model.device.str().c_str(),
-                      a.model.dtype == torch::kFloat16 ? "fp16" : "fp32", static_cast<long long>(w),
+                      precision, static_cast<long long>(w),
                       static_cast<long long>(h), static_cast<long long>(batch), t.pairs_per_s, t.peak_device_mib);
         json.push_back(line);
       }

@@ -6,7 +6,7 @@
 # installed, else the golden random-weight file from ../shared (speed does not depend on
 # the weights). --model rife-v3.9 measures the installed default model.
 #
-#   scripts/bench.sh [--model M] [--device cpu|cuda] [--fp16] [--batch B] [--runs N]
+#   scripts/bench.sh [--model M] [--device cpu|cuda] [--precision P] [--fp16] [--batch B] [--runs N]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 INTERP=${INTERP:-$ROOT/build/interp}
@@ -19,7 +19,8 @@ while [ $# -gt 0 ]; do
     --model) MODEL=$2; shift 2 ;;
     --device) DEVICE=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
-    --fp16) EXTRA+=(--fp16); shift ;;
+    --fp16) EXTRA+=(--precision fp16); shift ;;
+    --precision) EXTRA+=(--precision "$2"); shift 2 ;;
     --batch) EXTRA+=(--batch "$2"); shift 2 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac

@@ -16,8 +16,9 @@
 # What the box runs, in ≤ 9 minutes: the core build (gpu_build.sh, CUDA linked); every
 # parity test on the device in fp32 (≤ 1e-4 of the CPU references: RIFE v3.9 trained and
 # its quality modes, v4.6/v4.25 golden, FILM, UPR-Net — those whose files were carried);
-# fp16 against fp32 (tests/half_precision_test.cpp: mean difference ≤ 2e-3, PSNR on real
-# triplets within 0.05 dB); interp_model_bench against the reference, fp32 and fp16,
+# fp16 and bf16 against fp32 (tests/reduced_precision_test.cpp: mean difference ≤ 2e-3 and
+# 1e-3, PSNR on real triplets within 0.05 dB); interp_model_bench against the reference,
+# fp32, fp16 and bf16 (the reference: fp32 and fp16),
 # batch 1 and 8, at 1280x720, 1920x1080 and 3840x2160 (scale 0.5); FILM and UPR-Net at 1080p.
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,18 +61,18 @@ if [ "$device" != cpu ] && [ -d "$GPU/triplets" ]; then export INTERP_TEST_TRIPL
 export INTERP_TEST_DEVICE=$device
 
 # 2. Parity on the device (fp32) and fp16 against fp32, each test's verdict kept.
-parity_filter='*RifeParity*:*RifeV39*:*RifeQuality*:*FilmParity*:*UprParity*:UprHalfPrecision.*:HalfPrecision.*'
+parity_filter='*RifeParity*:*RifeV39*:*RifeQuality*:*FilmParity*:*UprParity*:UprHalfPrecision.*:HalfPrecision.*:Bf16Precision.*'
 [ $quick = 1 ] && parity_filter='*RifeParity*:*FilmParity*:HalfPrecision.*'
 log "parity tests on $device"
 "$tests" --gtest_filter="$parity_filter" > "$tmp/parity.log" 2>&1 && parity_rc=0 || parity_rc=$?
 # One row per test: its name and OK / FAILED / SKIPPED (a skip names the file not carried).
 awk '/^\[ +(OK|FAILED|SKIPPED) +\] [^ ]+\.[^ ]+ \(/ { s=$0; sub(/^\[ +/, "", s); split(s, f, /[] ]+/);
      print "| " f[2] " | " f[1] " |" }' "$tmp/parity.log" | sort -u > "$tmp/parity.rows"
-grep '^HALF|' "$tmp/parity.log" | awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7, $8 }' \
+grep -E '^(HALF|BF16)\|' "$tmp/parity.log" | awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", ($1 == "HALF" ? "fp16" : "bf16"), $2, $3, $4, $5, $6, $7, $8 }' \
   > "$tmp/half.rows" || true
 
 # 3. Speed: interp_model_bench (and the reference) over one matrix.
-sizes=(1280x720 1920x1080) big=3840x2160 batches=(1 8) precisions=(fp32 fp16) runs=(--runs 10 --warmup 3)
+sizes=(1280x720 1920x1080) big=3840x2160 batches=(1 8) precisions=(fp32 fp16 bf16) runs=(--runs 10 --warmup 3)
 if [ $quick = 1 ]; then sizes=(256x144) big="" batches=(1) precisions=(fp32) runs=(--runs 1 --warmup 0); fi
 [ "$device" = cpu ] && precisions=(fp32)  # fp16 is CUDA's
 model_file() {  # the carried or installed file of a model name, else ""
@@ -87,8 +88,7 @@ bench_one() {  # label model precision scale sizes...
   local args=() s b
   for s in "$@"; do args+=(--size "$s"); done
   for b in "${batches[@]}"; do args+=(--batch "$b"); done
-  [ "$precision" = fp16 ] && args+=(--fp16)
-  if ! "$bench" "$file" --device "$device" --scale "$scale" "${runs[@]}" "${args[@]}" > "$tmp/one.out" 2>>"$tmp/bench.err"; then
+  if ! "$bench" --precision "$precision" "$file" --device "$device" --scale "$scale" "${runs[@]}" "${args[@]}" > "$tmp/one.out" 2>>"$tmp/bench.err"; then
     echo "$label $precision scale $scale: failed" >> "$tmp/bench.err"
     return 0
   fi
@@ -97,7 +97,7 @@ bench_one() {  # label model precision scale sizes...
 }
 reference_one() {  # arch precision scale sizes...
   local arch=$1 precision=$2 scale=$3; shift 3
-  [ -n "$reference" ] || return 0
+  [ -n "$reference" ] && [ "$precision" != bf16 ] || return 0  # the reference script runs fp32 and fp16
   local args=() s b
   for s in "$@"; do args+=(--size "$s"); done
   for b in "${batches[@]}"; do args+=(--batch "$b"); done
@@ -139,10 +139,10 @@ log "report: $out"
   echo "| test | verdict |"; echo "|---|---|"
   cat "$tmp/parity.rows"
   echo
-  echo "## fp16 against fp32 on $device (mean ≤ 2e-3; trained: PSNR within 0.05 dB)"
+  echo "## fp16 and bf16 against fp32 on $device (mean ≤ 2e-3 fp16, 1e-3 bf16; trained: PSNR within 0.05 dB)"
   echo
   if [ -s "$tmp/half.rows" ]; then
-    echo "| model | mode | triplet | mean diff | max diff | PSNR fp32 | PSNR fp16 |"; echo "|---|---|---|---|---|---|---|"
+    echo "| precision | model | mode | triplet | mean diff | max diff | PSNR fp32 | PSNR reduced |"; echo "|---|---|---|---|---|---|---|---|"
     cat "$tmp/half.rows"
   else
     echo "Not run (see the parity table: HalfPrecision)."

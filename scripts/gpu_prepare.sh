@@ -3,7 +3,7 @@
 # lacks, so that one carried folder makes the check whole there:
 #   nlohmann/    nlohmann-json's headers (interp_core needs them)
 #   googletest/  GoogleTest's sources (the core tests; gpu_build.sh builds them there)
-#   triplets/    real frame triplets as raw RGB (tests/half_precision_test.cpp)
+#   triplets/    real frame triplets as raw RGB (tests/reduced_precision_test.cpp)
 #   models/      rife-v3.9.safetensors, the trained default
 #   shared/      ../shared's golden files, most useful first, as many as fit
 # Everything that travels (tracked files too) must stay under the device's 64 MiB: what

@@ -79,6 +79,23 @@ TEST_F(Train, EveryFamilyTrainsWithTheOneLoopAndItsFileRuns) {
   EXPECT_NE(slurp(dir / "c.safetensors").substr(0, 8192).find("from scratch"), std::string::npos);
 }
 
+// Training keeps fp32 unless asked (bf16 gradients measured to turn: training_test.cpp);
+// bf16 trains when asked and the file says so; fp16 does not train.
+TEST_F(Train, Fp32UnlessAskedBf16WhenAskedNeverFp16) {
+  const std::string binary = quote(INTERP_BINARY) + " ";
+  auto r = run(binary + train_args("--steps 1 --precision bf16"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("in bf16 (as asked)"), std::string::npos) << r.err;
+  EXPECT_NE(slurp(dir / "m.safetensors").substr(0, 4096).find("\"interp.train.precision\":\"bf16\""),
+            std::string::npos);
+  r = run(binary + train_args("-y --steps 1"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("in fp32 (auto: "), std::string::npos) << r.err;
+  r = run(binary + train_args("-y --steps 1 --precision fp16 --device cpu"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("needs a CUDA device"), std::string::npos) << r.err;
+}
+
 TEST_F(Train, AStoppedRunResumesOnTheSameCurve) {
   const auto whole = run(interp_cmd(train_args("--steps 8 --progress - --checkpoint " + quote(dir / "whole.ckpt"))));
   ASSERT_EQ(whole.code, 0) << whole.err;

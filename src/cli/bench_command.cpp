@@ -108,7 +108,7 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
   char line[512];
   std::snprintf(line, sizeof(line), "model-only: %s%s %s %s %s batch %lld: %.3f pairs/s (median %.3f s of %d runs)",
                 model->name().c_str(), mode.c_str(), b.size.c_str(), model->device().str().c_str(),
-                model->dtype() == torch::kFloat16 ? "fp16" : "fp32", static_cast<long long>(n), pairs_per_s, median,
+                precision_name(model->precision().precision), static_cast<long long>(n), pairs_per_s, median,
                 b.runs);
   std::printf("%s\n", line);
 
@@ -146,7 +146,7 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
         {"quality", model->mode()},
         {"size", b.size},
         {"device", model->device().str()},
-        {"dtype", model->dtype() == torch::kFloat16 ? "fp16" : "fp32"},
+        {"dtype", precision_name(model->precision().precision)},
         {"batch", n},
         {"threads", torch::get_num_threads()},
         {"runs", b.runs},

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     std::cerr << "interp: error: out of memory (try --scale 0.5, --batch 1, or smaller frames)\n";
     return 1;
   } catch (const c10::OutOfMemoryError& e) {
-    std::cerr << "interp: error: out of device memory (try --scale 0.5, --batch 1, or --fp16)\n";
+    std::cerr << "interp: error: out of device memory (try --scale 0.5, --batch 1, or --precision fp16 on CUDA)\n";
     return 1;
   } catch (const std::exception& e) {
     const auto* torch_error = dynamic_cast<const c10::Error*>(&e);

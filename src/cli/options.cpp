@@ -78,6 +78,14 @@ std::string spaced(const std::vector<std::string>& words) {
   return out;
 }
 
+void add_precision_option(CLI::App& command, ModelSettings& s) {
+  command.add_option("--precision", s.precision,
+                     "auto (bf16 convolutions on CPUs with AMX-BF16 or AVX-512-BF16 where the mode keeps its quality, "
+                     "else fp32), fp32, bf16 (convolutions only; slow without those instructions), fp16 (CUDA)")
+      ->capture_default_str()
+      ->check(CLI::IsMember(precision_names()));
+}
+
 void add_model_choice_options(CLI::App& command, ModelSettings& s) {
   command.add_option("--model", s.model.model,
                      std::string(kDefaultRifeModel) + " (best installed: " +
@@ -101,7 +109,8 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
                      "default for files that hold it, else fast), ensemble (each block also on the swapped pair: "
                      "+0.2-1.1 dB, ~1.8x), best (both: +0.2-1.2 dB, ~3x)")
       ->check(CLI::IsMember(quality_names()));
-  command.add_flag("--fp16", s.fp16, "half precision (CUDA only)");
+  add_precision_option(command, s);
+  command.add_flag("--fp16", s.fp16, "the same as --precision fp16")->excludes("--precision");
   command.add_option("--scale", s.model.scale, "flow resolution: " + [&] {
     std::string text;
     for (const auto& line : scale_help) text += line + "; ";
@@ -123,10 +132,10 @@ ModelOptions model_options(const ModelSettings& s) {
   }
   if (s.device == "auto" && options.device.is_cpu())
     if (const std::string warning = cpu_fallback_warning(); !warning.empty()) log::warn(warning);
-  if (s.fp16) {
-    if (!options.device.is_cuda()) throw Error("--fp16 needs a CUDA device (CPU half precision is slower than fp32)");
-    options.dtype = torch::kFloat16;
-  }
+  options.precision = s.fp16 ? Precision::kFp16 : *precision_by_name(s.precision);
+  if (options.precision == Precision::kFp16 && !options.device.is_cuda())
+    throw Error(std::string(s.fp16 ? "--fp16" : "--precision fp16") +
+                " needs a CUDA device (CPU half precision is slower than fp32; --precision bf16 is the CPU's fast format)");
   if (!s.quality.empty()) options.quality = *quality_by_name(s.quality);
   return options;
 }
@@ -136,7 +145,9 @@ std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s, const Mode
   auto model = weights ? interp::load_model(*weights, options, "the adapted " + weights->variant)
                        : interp::load_model(options);
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
-  log::info("model " + model->name() + mode + " on " + options.device.str() + (s.fp16 ? " (fp16)" : " (fp32)"));
+  const PrecisionChoice precision = model->precision();
+  log::info("model " + model->name() + mode + " on " + options.device.str() + " in " +
+            precision_name(precision.precision) + " (" + precision.why + ")");
   return model;
 }
 

@@ -16,22 +16,26 @@
 
 namespace interp::cli {
 
-/// --model, --variant, --models-dir, --device, --quality, --fp16, --scale, --batch, --threads.
+/// --model, --variant, --models-dir, --device, --quality, --precision (--fp16), --scale,
+/// --batch, --threads.
 struct ModelSettings {
   ModelOptions model;
   std::string quality;  ///< empty: ModelOptions' default (fast)
   std::string device = "auto";
-  bool fp16 = false;
+  std::string precision = "auto";
+  bool fp16 = false;  ///< --precision fp16's older spelling
   int threads = 0;
   int batch = 1;
 };
 void add_model_options(CLI::App& command, ModelSettings& settings);
 /// --model, --variant, --models-dir, --device, --threads: which model runs where (train).
 void add_model_choice_options(CLI::App& command, ModelSettings& settings);
+/// --precision (auto, fp32, bf16, fp16).
+void add_precision_option(CLI::App& command, ModelSettings& settings);
 /// --variant alone (convert takes it without the rest).
 void add_variant_option(CLI::App& command, std::string& variant);
 /// Sets threads and turns the flags into ModelOptions (device parsed, with the CPU
-/// fallback warning; fp16; quality).
+/// fallback warning; precision; quality).
 ModelOptions model_options(const ModelSettings& settings);
 /// model_options(), then loads the model: the named one, or `weights` (already in memory).
 std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& settings, const ModelWeights* weights = nullptr);

@@ -3,6 +3,7 @@
 
 #include "interp/core/cuda_status.h"
 #include "interp/core/device.h"
+#include "interp/core/precision.h"
 
 #include <torch/version.h>
 
@@ -39,6 +40,13 @@ std::string runtime_report() {
   const CudaStatus status = cuda_status();
   std::ostringstream out;
   out << "LibTorch " << TORCH_VERSION << "\n";
+  const CpuCapabilities cpu = cpu_capabilities();
+  const auto yes = [](bool b) { return b ? "yes" : "no"; };
+  out << "CPU: AVX2 " << yes(cpu.avx2) << ", AVX-512 " << yes(cpu.avx512) << ", AVX-512-BF16 " << yes(cpu.avx512_bf16)
+      << ", AMX-BF16 " << yes(cpu.amx_bf16) << "; bf16 convolutions: "
+      << (cpu.bf16_instructions().empty() ? "emulated, slower than fp32 (--precision auto keeps fp32)"
+                                          : "native (" + cpu.bf16_instructions() + "; --precision auto uses them)")
+      << "\n";
   out << "NVIDIA driver: " << (status.driver.empty() ? "none (no /proc/driver/nvidia/version)" : status.driver) << "\n";
   if (!status.has_libtorch_cuda) {
     out << "CUDA libraries: this LibTorch has no libtorch_cuda.so (a CPU-only build)\n";

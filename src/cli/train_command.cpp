@@ -91,6 +91,10 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     const pipeline::TrainingData data(inputs, t.data_options, [](const std::string& note) { log::info(note); });
     log::info("data: " + data.summary());
     t.run.device = where.device;
+    const PrecisionChoice precision =
+        choose_precision(where.precision, where.device, cpu_capabilities(), train::why_not_train_in_bf16());
+    if (precision.precision == Precision::kFp16) throw Error("--precision fp16 does not train (fp32 or bf16 do)");
+    t.run.precision = precision.precision;
     if (!shared.model.quality.empty()) t.run.quality = where.quality;
     t.run.steps = t.steps;
     t.run.seconds = t.minutes * 60;
@@ -103,7 +107,8 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     t.run.identity = run_identity(base_name, t);
     t.run.cancel = shared.cancel;
     t.run.on_progress = [&](const pipeline::TrainingProgress& p) { progress.update(p); };
-    log::info("training " + base.variant + " on " + where.device.str() + (t.run.resume ? ", resuming " + t.checkpoint : ""));
+    log::info("training " + base.variant + " on " + where.device.str() + " in " + precision_name(precision.precision) +
+              " (" + precision.why + ")" + (t.run.resume ? ", resuming " + t.checkpoint : ""));
     auto result = pipeline::run_training(base, data, t.run);
     if (result.interrupted)
       throw Error("interrupted at step " + std::to_string(result.steps) + "; " + t.checkpoint +
@@ -116,6 +121,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     meta["interp.train.steps"] = std::to_string(result.steps);
     meta["interp.train.seconds"] = fixed(result.seconds, 1);
     meta["interp.train.device"] = where.device.str();
+    meta["interp.train.precision"] = precision_name(precision.precision);
     meta["interp.train.settings"] = "crop " + std::to_string(result.crop) + ", batch " + std::to_string(t.run.batch) +
                                     ", lr " + fixed(t.run.optimiser.learning_rate, 7) + ", seed " + std::to_string(t.run.seed);
     meta["interp.train.validation_psnr_before"] = fixed(result.validation_psnr_before, 3);
@@ -174,6 +180,7 @@ void add_train_command(CLI::App& root, SharedSettings& shared, Run& run) {
                     "machine-readable progress to FILE or -: key=value blocks (step, total_steps, loss, lr, "
                     "samples_per_s, val_psnr, elapsed, eta; then status=ok|failed|interrupted)");
   add_model_choice_options(*train, shared.model);
+  add_precision_option(*train, shared.model);
   train->add_option("--quality", shared.model.quality,
                     "the mode to train for: its networks train (default: every network the file holds; RIFE v3.9: "
                     "refine)")

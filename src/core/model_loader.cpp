@@ -3,6 +3,7 @@
 
 #include "interp/base/error.h"
 #include "interp/core/model_family.h"
+#include "interp/core/precision_interpolator.h"
 #include "interp/core/weights/safetensors.h"
 #include "interp/core/weights/torch_pickle.h"
 
@@ -73,30 +74,31 @@ const ModelFamily& family_of(const ModelWeights& w) {
   return *family;
 }
 
-/// Refuses a quality mode the family does not run.
-void check_quality(const ModelFamily& family, Quality quality) {
+/// Refuses a quality mode or a flow scale the family does not run.
+void check_mode(const ModelFamily& family, Quality quality, std::optional<double> scale = std::nullopt) {
+  std::vector<std::string> names;
   const auto qualities = family.qualities();
+  for (Quality q : qualities) names.push_back(quality_name(q));
   if (std::find(qualities.begin(), qualities.end(), quality) == qualities.end())
     throw Error(family.title() + (qualities.size() == 1 ? " has a single quality mode (" : " has quality modes (") +
-                [&] {
-                  std::vector<std::string> names;
-                  for (Quality q : qualities) names.push_back(quality_name(q));
-                  return joined_names(names);
-                }() + "), not " + quality_name(quality));
+                joined_names(names) + "), not " + quality_name(quality));
+  names.clear();
+  const auto scales = family.scales();
+  for (double s : scales) names.push_back(c10::str(s));
+  if (scale && std::find(scales.begin(), scales.end(), *scale) == scales.end())
+    throw Error(family.title() + " takes the flow scales " + joined_names(names) + ", not " + c10::str(*scale));
 }
 
 std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, ModelOptions options) {
   const ModelFamily& family = family_of(w);
   options.quality = options.quality.value_or(default_quality(w));
-  check_quality(family, *options.quality);
-  const auto scales = family.scales();
-  if (std::find(scales.begin(), scales.end(), options.scale) == scales.end())
-    throw Error(family.title() + " takes the flow scales " + [&] {
-      std::vector<std::string> names;
-      for (double s : scales) names.push_back(c10::str(s));
-      return joined_names(names);
-    }() + ", not " + c10::str(options.scale));
-  return family.build(w, options);
+  check_mode(family, *options.quality, options.scale);
+  const PrecisionChoice precision = choose_precision(options.precision, options.device, cpu_capabilities(),
+                                                     family.why_not_bf16(*options.quality));
+  if (precision.precision == Precision::kFp16) options.dtype = torch::kFloat16;
+  // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
+  if (options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+  return with_precision(family.build(w, options), precision);
 }
 
 /// The interpolator for weights read from `path`; a refusal names the file.
@@ -212,7 +214,7 @@ std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::De
                                                 std::optional<Quality> quality) {
   const ModelFamily& family = family_of(w);
   const Quality q = quality.value_or(default_quality(w));
-  check_quality(family, q);
+  check_mode(family, q);
   return family.build_trainable(w, device, q);
 }
 
@@ -286,14 +288,11 @@ std::string resolve_model_path(const ModelOptions& options) {
 
 std::unique_ptr<FrameInterpolator> load_model(const ModelOptions& options) {
   const std::string path = resolve_model_path(options);
-  // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
-  if (options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   return make_interpolator(read_model_weights(path, options.variant), options, path);
 }
 
 std::unique_ptr<FrameInterpolator> load_model(const ModelWeights& weights, const ModelOptions& options,
                                               const std::string& name) {
-  if (options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   return make_interpolator(weights, options, name);
 }
 

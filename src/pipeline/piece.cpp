@@ -14,7 +14,7 @@ std::string output_settings(const FrameInterpolator& model, const Timeline& time
                             const io::EncoderOptions& encoder) {
   std::ostringstream s;
   s << "model=" << model.name() << "; mode=" << model.mode() << "; weights=" << options.model_settings
-    << "; precision=" << (model.dtype() == torch::kFloat16 ? "fp16" : "fp32")
+    << "; precision=" << precision_name(model.precision().precision)
     << "; timing=" << (choose_timing(options.recursive, timeline, model) == TimingMode::Direct ? "direct" : "recursive")
     << "; ratio=" << timeline.ratio().num << "/" << timeline.ratio().den << "; scene=" << options.pairs.skip.scene
     << "; still=" << options.pairs.skip.still << "; codec=" << encoder.codec << "; crf=" << encoder.crf

@@ -48,7 +48,7 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
                       model->arbitrary_timestep(), options.seed, model->context_frames());
   const auto validation =
       validation_samples(data, model->alignment(kValidationCropLimit), options.device, model->context_frames());
-  train::Trainer trainer(*model, options.optimiser);
+  train::Trainer trainer(*model, options.optimiser, options.precision);
 
   train::CheckpointState state;
   state.identity = options.identity;

@@ -2,6 +2,8 @@
 /// The interface every interpolation model offers the pipeline: given batches of frame
 /// pairs (N×3×H×W, RGB in [0,1], any H×W) and one time per pair, return the in-between
 /// frames at those times. Padding to the network's multiple happens inside.
+#include "interp/core/precision.h"
+
 #include <torch/types.h>
 
 #include <string>
@@ -44,6 +46,10 @@ class FrameInterpolator {
 
   virtual torch::Device device() const = 0;
   virtual torch::Dtype dtype() const = 0;
+  /// The precision it computes in (bf16: convolutions only) and why it was chosen.
+  virtual PrecisionChoice precision() const {
+    return {dtype() == torch::kFloat16 ? Precision::kFp16 : Precision::kFp32, "as built"};
+  }
 
   /// Peak memory a forward pass takes per input pixel of one pair (fp32), measured with
   /// `interp bench` on CPU; 0 when unknown. For the check that refuses frames that

@@ -36,6 +36,7 @@ struct TrainingRunOptions {
   train::OptimiserSettings optimiser;
   int validations = 5;      ///< validation runs spread over the run (besides before and after)
   torch::Device device = torch::kCPU;
+  Precision precision = Precision::kFp32;  ///< fp32 or bf16 (train::Trainer)
   /// The mode trained for: its networks train, the file's others are kept as they are
   /// (default: every network the file holds).
   std::optional<Quality> quality;

@@ -1,5 +1,7 @@
 #include "interp/core/convlstm/refinement.h"
 
+#include "interp/core/precision.h"
+
 #include <torch/torch.h>
 
 namespace interp::convlstm {
@@ -13,9 +15,11 @@ RefinementNetImpl::RefinementNetImpl(const ConvLstmConfig& config) {
 }
 
 torch::Tensor RefinementNetImpl::forward(const torch::Tensor& rough, const torch::Tensor& i2, const torch::Tensor& i3) {
-  auto x = conv_in->forward(torch::cat({rough, i2, i3}, 1));
-  x = x + attention_blocks->forward(x);
-  return conv_out->forward(x) + rough;
+  const auto x = convolved([&] {
+    auto y = conv_in->forward(torch::cat({rough, i2, i3}, 1));
+    return y + attention_blocks->forward(y);
+  });
+  return conv_out->forward(x) + rough;  // the residual on the frame: fp32 in every precision
 }
 
 }  // namespace interp::convlstm

@@ -1,5 +1,7 @@
 #include "interp/core/convlstm/synthesis.h"
 
+#include "interp/core/precision.h"
+
 #include <torch/torch.h>
 
 namespace interp::convlstm {
@@ -29,18 +31,21 @@ SynthesisNetImpl::SynthesisNetImpl(const ConvLstmConfig& config) {
 torch::Tensor SynthesisNetImpl::forward(const torch::Tensor& x) {
   const int64_t b = x.size(0), t = x.size(1);
   const auto average = (x.select(1, 1) + x.select(1, 2)) / 2;
-  std::vector<torch::Tensor> skips;
-  auto y = x;
-  for (auto& encoder : encoders_) {
-    auto encoded = encoder->forward(y);
-    y = encoded.next;
-    skips.push_back(encoded.skip);
-  }
-  y = conv_block_1->forward(y.flatten(0, 1));
-  for (size_t i = 0; i < decoders_.size(); ++i) y = decoders_[i]->forward(y, skips[skips.size() - 1 - i]);
+  auto y = convolved([&] {
+    std::vector<torch::Tensor> skips;
+    auto z = x;
+    for (auto& encoder : encoders_) {
+      auto encoded = encoder->forward(z);
+      z = encoded.next;
+      skips.push_back(encoded.skip);
+    }
+    z = conv_block_1->forward(z.flatten(0, 1));
+    for (size_t i = 0; i < decoders_.size(); ++i) z = decoders_[i]->forward(z, skips[skips.size() - 1 - i]);
+    return z;
+  });
   // B·T×C×H×W -> B×(T·C)×H×W, frame after frame as the reference concatenates them.
   y = y.view({b, t * y.size(1), y.size(2), y.size(3)});
-  return conv_block_2->forward(y) + average;
+  return conv_block_2->forward(y) + average;  // the residual on the frame: fp32 in every precision
 }
 
 }  // namespace interp::convlstm

@@ -1,6 +1,8 @@
 /// Cascaded feature pyramid (Trinidad et al., Multi-view Image Fusion).
 #include "interp/core/film/feature_extractor.h"
 
+#include "interp/core/precision.h"
+
 #include <torch/torch.h>
 
 namespace interp::film {
@@ -33,7 +35,7 @@ Pyramid FeatureExtractorImpl::forward(const Pyramid& image_pyramid) {
   const int64_t levels = static_cast<int64_t>(image_pyramid.size());
   std::vector<Pyramid> sub(levels);
   for (int64_t i = 0; i < levels; ++i)
-    sub[i] = extract_sublevels->forward(image_pyramid[i], std::min(levels - i, sub_levels_));
+    sub[i] = convolved([&] { return extract_sublevels->forward(image_pyramid[i], std::min(levels - i, sub_levels_)); });
   Pyramid features;
   for (int64_t i = 0; i < levels; ++i) {
     std::vector<torch::Tensor> parts{sub[i][0]};

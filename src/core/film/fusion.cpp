@@ -1,6 +1,8 @@
 /// Fusion decoder with the reference's channel arithmetic.
 #include "interp/core/film/fusion.h"
 
+#include "interp/core/precision.h"
+
 #include <torch/torch.h>
 
 namespace interp::film {
@@ -35,14 +37,16 @@ torch::Tensor FusionImpl::forward(Pyramid pyramid) {
   for (int64_t k = 0; k < n; ++k) {
     const int64_t i = n - 1 - k;
     auto level = convs[k]->as<torch::nn::ModuleList>();
-    net = torch::upsample_nearest2d(net, {pyramid[i].size(2), pyramid[i].size(3)});
-    net = (*level)[0]->as<Conv>()->forward(net);
-    net = torch::cat({pyramid[i], net}, 1);
-    pyramid[i] = torch::Tensor();
-    net = (*level)[1]->as<Conv>()->forward(net);
-    net = (*level)[2]->as<Conv>()->forward(net);
+    net = convolved([&] {
+      auto x = torch::upsample_nearest2d(net, {pyramid[i].size(2), pyramid[i].size(3)});
+      x = (*level)[0]->as<Conv>()->forward(x);
+      x = torch::cat({pyramid[i], x}, 1);
+      pyramid[i] = torch::Tensor();
+      x = (*level)[1]->as<Conv>()->forward(x);
+      return (*level)[2]->as<Conv>()->forward(x);
+    });
   }
-  return output_conv->forward(net);
+  return output_conv->forward(net);  // the frame: fp32 in every precision
 }
 
 }  // namespace interp::film

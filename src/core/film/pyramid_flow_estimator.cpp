@@ -1,6 +1,8 @@
 /// Residual flow estimation over the feature pyramid.
 #include "interp/core/film/pyramid_flow_estimator.h"
 
+#include "interp/core/precision.h"
+
 #include <torch/torch.h>
 
 namespace interp::film {
@@ -16,9 +18,13 @@ FlowEstimatorImpl::FlowEstimatorImpl(int64_t in_channels, int64_t num_convs, int
 }
 
 torch::Tensor FlowEstimatorImpl::forward(const torch::Tensor& features_a, const torch::Tensor& features_b) {
-  auto net = torch::cat({features_a, features_b}, 1);
-  for (const auto& conv : *_convs) net = conv->as<Conv>()->forward(net);
-  return net;
+  const auto net = convolved([&] {
+    auto x = torch::cat({features_a, features_b}, 1);
+    for (size_t i = 0; i + 1 < _convs->size(); ++i) x = _convs[i]->as<Conv>()->forward(x);
+    return x;
+  });
+  // The last 1x1 convolution outputs the flow residual: fp32 in every precision.
+  return _convs[_convs->size() - 1]->as<Conv>()->forward(net);
 }
 
 PyramidFlowEstimatorImpl::PyramidFlowEstimatorImpl(int64_t filters, const std::vector<int64_t>& flow_convs,

@@ -1,6 +1,8 @@
 /// IFBlock, ResConv and Head, named so that official state dicts load unchanged.
 #include "interp/core/rife/ifblock.h"
 
+#include "interp/core/precision.h"
+
 #include <torch/torch.h>
 
 namespace interp::rife {
@@ -81,11 +83,11 @@ void IFBlockImpl::prepare_for_inference() {
 }
 
 torch::Tensor IFBlockImpl::predict(const torch::Tensor& input, bool shuffle) {
-  torch::Tensor features = conv0->forward(input);
-  if (options_.trunk == Trunk::kConvStackWithSkip)
-    features = convblock->forward(features) + features;
-  else
-    features = convblock->forward(features);
+  const torch::Tensor features = convolved([&] {
+    torch::Tensor x = conv0->forward(input);
+    return options_.trunk == Trunk::kConvStackWithSkip ? convblock->forward(x) + x : convblock->forward(x);
+  });
+  // The head's output is flows and masks: fp32 in every precision.
   auto out = lastconv_deconv->forward(features);
   return shuffle && lastconv_shuffle ? torch::pixel_shuffle(out, 2) : out;
 }
@@ -117,10 +119,12 @@ HeadImpl::HeadImpl(int64_t out_channels)
                                                            .padding(1)))) {}
 
 torch::Tensor HeadImpl::forward(const torch::Tensor& image) {
-  auto x = leaky(cnn0->forward(image.clamp(0.0, 1.0)));
-  x = leaky(cnn1->forward(x));
-  x = leaky(cnn2->forward(x));
-  return cnn3->forward(x);
+  const auto x = convolved([&] {
+    auto y = leaky(cnn0->forward(image.clamp(0.0, 1.0)));
+    y = leaky(cnn1->forward(y));
+    return leaky(cnn2->forward(y));
+  });
+  return cnn3->forward(x);  // features that are warped: fp32
 }
 
 }  // namespace interp::rife

@@ -9,6 +9,8 @@
 
 #include <torch/torch.h>
 
+#include <optional>
+
 namespace interp::rife {
 
 IFNetImpl::IFNetImpl(IFNetVariant variant, bool with_refinement) : variant_(std::move(variant)) {
@@ -79,21 +81,27 @@ torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const 
 torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble) {
   std::vector<double> scales;
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) scales.push_back(variant_.base_scale(i) / scale);
-  const auto averaged = [&](BlockPrediction p) {
-    return ensemble ? glue.average_swapped(p, glue.predict(p.block, p.scale, /*swapped=*/true)) : p;
+  // Block i's prediction and, in ensemble mode, its swapped twin: one batch of two.
+  const auto predict = [&](int64_t i) {
+    if (!ensemble) return std::pair{glue.predict(i, scales[i], false), std::optional<BlockPrediction>()};
+    auto [direct, twin] = glue.predict_both(i, scales[i]);
+    return std::pair{direct, std::optional<BlockPrediction>(twin)};
+  };
+  const auto averaged = [&](const std::pair<BlockPrediction, std::optional<BlockPrediction>>& p) {
+    return p.second ? glue.average_swapped(p.first, *p.second) : p.first;
   };
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) {
     if (i == 0) {
-      glue.take(averaged(glue.predict(0, scales[0], false)), /*first=*/true, false);
+      glue.take(averaged(predict(0)), /*first=*/true, false);
     } else {
-      auto prediction = glue.predict(i, scales[i], false);
+      auto prediction = predict(i);
       torch::Tensor update;
       if (i == 1 && variant_.large_motion_restart_px > 0 && !is_training()) {
         // v3.9 restarts at half resolution when block 1 still sees large motion (not in
         // training, where the reference passes training=True), judged
         // on the full-resolution flow update (before any ensemble average) as the
         // reference does.
-        update = glue.flow_update(prediction);
+        update = glue.flow_update(prediction.first);
         const auto restart = moves_more_than(update, variant_.large_motion_restart_px);
         const int64_t count = restart.sum().item<int64_t>();
         if (count > 0 && count < update.size(0)) return {};  // the pairs disagree
@@ -103,15 +111,12 @@ torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ense
           // ensemble mode; matched for parity.
           glue.take(glue.predict(0, scales[0], false), /*first=*/true, false);
           glue.warp();
-          prediction = glue.predict(i, scales[i], false);
+          prediction = predict(i);
           update = torch::Tensor();
         }
       }
-      if (ensemble) {
-        prediction = averaged(prediction);
-        update = torch::Tensor();  // it was the unaveraged update
-      }
-      glue.take(prediction, /*first=*/false, variant_.mask_accumulates, update);
+      if (ensemble) update = torch::Tensor();  // it was the unaveraged update
+      glue.take(averaged(prediction), /*first=*/false, variant_.mask_accumulates, update);
     }
     if (i + 1 < variant_.num_blocks()) glue.warp();
   }

@@ -14,30 +14,29 @@ class AtenGlue : public IFNetGlue {
       : in_(in), blocks_(blocks), variant_(variant), warp_(warp) {}
 
   BlockPrediction predict(int64_t i, double scale, bool swapped) override {
-    const bool has_head = in_.feat0.defined();
-    // The pair in the order this pass reads it.
-    auto ordered = [swapped](const torch::Tensor& a, const torch::Tensor& b) {
-      return swapped ? std::vector<torch::Tensor>{b, a} : std::vector<torch::Tensor>{a, b};
-    };
-    std::vector<torch::Tensor> inputs;
-    auto append = [&inputs](const std::vector<torch::Tensor>& more) { inputs.insert(inputs.end(), more.begin(), more.end()); };
-    const auto& timestep = swapped ? one_minus_t() : in_.timestep;
-    if (i == 0) {
-      append(ordered(in_.img0, in_.img1));
-      if (has_head) append(ordered(in_.feat0, in_.feat1));
-      inputs.push_back(timestep);
-    } else {
-      append(ordered(warped0_, warped1_));
-      if (has_head) append(ordered(warped_feat0_, warped_feat1_));
-      append({timestep, swapped ? -mask_ : mask_});
-      if (variant_.passed_features > 0) inputs.push_back(features_);
-    }
+    const auto [input, flow] = block_input(i, swapped);
     BlockPrediction p;
     p.block = i;
     p.scale = scale;
-    const auto flow = i == 0 ? torch::Tensor() : swapped ? swap_directions(flow_) : flow_;
-    p.full = blocks_[i]->forward(torch::cat(inputs, 1), flow, scale);
+    p.full = blocks_[i]->forward(input, flow, scale);
     return p;
+  }
+
+  std::pair<BlockPrediction, BlockPrediction> predict_both(int64_t i, double scale) override {
+    const auto [input, flow] = block_input(i, false);
+    const auto [swapped_input, swapped_flow] = block_input(i, true);
+    const auto both = blocks_[i]->forward(torch::cat({input, swapped_input}, 0),
+                                          flow.defined() ? torch::cat({flow, swapped_flow}, 0) : flow, scale);
+    const int64_t n = input.size(0);
+    const auto half = [&](const torch::Tensor& t, int64_t k) { return t.defined() ? t.narrow(0, k * n, n) : t; };
+    std::pair<BlockPrediction, BlockPrediction> out;
+    for (int k = 0; k < 2; ++k) {
+      auto& p = k == 0 ? out.first : out.second;
+      p.block = i;
+      p.scale = scale;
+      p.full = {half(both.flow, k), half(both.mask, k), half(both.features, k)};
+    }
+    return out;
   }
 
   BlockPrediction average_swapped(const BlockPrediction& p, const BlockPrediction& q) override {
@@ -73,6 +72,30 @@ class AtenGlue : public IFNetGlue {
   RefineInputs final_state() override { return {in_.img0, in_.img1, warped0_, warped1_, mask_, flow_}; }
 
  private:
+  /// Block i's input channels at full resolution and the flow it resizes with them.
+  std::pair<torch::Tensor, torch::Tensor> block_input(int64_t i, bool swapped) {
+    const bool has_head = in_.feat0.defined();
+    // The pair in the order this pass reads it.
+    auto ordered = [swapped](const torch::Tensor& a, const torch::Tensor& b) {
+      return swapped ? std::vector<torch::Tensor>{b, a} : std::vector<torch::Tensor>{a, b};
+    };
+    std::vector<torch::Tensor> inputs;
+    auto append = [&inputs](const std::vector<torch::Tensor>& more) { inputs.insert(inputs.end(), more.begin(), more.end()); };
+    const auto& timestep = swapped ? one_minus_t() : in_.timestep;
+    if (i == 0) {
+      append(ordered(in_.img0, in_.img1));
+      if (has_head) append(ordered(in_.feat0, in_.feat1));
+      inputs.push_back(timestep);
+    } else {
+      append(ordered(warped0_, warped1_));
+      if (has_head) append(ordered(warped_feat0_, warped_feat1_));
+      append({timestep, swapped ? -mask_ : mask_});
+      if (variant_.passed_features > 0) inputs.push_back(features_);
+    }
+    const auto flow = i == 0 ? torch::Tensor() : swapped ? swap_directions(flow_) : flow_;
+    return {torch::cat(inputs, 1), flow};
+  }
+
   const torch::Tensor& one_minus_t() {
     if (!one_minus_t_.defined()) one_minus_t_ = 1 - in_.timestep;
     return one_minus_t_;

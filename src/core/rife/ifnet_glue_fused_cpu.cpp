@@ -40,6 +40,17 @@ class FusedCpuGlue : public IFNetGlue {
     return p;
   }
 
+  std::pair<BlockPrediction, BlockPrediction> predict_both(int64_t i, double scale) override {
+    const auto input = torch::cat({block_input(i, scale, false), block_input(i, scale, true)}, 0);
+    const auto raw = blocks_[i]->predict(input.contiguous(torch::MemoryFormat::ChannelsLast), /*shuffle=*/false);
+    BlockPrediction p, q;
+    p.block = q.block = i;
+    p.scale = q.scale = scale;
+    p.raw = raw.narrow(0, 0, n_);
+    q.raw = raw.narrow(0, n_, n_);
+    return {p, q};
+  }
+
   /// Averaged before the upsampling that take() does: the resize is linear, so this is
   /// the reference's average of upsampled outputs (to rounding).
   BlockPrediction average_swapped(const BlockPrediction& p, const BlockPrediction& q) override {

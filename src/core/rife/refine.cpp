@@ -1,6 +1,8 @@
 /// Contextnet and Unet of RIFE v3.9 (refine.py), layer for layer.
 #include "interp/core/rife/refine.h"
 
+#include "interp/core/precision.h"
+
 #include <torch/torch.h>
 
 namespace interp::rife {
@@ -35,7 +37,7 @@ ContextFeatures ContextnetImpl::forward(const torch::Tensor& image, const torch:
   torch::Tensor x = image, f = flow;
   Conv2* stages[] = {&conv1, &conv2, &conv3, &conv4};
   for (size_t i = 0; i < out.size(); ++i) {
-    x = (*stages[i])->forward(x);
+    x = convolved([&] { return (*stages[i])->forward(x); });
     // Each stage halves the grid, so the flow is resized and its pixel values halved.
     f = resize_bilinear(f, 0.5) * 0.5;
     out[i] = warp_(x, f);
@@ -55,14 +57,17 @@ UnetImpl::UnetImpl()
       conv(register_module("conv", nn::Conv2d(nn::Conv2dOptions(kC, 3, 3).padding(1)))) {}
 
 torch::Tensor UnetImpl::forward(const RefineInputs& in, const ContextFeatures& c0, const ContextFeatures& c1) {
-  const auto s0 = down0->forward(torch::cat({in.img0, in.img1, in.warped0, in.warped1, in.mask, in.flow}, 1));
-  const auto s1 = down1->forward(torch::cat({s0, c0[0], c1[0]}, 1));
-  const auto s2 = down2->forward(torch::cat({s1, c0[1], c1[1]}, 1));
-  const auto s3 = down3->forward(torch::cat({s2, c0[2], c1[2]}, 1));
-  auto x = up0->forward(torch::cat({s3, c0[3], c1[3]}, 1));
-  x = up1->forward(torch::cat({x, s2}, 1));
-  x = up2->forward(torch::cat({x, s1}, 1));
-  x = up3->forward(torch::cat({x, s0}, 1));
+  const auto x = convolved([&] {
+    const auto s0 = down0->forward(torch::cat({in.img0, in.img1, in.warped0, in.warped1, in.mask, in.flow}, 1));
+    const auto s1 = down1->forward(torch::cat({s0, c0[0], c1[0]}, 1));
+    const auto s2 = down2->forward(torch::cat({s1, c0[1], c1[1]}, 1));
+    const auto s3 = down3->forward(torch::cat({s2, c0[2], c1[2]}, 1));
+    auto y = up0->forward(torch::cat({s3, c0[3], c1[3]}, 1));
+    y = up1->forward(torch::cat({y, s2}, 1));
+    y = up2->forward(torch::cat({y, s1}, 1));
+    return up3->forward(torch::cat({y, s0}, 1));
+  });
+  // The residual added to the frame: fp32, where bf16's 8 bits would show as banding.
   return torch::sigmoid(conv->forward(x));
 }
 

@@ -1,5 +1,7 @@
 #include "interp/core/upr/feature_pyramid.h"
 
+#include "interp/core/precision.h"
+
 #include <torch/torch.h>
 
 namespace interp::upr {
@@ -24,10 +26,12 @@ FeatPyramidImpl::FeatPyramidImpl(const UprConfig& config) {
 }
 
 FeatureStages FeatPyramidImpl::forward(const torch::Tensor& image) {
-  auto c0 = conv_stage0->forward(image);
-  auto c1 = conv_stage1->forward(c0);
-  auto c2 = conv_stage2->forward(c1);
-  return {c0, c1, c2};
+  return convolved([&] {
+    auto c0 = conv_stage0->forward(image);
+    auto c1 = conv_stage1->forward(c0);
+    auto c2 = conv_stage2->forward(c1);
+    return FeatureStages{c0, c1, c2};
+  });
 }
 
 }  // namespace interp::upr

@@ -1,6 +1,7 @@
 #include "interp/core/upr/motion_estimator.h"
 
 #include "interp/core/ops/correlation.h"
+#include "interp/core/precision.h"
 #include "interp/core/ops/forward_splat.h"
 
 #include <torch/torch.h>
@@ -41,12 +42,14 @@ std::pair<torch::Tensor, torch::Tensor> MotionEstimatorImpl::forward(const torch
   const auto warped0 = ops::forward_splat(feat0, last_flow.narrow(1, 0, 2) * to_middle, ops::SplatMode::kAverage);
   const auto warped1 = ops::forward_splat(feat1, last_flow.narrow(1, 2, 2) * to_middle, ops::SplatMode::kAverage);
   const auto volume = torch::leaky_relu(ops::local_correlation(warped0, warped1), 0.1);
-  auto feat = conv_layer1->forward(torch::cat({volume, warped0, warped1, last_feat, last_flow}, 1));
-  feat = conv_layer2->forward(feat);
-  feat = conv_layer3->forward(feat);
-  feat = conv_layer4->forward(feat);
-  feat = conv_layer5->forward(feat);
-  auto flow = conv_layer6->forward(feat);
+  const auto feat = convolved([&] {
+    auto x = conv_layer1->forward(torch::cat({volume, warped0, warped1, last_feat, last_flow}, 1));
+    x = conv_layer2->forward(x);
+    x = conv_layer3->forward(x);
+    x = conv_layer4->forward(x);
+    return conv_layer5->forward(x);
+  });
+  auto flow = conv_layer6->forward(feat);  // fp32 in every precision
   return {flow, feat};
 }
 

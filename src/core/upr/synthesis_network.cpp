@@ -1,6 +1,7 @@
 #include "interp/core/upr/synthesis_network.h"
 
 #include "interp/core/ops/forward_splat.h"
+#include "interp/core/precision.h"
 
 #include <torch/torch.h>
 
@@ -72,19 +73,24 @@ torch::Tensor SynthesisNetworkImpl::forward(const torch::Tensor& last_frame, con
     // The coarsest level has no previous estimate: the warped images blended stand in.
     const auto start = last_frame.defined() ? last_frame : warped_img0 * (1 - t) + warped_img1 * t;
     const auto flow_to_t = torch::cat({flows[0].narrow(1, 0, 2) * t, flows[0].narrow(1, 2, 2) * (1 - t)}, 1);
-    s0 = encoder_conv->forward(torch::cat({start, warped_img0, warped_img1, img0, img1, flow_to_t}, 1));
-    s1 = encoder_down1->forward(torch::cat(
-        {s0, warped0.narrow(1, image_channels, feature_channels), warped1.narrow(1, image_channels, feature_channels)},
-        1));
+    s0 = convolved([&] {
+      return encoder_conv->forward(torch::cat({start, warped_img0, warped_img1, img0, img1, flow_to_t}, 1));
+    });
+    s1 = convolved([&] {
+      return encoder_down1->forward(torch::cat(
+          {s0, warped0.narrow(1, image_channels, feature_channels), warped1.narrow(1, image_channels, feature_channels)},
+          1));
+    });
   }
   const auto [half0, half1] = to_time(flows[1], c0[1], c1[1], t);
-  const auto s2 = encoder_down2->forward(torch::cat({s1, half0, half1}, 1));
+  const auto s2 = convolved([&] { return encoder_down2->forward(torch::cat({s1, half0, half1}, 1)); });
   const auto [quarter0, quarter1] = to_time(flows[2], c0[2], c1[2], t);
-  auto x = decoder_up1->forward(torch::cat({s2, quarter0, quarter1}, 1));
-  x = decoder_up2->forward(torch::cat({x, s1}, 1));
-  x = decoder_conv->forward(torch::cat({x, s0}, 1));
-
-  const auto refine = pred->forward(x);
+  const auto x = convolved([&] {
+    auto y = decoder_up1->forward(torch::cat({s2, quarter0, quarter1}, 1));
+    y = decoder_up2->forward(torch::cat({y, s1}, 1));
+    return decoder_conv->forward(torch::cat({y, s0}, 1));
+  });
+  const auto refine = pred->forward(x);  // residual and masks: fp32 in every precision
   const auto residual = torch::sigmoid(refine.narrow(1, 0, 3)) * 2 - 1;
   const auto mask0 = torch::sigmoid(refine.narrow(1, 3, 1)) * (1 - t);
   const auto mask1 = torch::sigmoid(refine.narrow(1, 4, 1)) * t;

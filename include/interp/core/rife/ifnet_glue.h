@@ -49,6 +49,10 @@ class IFNetGlue {
   /// 1−t, −mask and the flow's two directions swapped.
   virtual BlockPrediction predict(int64_t i, double scale, bool swapped) = 0;
 
+  /// predict(i, scale, false) and predict(i, scale, true) as one batch of twice the
+  /// pairs: the ensemble's two passes in one call to the block's convolutions.
+  virtual std::pair<BlockPrediction, BlockPrediction> predict_both(int64_t i, double scale) = 0;
+
   /// The reference's ensemble average of a prediction and its swapped twin:
   /// flow (p + q with directions swapped) / 2, mask (p − q) / 2.
   virtual BlockPrediction average_swapped(const BlockPrediction& p, const BlockPrediction& swapped) = 0;

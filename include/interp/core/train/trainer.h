@@ -17,6 +17,10 @@ namespace interp::train {
 
 using interp::TrainingBatch;
 
+/// Empty when training with bf16 convolutions was measured to follow fp32's gradients
+/// closely enough for --precision auto to pick it, else why not.
+std::string why_not_train_in_bf16();
+
 /// The rate `progress` (0..1) of the way through a run: linear warm-up, then cosine.
 double learning_rate_at(const OptimiserSettings& settings, double progress);
 
@@ -27,7 +31,9 @@ struct StepResult {
 
 class Trainer {
  public:
-  Trainer(TrainableModel& model, OptimiserSettings settings);
+  /// `precision` bf16: the forward's convolution stacks in bf16 (autocast; the
+  /// backward follows the forward's casts, parameters and optimiser stay fp32).
+  Trainer(TrainableModel& model, OptimiserSettings settings, Precision precision = Precision::kFp32);
 
   /// The loss of the model's frames for `batch` (with its graph).
   torch::Tensor loss(const TrainingBatch& batch);
@@ -45,6 +51,7 @@ class Trainer {
  private:
   TrainableModel& model_;
   OptimiserSettings settings_;
+  Precision precision_;
   torch::optim::AdamW optimiser_;
   int64_t steps_ = 0;
   bool gradients_checked_ = false;

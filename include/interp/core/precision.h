@@ -1,0 +1,97 @@
+#pragma once
+/// The number format a model computes in, and where bf16 applies. Convolutions hold
+/// nearly all of a model's multiply-adds, and CPUs with AMX-BF16 or AVX-512-BF16 run
+/// them 2-7x faster in bfloat16 (oneDNN accumulates in fp32); what is sensitive to
+/// rounding — flows, warps, masks, merges, the layers that output them — stays fp32.
+/// Networks mark their convolution stacks with convolved(); a PrecisionScope opened
+/// around a forward pass decides whether those run in bf16 (autocast) or as stored.
+#include <torch/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace interp {
+
+enum class Precision {
+  kAuto,  ///< bf16 convolutions where the CPU has the instructions and the model's mode holds its quality, else fp32
+  kFp32,
+  kBf16,  ///< convolution stacks in bf16, the rest fp32 (CPU or CUDA)
+  kFp16,  ///< the whole model stored and run in half precision (CUDA only)
+};
+
+const char* precision_name(Precision precision);
+std::optional<Precision> precision_by_name(const std::string& name);
+std::vector<std::string> precision_names();
+
+/// The CPU features that decide bf16's speed (from LibTorch's cpuinfo).
+struct CpuCapabilities {
+  bool amx_bf16 = false;
+  bool avx512_bf16 = false;
+  bool avx512 = false;
+  bool avx2 = false;
+  /// What runs bf16 convolutions natively: "AMX-BF16", "AVX-512-BF16", or "" (emulated: slower than fp32).
+  std::string bf16_instructions() const;
+};
+/// This machine's.
+CpuCapabilities cpu_capabilities();
+
+/// A precision resolved for one model, and why (for the log line).
+struct PrecisionChoice {
+  Precision precision = Precision::kFp32;
+  std::string why;
+};
+
+/// Resolves `requested` (auto included) for a model on `device`. Auto picks bf16 only on
+/// a CPU with bf16 instructions and when `why_not_bf16` is empty (else it says what bf16
+/// was measured to lose there); fp32 on CUDA. Throws interp::Error for fp16 off CUDA.
+PrecisionChoice choose_precision(Precision requested, torch::Device device, const CpuCapabilities& cpu,
+                                 const std::string& why_not_bf16 = "");
+
+/// While alive, convolved() stacks on this thread run in bf16 when `choice` is bf16 (on
+/// `device`'s autocast); otherwise it changes nothing. Nests; restores what it found.
+class PrecisionScope {
+ public:
+  PrecisionScope(Precision precision, torch::Device device);
+  ~PrecisionScope();
+  PrecisionScope(const PrecisionScope&) = delete;
+  PrecisionScope& operator=(const PrecisionScope&) = delete;
+
+ private:
+  bool previous_bf16_;
+  c10::DeviceType previous_device_;
+};
+
+namespace precision_detail {
+/// Enters bf16 autocast for the open PrecisionScope (if it asks for bf16) until destroyed.
+class ConvolutionGuard {
+ public:
+  ConvolutionGuard();
+  ~ConvolutionGuard();
+  ConvolutionGuard(const ConvolutionGuard&) = delete;
+  ConvolutionGuard& operator=(const ConvolutionGuard&) = delete;
+  bool active() const { return active_; }
+
+ private:
+  bool active_ = false;
+  bool was_enabled_ = false;
+  c10::ScalarType was_dtype_ = c10::ScalarType::Float;
+};
+torch::Tensor to_fp32(const torch::Tensor& t);
+template <class T>
+T to_fp32(T tensors) {  // vectors and arrays of tensors
+  for (auto& t : tensors) t = to_fp32(t);
+  return tensors;
+}
+}  // namespace precision_detail
+
+/// Runs `stack` (convolutions and the activations between them) in bf16 inside a bf16
+/// PrecisionScope and hands its tensors back as fp32; elsewhere runs it as it is.
+template <class Stack>
+auto convolved(Stack&& stack) -> decltype(stack()) {
+  precision_detail::ConvolutionGuard guard;
+  if (!guard.active()) return stack();
+  return precision_detail::to_fp32(stack());
+}
+
+}  // namespace interp

@@ -1,0 +1,95 @@
+/// --precision's rule and its scopes: auto follows the CPU's capabilities (forced sets
+/// here, so every machine checks every kind of CPU), bf16 reaches only what networks
+/// mark with convolved(), and nothing leaks out of a scope.
+#include "interp/base/error.h"
+#include "interp/core/precision.h"
+
+#include <ATen/autocast_mode.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+namespace interp::test {
+namespace {
+
+CpuCapabilities avx2_only() {
+  CpuCapabilities c;
+  c.avx2 = true;
+  return c;
+}
+
+TEST(Precision, NamesRoundTrip) {
+  for (const auto& name : precision_names()) EXPECT_EQ(precision_name(*precision_by_name(name)), name);
+  EXPECT_FALSE(precision_by_name("bfloat16"));
+}
+
+TEST(Precision, AutoNeverPicksBf16OnAnAvx2OnlyCpu) {
+  const auto choice = choose_precision(Precision::kAuto, torch::kCPU, avx2_only());
+  EXPECT_EQ(choice.precision, Precision::kFp32);
+  EXPECT_NE(choice.why.find("no AMX-BF16 or AVX-512-BF16"), std::string::npos) << choice.why;
+  CpuCapabilities avx512 = avx2_only();
+  avx512.avx512 = true;  // AVX-512 without its BF16 extension is no better
+  EXPECT_EQ(choose_precision(Precision::kAuto, torch::kCPU, avx512).precision, Precision::kFp32);
+}
+
+TEST(Precision, AutoPicksBf16WhereTheCpuHasTheInstructions) {
+  CpuCapabilities avx512_bf16 = avx2_only();
+  avx512_bf16.avx512 = avx512_bf16.avx512_bf16 = true;
+  auto choice = choose_precision(Precision::kAuto, torch::kCPU, avx512_bf16);
+  EXPECT_EQ(choice.precision, Precision::kBf16);
+  EXPECT_NE(choice.why.find("AVX-512-BF16"), std::string::npos) << choice.why;
+  CpuCapabilities amx = avx512_bf16;
+  amx.amx_bf16 = true;
+  choice = choose_precision(Precision::kAuto, torch::kCPU, amx);
+  EXPECT_EQ(choice.precision, Precision::kBf16);
+  EXPECT_NE(choice.why.find("AMX-BF16"), std::string::npos) << choice.why;
+  // ... unless the model's mode was measured to lose quality in bf16.
+  choice = choose_precision(Precision::kAuto, torch::kCPU, amx, "it loses 0.1 dB");
+  EXPECT_EQ(choice.precision, Precision::kFp32);
+  EXPECT_NE(choice.why.find("it loses 0.1 dB"), std::string::npos);
+  // CUDA keeps fp32 unless asked.
+  EXPECT_EQ(choose_precision(Precision::kAuto, torch::Device(torch::kCUDA, 0), amx).precision, Precision::kFp32);
+}
+
+TEST(Precision, WhatIsAskedIsWhatRuns) {
+  EXPECT_EQ(choose_precision(Precision::kBf16, torch::kCPU, avx2_only()).precision, Precision::kBf16);
+  EXPECT_EQ(choose_precision(Precision::kFp32, torch::kCPU, avx2_only()).precision, Precision::kFp32);
+  EXPECT_EQ(choose_precision(Precision::kFp16, torch::Device(torch::kCUDA, 0), avx2_only()).precision,
+            Precision::kFp16);
+  EXPECT_THROW(choose_precision(Precision::kFp16, torch::kCPU, avx2_only()), Error);
+}
+
+TEST(Precision, Bf16ReachesOnlyMarkedStacksAndHandsBackFp32) {
+  torch::nn::Conv2d conv(torch::nn::Conv2dOptions(3, 4, 3).padding(1));
+  const auto x = torch::rand({1, 3, 8, 8});
+  torch::Dtype inside = torch::kFloat32;
+  const auto stack = [&] {
+    auto y = conv->forward(x);
+    inside = y.scalar_type();
+    return y;
+  };
+  EXPECT_EQ(convolved(stack).scalar_type(), torch::kFloat32);
+  EXPECT_EQ(inside, torch::kFloat32);  // no scope: as stored
+  {
+    PrecisionScope scope(Precision::kBf16, torch::kCPU);
+    EXPECT_EQ(conv->forward(x).scalar_type(), torch::kFloat32);  // unmarked: fp32
+    const auto y = convolved(stack);
+    EXPECT_EQ(inside, torch::kBFloat16);
+    EXPECT_EQ(y.scalar_type(), torch::kFloat32);
+    EXPECT_LE((y - conv->forward(x)).abs().max().item<double>(), 0.05);
+    EXPECT_FALSE(at::autocast::is_autocast_enabled(at::kCPU));  // left as found
+    {
+      PrecisionScope inner(Precision::kFp32, torch::kCPU);
+      convolved(stack);
+      EXPECT_EQ(inside, torch::kFloat32);
+    }
+    convolved(stack);
+    EXPECT_EQ(inside, torch::kBFloat16);  // the outer scope is back
+    const auto vector = convolved([&] { return std::vector<torch::Tensor>{stack(), stack()}; });
+    for (const auto& t : vector) EXPECT_EQ(t.scalar_type(), torch::kFloat32);
+  }
+  convolved(stack);
+  EXPECT_EQ(inside, torch::kFloat32);
+}
+
+}  // namespace
+}  // namespace interp::test
