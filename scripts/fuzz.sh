@@ -6,6 +6,7 @@
 #   image         a picture (PNG, JPEG, WebP, TIFF, BMP)
 #   video         a video file, through a memory-backed AVIOContext
 #   piece         a --range piece as `interp join` reads and checks it (its tags, its packets)
+#   checkpoint    a training checkpoint as --resume reads it (refused, or equal to its seed)
 #
 #   scripts/fuzz.sh TARGET SECONDS   fuzz one target; the corpus grows in build-fuzz/corpus/TARGET
 #   scripts/fuzz.sh all SECONDS      each target for SECONDS
@@ -21,7 +22,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 CACHE=${INTERP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/interp}
 LIBTORCH=${INTERP_LIBTORCH_ROOT:-$CACHE/libtorch-2.11.0}
-TARGETS=(pickle film_archive safetensors image video piece)
+TARGETS=(pickle film_archive safetensors image video piece checkpoint)
 what=${1:?usage: scripts/fuzz.sh TARGET|all|smoke [SECONDS]}
 seconds=${2:-60}
 
@@ -66,6 +67,13 @@ for source, target in (("golden/rife_v4.6_random.pkl", "pickle/rife_v4.6"), ("go
 PY
   fi
   mv "$seeds.partial" "$seeds"
+fi
+
+if [ ! -f "$seeds/checkpoint/seed" ]; then  # the target writes its own seed: a real checkpoint
+  mkdir -p "$seeds/checkpoint"
+  INTERP_FUZZ_MAKE_SEED="$seeds/checkpoint/seed.partial" ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0 \
+    "$BUILD/fuzz/fuzz_checkpoint"
+  mv "$seeds/checkpoint/seed.partial" "$seeds/checkpoint/seed"
 fi
 
 [ "$what" = build ] && exit 0

@@ -54,9 +54,9 @@ TEST_F(BadInput, SingleFrameVideo) {
 
 TEST_F(BadInput, InvalidFactors) {
   const std::string io = quote(dir / "good.mp4") + " " + quote(dir / "o.mp4");
-  expect_failure(model() + "--exp=0 " + io, "--exp: Value 0 not in range 1 to 6", {"good.mp4"});
-  expect_failure(model() + "--exp=9 " + io, "--exp: Value 9 not in range 1 to 6", {"good.mp4"});
-  expect_failure(model() + "--multi=1 " + io, "--multi: Value 1 not in range 2 to 64", {"good.mp4"});
+  expect_failure(model() + "--exp=0 " + io, "--exp: '0' is outside [1, 6]", {"good.mp4"});
+  expect_failure(model() + "--exp=9 " + io, "--exp: '9' is outside [1, 6]", {"good.mp4"});
+  expect_failure(model() + "--multi=1 " + io, "--multi: '1' is outside [2, 64]", {"good.mp4"});
   expect_failure(model() + "--exp=1 --multi=4 " + io, "--exp excludes --multi", {"good.mp4"});
   expect_failure(model() + "--fps=abc " + io, "not a frame rate", {"good.mp4"});
   expect_failure(model() + "--fps=10 " + io, "not above the input rate", {"good.mp4"});
@@ -118,14 +118,14 @@ TEST_F(BadInput, ConvertWritesNothingForAModelThatCannotRun) {
 
 TEST_F(BadInput, EveryOptionIsValidatedInOneLine) {
   const std::string io = quote(dir / "good.mp4") + " " + quote(dir / "o.mp4");
-  expect_failure(model() + "--crf=99 " + io, "--crf: Value 99 not in range", {"good.mp4"});
-  expect_failure(model() + "--crf=-5 " + io, "--crf: Value -5 not in range", {"good.mp4"});
+  expect_failure(model() + "--crf=99 " + io, "--crf: '99' is outside [-1, 63]", {"good.mp4"});
+  expect_failure(model() + "--crf=-5 " + io, "--crf: '-5' is outside [-1, 63]", {"good.mp4"});
   expect_failure(model() + "--preset=bogus " + io, "libx264 has no preset 'bogus'", {"good.mp4"});
   expect_failure(model() + "--pix-fmt=rgb24 " + io, "libx264 cannot encode pixel format rgb24", {"good.mp4"});
   expect_failure(model() + "--device=cuda:99999999999 " + io, "is not cpu, cuda, cuda:N or auto", {"good.mp4"});
   expect_failure(model() + "--fps=1000000 " + io, "over 64 times the input rate", {"good.mp4"});
-  expect_failure(model() + "--multi=65 " + io, "--multi: Value 65 not in range 2 to 64", {"good.mp4"});
-  expect_failure(model() + "--batch=0 " + io, "--batch: Value 0 not in range", {"good.mp4"});
+  expect_failure(model() + "--multi=65 " + io, "--multi: '65' is outside [2, 64]", {"good.mp4"});
+  expect_failure(model() + "--batch=0 " + io, "--batch: '0' is outside [1, 256]", {"good.mp4"});
   expect_failure(model() + quote(dir / "good.mp4") + " " + quote(dir / "o.xyz"), "cannot tell what kind of output",
                  {"good.mp4"});
   INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");

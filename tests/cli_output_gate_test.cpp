@@ -95,7 +95,7 @@ TEST_F(OutputGate, EveryKindOfOutputRefusesAnInputUnderAnyName) {
   fs::create_hard_link(dir / "piece.mkv", dir / "joined.mkv");
   fs::create_symlink("piece.mkv", dir / "joined2.mkv");
   for (const std::string out : {"joined.mkv", "joined2.mkv", "piece.mkv"}) {
-    auto r = interp("join -y " + out + " piece.mkv --video-only");
+    auto r = run("cd " + quote(dir.path()) + " && " + interp_cmd("join -y " + out + " piece.mkv --video-only"));
     EXPECT_NE(r.err.find("is the input"), std::string::npos) << out << ": " << r.err;
   }
   EXPECT_EQ(slurp(dir / "piece.mkv"), piece);

@@ -75,7 +75,8 @@ TEST(Segments, BigBuckBunnyInThreePiecesJoinsToTheWholeRun) {
   ASSERT_EQ(ranges, (std::vector<std::string>{"0:44", "44:88", "88:132"}));
   EXPECT_EQ(run(interp_cmd("split-plan " + quote(clip) + " -s 3 --index 1")).out, "44:88\n");
   // --scale 0.25 only to keep the test short: exactness does not depend on it.
-  expect_pieces_join_to_whole(dir, clip, ranges, "--model " + quote(test_model()) + " --scale 0.25 --codec ffv1");
+  expect_pieces_join_to_whole(dir, clip, ranges,
+                              "--precision fp32 --model " + quote(test_model()) + " --scale 0.25 --codec ffv1");
   EXPECT_FALSE(audio_packets(dir / "joined.mkv").empty());  // the source's audio is back
   EXPECT_TRUE(audio_packets(dir / "piece1.mkv").empty());   // pieces carry none
 }
@@ -91,7 +92,7 @@ TEST(Segments, SceneCutOnABoundaryWithBFramesAndALateStart) {
                 .code,
             0);
   ASSERT_EQ(probe(clip, "v:0", "start_time"), "1.500000");
-  const std::string args = "--model " + quote(test_model()) + " --exp=2 --codec ffv1";
+  const std::string args = "--precision fp32 --model " + quote(test_model()) + " --exp=2 --codec ffv1";
   expect_pieces_join_to_whole(dir, clip, {"0:10", "10:23", "23:40"}, args);
   // The cut pair (9, 10) belongs to the first piece, which decodes frame 10 but does not
   // write it: its in-betweens are copies, as in the whole run.
@@ -112,7 +113,7 @@ TEST(Segments, FourFrameModelPiecesJoinToTheWholeRun) {
   ASSERT_EQ(run("ffmpeg -v error -i " + quote(a) + " -i " + quote(b) +
                 " -filter_complex '[0:v][1:v]concat=n=2:v=1[v]' -map '[v]' -c:v ffv1 " + quote(clip)).code, 0);
   expect_pieces_join_to_whole(dir, clip, {"0:5", "5:9", "9:13", "13:"},
-                              "--model " + quote(model) + " --exp 2 --codec ffv1 --static-threshold 0");
+                              "--precision fp32 --model " + quote(model) + " --exp 2 --codec ffv1 --static-threshold 0");
 }
 
 TEST(Segments, EveryStartIsFrameExactWithOpenGopsAndBFrames) {
@@ -120,7 +121,7 @@ TEST(Segments, EveryStartIsFrameExactWithOpenGopsAndBFrames) {
   // Open GOPs of 8 with 3 B-frames: keyframes shown after frames decoded before them.
   const std::string clip = dir / "gop.mp4";
   make_clip(clip, 64, 48, "24", 40, "-pix_fmt yuv420p -c:v libx264 -bf 3 -g 8 -x264-params open-gop=1:scenecut=0");
-  const std::string args = "--model " + quote(test_model()) + " --codec ffv1 --static-threshold 0 ";
+  const std::string args = "--precision fp32 --model " + quote(test_model()) + " --codec ffv1 --static-threshold 0 ";
   ASSERT_EQ(run(interp_cmd(args + quote(clip) + " " + quote(dir / "whole.mkv"))).code, 0);
   const auto whole = lines_of(video_frames(dir / "whole.mkv"));
   ASSERT_EQ(whole.size(), 80u);
@@ -139,7 +140,7 @@ TEST(Segments, PiecesFromStandardInputAndPicturesAreExactToo) {
   TempDir dir;
   const std::string clip = dir / "in.mkv";
   make_clip(clip, 64, 48, "24", 12);
-  const std::string args = "--model " + quote(test_model()) + " --codec ffv1 ";
+  const std::string args = "--precision fp32 --model " + quote(test_model()) + " --codec ffv1 ";
   ASSERT_EQ(run(interp_cmd(args + quote(clip) + " " + quote(dir / "whole.mkv"))).code, 0);
   auto r = run(interp_cmd(args + "--range 5:9 " + quote(clip) + " " + quote(dir / "seeked.mkv")));
   ASSERT_EQ(r.code, 0) << r.err;
@@ -165,7 +166,7 @@ TEST(Segments, JoinRefusesGapsOverlapsAndStrangers) {
   TempDir dir;
   const std::string clip = dir / "in.mp4";
   make_clip(clip, 64, 48, "24", 12, "-pix_fmt yuv420p", /*audio=*/true);
-  const std::string args = "--model " + quote(test_model()) + " --codec ffv1 ";
+  const std::string args = "--precision fp32 --model " + quote(test_model()) + " --codec ffv1 ";
   for (const std::string range : {"0:4", "4:8", "6:12", "8:12"}) {
     std::string name = range;
     name[name.find(':')] = '_';

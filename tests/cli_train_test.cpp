@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <map>
 
 namespace interp::test {
@@ -158,6 +161,65 @@ TEST_F(Train, BadInputIsOneLineBeforeAnyWork) {
   EXPECT_EQ(onto.code, 1);
   EXPECT_NE(onto.err.find("input"), std::string::npos) << onto.err;
   EXPECT_EQ(fs::file_size(dir / "base.safetensors"), size);
+}
+
+// Two runs on one --out: a model and a checkpoint that appear while this one trains are
+// kept, and this run stops instead of replacing them.
+TEST_F(Train, AModelOrCheckpointThatAppearsMeanwhileIsKept) {
+  Background running(train_args("--steps 100 --progress " + quote(dir / "feed.txt")), dir / "err.txt");
+  ASSERT_TRUE(wait_for_text(dir / "feed.txt", "step=1\n"));
+  std::ofstream(dir / "m.safetensors") << "another run's model";
+  std::ofstream(dir / "m.safetensors.checkpoint") << "another run's checkpoint";
+  EXPECT_EQ(running.wait(), 1) << slurp(dir / "err.txt");
+  EXPECT_NE(slurp(dir / "err.txt").find("appeared or changed while interp was running"), std::string::npos)
+      << slurp(dir / "err.txt");
+  EXPECT_EQ(slurp(dir / "m.safetensors"), "another run's model");
+  EXPECT_EQ(slurp(dir / "m.safetensors.checkpoint"), "another run's checkpoint");
+  for (const auto& name : entries(dir.path().string())) EXPECT_EQ(name.find(".interp-"), std::string::npos) << name;
+}
+
+// One bit flipped inside a stored tensor: --resume names the file and the damaged part.
+TEST_F(Train, ADamagedCheckpointIsRefusedNamingThePart) {
+  ASSERT_EQ(run(interp_cmd(train_args("--steps 2"))).code, 0);
+  fs::remove(dir / "m.safetensors");  // as a stopped run leaves it: a checkpoint, no model
+  const std::string checkpoint = dir / "m.safetensors.checkpoint";
+  const std::string kept = slurp(checkpoint);
+  // The checkpoint is a safetensors file: 8 bytes of header length, the JSON header, data.
+  uint64_t header = 0;
+  for (int i = 7; i >= 0; --i) header = header << 8 | static_cast<unsigned char>(kept[i]);
+  const auto json = nlohmann::json::parse(kept.substr(8, header));
+  for (const auto& [prefix, says] : std::vector<std::pair<std::string, std::string>>{
+           {"model.", "damaged checkpoint: the weights "}, {"adamw.", "damaged checkpoint: the optimiser's moments of "}}) {
+    std::string largest;
+    uint64_t size = 0, begin = 0;
+    for (const auto& [name, entry] : json.items()) {
+      if (name.rfind(prefix, 0) != 0) continue;
+      const uint64_t from = entry["data_offsets"][0], to = entry["data_offsets"][1];
+      if (to - from > size) largest = name, size = to - from, begin = from;
+    }
+    ASSERT_GT(size, 0u) << prefix;
+    std::string damaged = kept;
+    damaged[8 + header + begin + size / 2] ^= 0x10;
+    std::ofstream(checkpoint, std::ios::binary | std::ios::trunc) << damaged;
+    const auto r = run(interp_cmd(train_args("--steps 3 --resume")));
+    EXPECT_EQ(r.code, 1) << largest;
+    EXPECT_NE(r.err.find(checkpoint + ": " + says + largest.substr(largest.find('.') + 1, 10)), std::string::npos)
+        << r.err;
+    EXPECT_FALSE(fs::exists(dir / "m.safetensors"));
+  }
+}
+
+// A crop larger than the frames is said, not silently shrunk; a run that validated
+// nothing records no score.
+TEST_F(Train, ACropLargerThanTheFramesIsSaidAndNoValidationIsNoScore) {
+  const std::string args = "train --model " + quote(test_model()) + " --data " + quote(dir / "clip.mkv") + " --out " +
+                           quote(dir / "m.safetensors") + " --batch 2 --threads 2 --steps 1 --crop 4096 --validation 0";
+  const auto r = run(quote(INTERP_BINARY) + " " + args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("pixels, not 4096: the smallest frames are 96 pixels on a side"), std::string::npos) << r.err;
+  const std::string header = slurp(dir / "m.safetensors").substr(0, 4096);
+  EXPECT_EQ(header.find("validation_psnr"), std::string::npos);
+  EXPECT_NE(header.find("\"interp.train.validation\":\"none"), std::string::npos);
 }
 
 TEST_F(Train, AdaptFineTunesOnTheInputThenInterpolates) {

@@ -52,9 +52,9 @@ weights::StateDict seeded_weights() {
 struct Reference {
   c10::Dict<c10::IValue, c10::IValue> cases = load_cases(kReference);
   weights::StateDict weights = seeded_weights();
-  /// Frame i of the five, interp's convention: 1×3×H×W RGB in [0,1].
-  torch::Tensor frame(int64_t i) const {
-    return case_tensor(cases, "frames")[i].permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32) / 255.0;
+  /// Frame i of the five, interp's convention: 1×3×H×W RGB in [0,1], divided in `type`.
+  torch::Tensor frame(int64_t i, torch::Dtype type = torch::kFloat32) const {
+    return case_tensor(cases, "frames")[i].permute({2, 0, 1}).unsqueeze(0).to(type) / 255.0;
   }
   /// A reference output (BGR in [-1,1]) in interp's convention.
   torch::Tensor output(const std::string& key) const { return ((case_tensor(cases, key) + 1) / 2).flip({1}); }
@@ -75,8 +75,14 @@ TEST(ConvLstmParity, RoughAndRefinedFramesMatchTheReference) {
   const auto out = model.interpolate_both(ref.frame(0), ref.frame(1), ref.frame(3), ref.frame(4));
   const auto rough = ref.output("rough"), refined = ref.output("refined");
   ASSERT_EQ(out.rough.sizes(), rough.sizes());
-  EXPECT_LE((out.rough - rough).abs().max().item<double>(), 1e-4);
-  EXPECT_LE((out.refined - refined).abs().max().item<double>(), 1e-4);
+  // Spreads across CPUs (attention and BatchNorm on random statistics amplify the
+  // kernels' summation order): rough 4.8e-5, refined 5.9e-4 under ONEDNN_MAX_CPU_ISA=AVX2
+  // on an AMD EPYC (0 with its AVX-512 kernels, which made the reference); refined 3.0e-4
+  // on an Intel Xeon's AVX-512 and 6.3e-4 under its AVX2. The reference's own float32
+  // frames are 1.8e-5 / 2.9e-4 from its float64 ones. The float64 test below is the one
+  // that separates a port error from rounding.
+  EXPECT_LE((out.rough - rough).abs().max().item<double>(), 3e-4);
+  EXPECT_LE((out.refined - refined).abs().max().item<double>(), 3e-3);
   // Not trivially close: the refinement changes the frame, and the frame is not the blend.
   EXPECT_GT((refined - rough).abs().mean().item<double>(), 1e-3);
   EXPECT_GT((refined - (ref.frame(1) + ref.frame(3)) / 2).abs().mean().item<double>(), 1e-2);
@@ -103,12 +109,55 @@ TEST(ConvLstmParity, ATrainingStepsLossAndGradientsMatchTheReference) {
     if (name.rfind("grad.", 0) != 0) continue;
     const auto expected = key.value().toTensor();
     const auto got = params[name.substr(5)].grad().slice(0, 0, expected.size(0));
+    // Relative spread measured under ONEDNN_MAX_CPU_ISA=AVX2 (AMD EPYC): up to 4.9e-3
+    // (the first ConvLSTM cell's weights); the reference's own float32 gradients are up to
+    // 4e-4 from its float64 ones.
     const double scale = expected.abs().max().item<double>();
-    EXPECT_LE((got - expected).abs().max().item<double>(), 1e-4 * scale + 1e-7) << name;
+    EXPECT_LE((got - expected).abs().max().item<double>(), 2e-2 * scale + 1e-7) << name;
   }
   const auto buffers = model->module().named_buffers();
   EXPECT_LE((buffers["synthesis.decoding_block2.batch_norm_1.running_mean"] -
              case_tensor(ref.cases, "train_running_mean")).abs().max().item<double>(), 1e-5);
+}
+
+// Both comparisons again in float64 against the reference run in float64. The float32
+// bounds above are spreads measured across CPUs (their comments); these are the ones
+// only a port error can exceed.
+TEST(ConvLstmParity, Float64FramesMatchTheFloat64Reference) {
+  Reference ref;
+  const auto reference = load_cases(test_data("convlstm_reference_f64.pt"));
+  convlstm::ConvLstmInterpolator model(convlstm::ConvLstmConfig{}, ref.weights, {torch::kCPU, torch::kFloat64});
+  const auto f = [&](int64_t i) { return ref.frame(i, torch::kFloat64); };
+  const auto out = model.interpolate_both(f(0), f(1), f(3), f(4));
+  expect_summary_near(out.rough, reference, "rough", 28, 44);
+  expect_summary_near(out.refined, reference, "refined", 28, 44);
+}
+
+TEST(ConvLstmParity, Float64TrainingStepMatchesTheFloat64Reference) {
+  Reference ref;
+  const auto reference = load_cases(test_data("convlstm_reference_f64.pt"));
+  ModelWeights w{"convlstm", "convlstm", ref.weights, {}};
+  auto model = build_trainable(w);
+  model->module().to(torch::kFloat64);
+  train::Trainer trainer(*model, {});
+  const auto f = [&](int64_t i) { return ref.frame(i, torch::kFloat64); };
+  TrainingBatch batch{f(1), f(3), f(2), torch::full({1}, 0.5, torch::kFloat64), f(0), f(4)};
+  model->module().train();
+  model->module().zero_grad();
+  const auto loss = trainer.loss(batch) * 2;  // the reference's [-1,1] scale, as above
+  EXPECT_LE(scaled_error(loss, case_tensor(reference, "train_loss")), kFloat64Tolerance);
+  loss.backward();
+  const auto params = model->module().named_parameters();
+  for (const auto& key : reference) {
+    const std::string name = key.key().toStringRef();
+    if (name.rfind("grad.", 0) != 0) continue;
+    const auto expected = key.value().toTensor();
+    EXPECT_LE(scaled_error(params[name.substr(5)].grad().slice(0, 0, expected.size(0)), expected), kFloat64Tolerance)
+        << name;
+  }
+  EXPECT_LE(scaled_error(model->module().named_buffers()["synthesis.decoding_block2.batch_norm_1.running_mean"],
+                         case_tensor(reference, "train_running_mean")),
+            kFloat64Tolerance);
 }
 
 TEST(ConvLstmWeights, TheReferencesWholeModulePickleIsReadAsData) {

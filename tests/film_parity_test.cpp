@@ -47,6 +47,21 @@ TEST_F(FilmParity, Fp32TorchScriptMatchesOutputsAndIntermediates) {
         << "features level " << i;
 }
 
+TEST_F(FilmParity, Float64MatchesTheFloat64Reference) {
+  INTERP_REQUIRE_SHARED(model_path, "golden/film_small_random.pt");
+  INTERP_REQUIRE_SHARED(cases_path, "golden/film_small_cases.pt");
+  const auto w = read_model_weights(model_path);
+  film::FilmOptions options;
+  options.device = test_device();
+  options.dtype = torch::kFloat64;
+  film::FilmInterpolator model(film::infer_config(w.tensors), w.tensors, options);
+  const auto cases = load_cases(cases_path);
+  const auto reference = load_cases(test_data("film_small_f64.pt"));
+  for (const double t : {0.5, 0.25})
+    expect_summary_near(model.interpolate(case_tensor(cases, "img0"), case_tensor(cases, "img1"), {t}), reference,
+                        t == 0.5 ? "t0.5" : "t0.25", 96, 160);
+}
+
 TEST_F(FilmParity, Fp16TorchScriptRunsInFp32) {
   INTERP_REQUIRE_SHARED(model_path, "golden/film_small_random_fp16.pt");
   INTERP_REQUIRE_SHARED(cases_path, "golden/film_small_cases.pt");

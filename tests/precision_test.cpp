@@ -4,6 +4,7 @@
 #include "interp/base/error.h"
 #include "interp/core/precision.h"
 
+#include <ATen/Context.h>
 #include <ATen/autocast_mode.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -43,11 +44,43 @@ TEST(Precision, AutoPicksBf16WhereTheCpuHasTheInstructions) {
   EXPECT_EQ(choice.precision, Precision::kBf16);
   EXPECT_NE(choice.why.find("AMX-BF16"), std::string::npos) << choice.why;
   // ... unless the model's mode was measured to lose quality in bf16.
-  choice = choose_precision(Precision::kAuto, torch::kCPU, amx, "it loses 0.1 dB");
+  choice = choose_precision(Precision::kAuto, torch::kCPU, amx, {"it loses 0.1 dB"});
   EXPECT_EQ(choice.precision, Precision::kFp32);
   EXPECT_NE(choice.why.find("it loses 0.1 dB"), std::string::npos);
-  // CUDA keeps fp32 unless asked.
-  EXPECT_EQ(choose_precision(Precision::kAuto, torch::Device(torch::kCUDA, 0), amx).precision, Precision::kFp32);
+}
+
+// On CUDA: fp16 where the family measured it within 0.05 dB of fp32, else IEEE fp32;
+// bf16 never unless asked.
+TEST(Precision, AutoOnCudaTakesFp16OnlyWhereMeasured) {
+  const torch::Device cuda(torch::kCUDA, 0);
+  CpuCapabilities amx = avx2_only();
+  amx.amx_bf16 = amx.avx512_bf16 = true;
+  auto choice = choose_precision(Precision::kAuto, cuda, amx, {"", ""});
+  EXPECT_EQ(choice.precision, Precision::kFp16);
+  EXPECT_NE(choice.why.find("measured within 0.05 dB"), std::string::npos) << choice.why;
+  choice = choose_precision(Precision::kAuto, cuda, amx);  // a family that measured nothing
+  EXPECT_EQ(choice.precision, Precision::kFp32);
+  EXPECT_NE(choice.why.find("IEEE fp32"), std::string::npos) << choice.why;
+  EXPECT_EQ(choose_precision(Precision::kTf32, cuda, amx).precision, Precision::kTf32);
+}
+
+// fp32 on CUDA means IEEE fp32 in cuDNN and cuBLAS, set by interp (LibTorch's default lets
+// cuDNN convolutions run in TF32); tf32 turns TensorFloat-32 on for both.
+TEST(Precision, Fp32AndTf32SetCudaMathAsStated) {
+  auto& context = at::globalContext();
+  const auto math = [&](at::Float32Op op) { return context.float32Precision(at::Float32Backend::CUDA, op); };
+  apply_cuda_math(Precision::kTf32);
+  EXPECT_EQ(math(at::Float32Op::CONV), at::Float32Precision::TF32);
+  EXPECT_EQ(math(at::Float32Op::MATMUL), at::Float32Precision::TF32);
+  EXPECT_TRUE(context.allowTF32CuDNN(at::Float32Op::CONV));
+  EXPECT_TRUE(context.allowTF32CuBLAS());
+  for (const auto p : {Precision::kFp32, Precision::kAuto, Precision::kFp16, Precision::kBf16}) {
+    apply_cuda_math(p);
+    EXPECT_NE(math(at::Float32Op::CONV), at::Float32Precision::TF32) << precision_name(p);
+    EXPECT_NE(math(at::Float32Op::MATMUL), at::Float32Precision::TF32) << precision_name(p);
+    EXPECT_FALSE(context.allowTF32CuDNN(at::Float32Op::CONV)) << precision_name(p);
+    EXPECT_FALSE(context.allowTF32CuBLAS()) << precision_name(p);
+  }
 }
 
 TEST(Precision, WhatIsAskedIsWhatRuns) {
@@ -56,6 +89,7 @@ TEST(Precision, WhatIsAskedIsWhatRuns) {
   EXPECT_EQ(choose_precision(Precision::kFp16, torch::Device(torch::kCUDA, 0), avx2_only()).precision,
             Precision::kFp16);
   EXPECT_THROW(choose_precision(Precision::kFp16, torch::kCPU, avx2_only()), Error);
+  EXPECT_THROW(choose_precision(Precision::kTf32, torch::kCPU, avx2_only()), Error);
 }
 
 TEST(Precision, Bf16ReachesOnlyMarkedStacksAndHandsBackFp32) {

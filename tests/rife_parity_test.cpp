@@ -24,24 +24,38 @@ void PrintTo(const ParityCase& c, std::ostream* os) { *os << "v" << c.version <<
 
 class RifeParity : public ::testing::TestWithParam<ParityCase> {};
 
-TEST_P(RifeParity, MatchesReferenceWithin1e4) {
-  const auto& p = GetParam();
-  INTERP_REQUIRE_SHARED(weights_path, "golden/rife_v" + p.version + "_random.pkl");
-  INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v" + p.version + "_cases.pt");
+/// The case's frame from the golden random weights, computed in `dtype`.
+torch::Tensor run_case(const ParityCase& p, const std::string& weights_path, const std::string& cases_path,
+                       torch::Dtype dtype) {
   torch::set_num_threads(2);
-
   const auto weights = read_model_weights(weights_path);
   EXPECT_EQ(weights.variant, "rife-v" + p.version);  // recognised from the keys alone
   rife::RifeOptions options;
   options.scale = p.scale;
   options.device = test_device();
+  options.dtype = dtype;
   rife::RifeInterpolator model(*rife::IFNetVariant::by_name(weights.variant), weights.tensors, options);
-
   const auto cases = load_cases(cases_path);
-  const auto out = model.interpolate(case_tensor(cases, "img0"), case_tensor(cases, "img1"), {p.t});
-  const auto expected = case_tensor(cases, case_key(p));
+  return model.interpolate(case_tensor(cases, "img0"), case_tensor(cases, "img1"), {p.t});
+}
+
+TEST_P(RifeParity, MatchesReferenceWithin1e4) {
+  const auto& p = GetParam();
+  INTERP_REQUIRE_SHARED(weights_path, "golden/rife_v" + p.version + "_random.pkl");
+  INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v" + p.version + "_cases.pt");
+  const auto out = run_case(p, weights_path, cases_path, torch::kFloat32);
+  const auto expected = case_tensor(load_cases(cases_path), case_key(p));
   ASSERT_EQ(out.sizes(), expected.sizes());
   EXPECT_LE(max_abs_diff(out, expected), 1e-4) << case_key(p);
+}
+
+// The same cases in float64 against the reference run in float64 (tests/data/README.md).
+TEST_P(RifeParity, Float64MatchesTheFloat64Reference) {
+  const auto& p = GetParam();
+  INTERP_REQUIRE_SHARED(weights_path, "golden/rife_v" + p.version + "_random.pkl");
+  INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v" + p.version + "_cases.pt");
+  const auto out = run_case(p, weights_path, cases_path, torch::kFloat64);
+  expect_summary_near(out, load_cases(test_data("rife_random_f64.pt")), "v" + p.version + "_" + case_key(p), 96, 160);
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, RifeParity,

@@ -79,16 +79,31 @@ class RifeQuality : public ::testing::TestWithParam<QualityCase> {
   void SetUp() override { torch::set_num_threads(2); }
 };
 
+/// The case's frame in `dtype` (v3.9 from the installed model, v4.6 from the golden file).
+torch::Tensor run_case(const QualityCase& p, const std::string& v39_path, const std::string& v46_path,
+                       const std::string& cases_path, torch::Dtype dtype) {
+  const auto w = weights_of(p.variant, v39_path, v46_path);
+  auto options = options_for(p.quality, p.scale);
+  options.dtype = dtype;
+  rife::RifeInterpolator model(w.variant, w.tensors, options);
+  model.net()->use_fused_cpu(p.fused);
+  const auto pair = golden_pair(cases_path, p.shifted);
+  return model.interpolate(pair.img0, pair.img1, {p.t});
+}
+
+std::string case_name(const ::testing::TestParamInfo<QualityCase>& info, bool with_glue) {
+  std::string name = info.param.key() + (with_glue ? (info.param.fused ? "_fused" : "_aten") : "");
+  for (auto& c : name)
+    if (c == '.') c = '_';
+  return name;
+}
+
 TEST_P(RifeQuality, MatchesReference) {
   const auto& p = GetParam();
   INTERP_REQUIRE_MODEL(v39_path, "rife-v3.9");
   INTERP_REQUIRE_SHARED(v46_path, "golden/rife_v4.6_random.pkl");
   INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v4.6_cases.pt");
-  const auto w = weights_of(p.variant, v39_path, v46_path);
-  rife::RifeInterpolator model(w.variant, w.tensors, options_for(p.quality, p.scale));
-  model.net()->use_fused_cpu(p.fused);
-  const auto pair = golden_pair(cases_path, p.shifted);
-  expect_matches(model.interpolate(pair.img0, pair.img1, {p.t}), p.key());
+  expect_matches(run_case(p, v39_path, v46_path, cases_path, torch::kFloat32), p.key());
 }
 
 std::vector<QualityCase> all_cases() {
@@ -110,12 +125,31 @@ std::vector<QualityCase> all_cases() {
   return cases;
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, RifeQuality, ::testing::ValuesIn(all_cases()), [](const auto& info) {
-  std::string name = info.param.key() + (info.param.fused ? "_fused" : "_aten");
-  for (auto& c : name)
-    if (c == '.') c = '_';
-  return name;
-});
+INSTANTIATE_TEST_SUITE_P(Golden, RifeQuality, ::testing::ValuesIn(all_cases()),
+                         [](const auto& info) { return case_name(info, true); });
+
+// Every mode in float64 (the aten glue: the fused one is float32 only) against the
+// reference run in float64.
+class RifeQualityFloat64 : public RifeQuality {};
+
+TEST_P(RifeQualityFloat64, MatchesTheFloat64Reference) {
+  const auto& p = GetParam();
+  INTERP_REQUIRE_MODEL(v39_path, "rife-v3.9");
+  INTERP_REQUIRE_SHARED(v46_path, "golden/rife_v4.6_random.pkl");
+  INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v4.6_cases.pt");
+  expect_summary_near(run_case(p, v39_path, v46_path, cases_path, torch::kFloat64),
+                      load_cases(test_data("rife_quality_golden_f64.pt")), p.key(), 104, 176);
+}
+
+std::vector<QualityCase> aten_cases() {
+  std::vector<QualityCase> cases;
+  for (const auto& c : all_cases())
+    if (!c.fused) cases.push_back(c);
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, RifeQualityFloat64, ::testing::ValuesIn(aten_cases()),
+                         [](const auto& info) { return case_name(info, false); });
 
 // The tolerance above is far below what each switch changes, so a mode that silently
 // did nothing (a dropped residual, an ensemble that averages a pass with itself)

@@ -51,6 +51,23 @@ TEST_P(RifeV39, MatchesReferenceOnTrainedWeights) {
   expect_matches(model.interpolate(img0, img1, {p.t}), load_cases(kGolden), p.key);
 }
 
+TEST_P(RifeV39, Float64MatchesTheFloat64Reference) {
+  const auto& p = GetParam();
+  INTERP_REQUIRE_MODEL(model_path, "rife-v3.9");
+  INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v4.6_cases.pt");
+  const auto weights = read_model_weights(model_path);
+  rife::RifeOptions options;
+  options.scale = p.scale;
+  options.device = test_device();
+  options.dtype = torch::kFloat64;
+  rife::RifeInterpolator model(rife::IFNetVariant::v3_9(), weights.tensors, options);
+  const auto cases = load_cases(cases_path);
+  const auto img0 = case_tensor(cases, "img0");
+  const auto img1 = p.shifted ? shifted(img0) : case_tensor(cases, "img1");
+  expect_summary_near(model.interpolate(img0, img1, {p.t}), load_cases(test_data("rife_v3.9_golden_f64.pt")), p.key, 96,
+                      160);
+}
+
 INSTANTIATE_TEST_SUITE_P(Golden, RifeV39,
                          ::testing::Values(TrainedCase{"t0.5_scale1.0", 0.5, 1.0, false},
                                            TrainedCase{"t0.25_scale1.0", 0.25, 1.0, false},

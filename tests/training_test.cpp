@@ -28,14 +28,17 @@ double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
   return max_abs_diff(a, b) / b.abs().max().item<double>();
 }
 
-train::TrainingBatch reference_batch(const c10::Dict<c10::IValue, c10::IValue>& ref) {
-  const auto frames = [&](const char* key) { return case_tensor(ref, key).to(torch::kFloat32) / 255.0; };
-  return {frames("img0"), frames("img1"), frames("gt"), case_tensor(ref, "t")};
+/// The reference's frames as x / 255 computed in `type`.
+train::TrainingBatch reference_batch(const c10::Dict<c10::IValue, c10::IValue>& ref, torch::Dtype type = torch::kFloat32) {
+  const auto frames = [&](const char* key) { return case_tensor(ref, key).to(type) / 255.0; };
+  return {frames("img0"), frames("img1"), frames("gt"), case_tensor(ref, "t").to(type)};
 }
 
 struct ReferenceCase {
   std::string model;  // the reference's key prefix
   std::vector<std::string> parameters;
+  /// The float32 gradients' relative bound, from spreads measured across CPUs.
+  double gradient_tolerance;
 };
 
 class TrainingReference : public ::testing::TestWithParam<ReferenceCase> {
@@ -68,8 +71,32 @@ TEST_P(TrainingReference, LossFrameAndGradientsMatchPyTorch) {
   for (const auto& name : c.parameters) {
     ASSERT_TRUE(params.contains(name)) << name;
     ASSERT_TRUE(params[name].grad().defined()) << name << " has no gradient";
-    EXPECT_LT(relative_error(params[name].grad(), case_tensor(ref(), c.model + "/grad/" + name)), 1e-4) << name;
+    EXPECT_LT(relative_error(params[name].grad(), case_tensor(ref(), c.model + "/grad/" + name)),
+              c.gradient_tolerance) << name;
   }
+}
+
+// The same step in float64 against the reference run in float64: frame, loss and
+// gradients within what only a port error can exceed (tests/data/README.md).
+TEST_P(TrainingReference, Float64LossAndGradientsMatchTheFloat64Reference) {
+  const auto& c = GetParam();
+  const auto reference = load_cases(test_data("rife_training_reference_f64.pt"));
+  const auto model = build_trainable(read_model_weights(path_));
+  model->module().to(torch::kFloat64);
+  const auto batch = reference_batch(ref(), torch::kFloat64);
+  const auto frame = model->forward(batch.img0, batch.img1, batch.t);
+  EXPECT_EQ(frame.scalar_type(), torch::kFloat64);
+  EXPECT_LE(scaled_error(torch::avg_pool2d(frame, 4, 4, 0, true), case_tensor(reference, c.model + "/frame_pool")),
+            kFloat64Tolerance);
+  EXPECT_LE(scaled_error(frame.slice(2, 16, 48).slice(3, 32, 96), case_tensor(reference, c.model + "/frame_crop")),
+            kFloat64Tolerance);
+  const auto loss = train::laplacian_loss(frame, batch.gt);
+  EXPECT_LE(relative_error(loss.reshape({1}), case_tensor(reference, c.model + "/loss")), kFloat64Tolerance);
+  loss.backward();
+  const auto params = model->module().named_parameters();
+  for (const auto& name : c.parameters)
+    EXPECT_LE(relative_error(params[name].grad(), case_tensor(reference, c.model + "/grad/" + name)), kFloat64Tolerance)
+        << name;
 }
 
 /// bf16 training (--precision bf16): the loss and the whole gradient follow fp32's
@@ -122,10 +149,15 @@ TEST_P(TrainingReference, AdamWStepsFromTheReferenceGradientsMatchPyTorch) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rife, TrainingReference,
-    ::testing::Values(ReferenceCase{"rife-v4.6", {"block0.conv0.0.0.weight", "block3.lastconv.0.weight"}},
+    // Gradient spreads on an AMD EPYC, relative: 0 with its AVX-512 kernels (which made the
+    // reference), under ONEDNN_MAX_CPU_ISA=AVX2 1.4e-4 for v4.6 and 1.1e-3 for v3.9 with
+    // its refinement net; the reference's own float32 gradients are up to 1.8e-3 from its
+    // float64 ones (tests/data/README.md). The float64 test above bounds them at 1e-9.
+    ::testing::Values(ReferenceCase{"rife-v4.6", {"block0.conv0.0.0.weight", "block3.lastconv.0.weight"}, 1e-3},
                       ReferenceCase{"rife-v3.9",
                                     {"block0.conv0.0.0.weight", "block3.lastconv.weight",
-                                     "contextnet.conv1.conv1.0.weight", "unet.conv.weight"}}),
+                                     "contextnet.conv1.conv1.0.weight", "unet.conv.weight"},
+                                    1e-2}),
     [](const auto& info) { return info.param.model == "rife-v4.6" ? std::string("V46") : std::string("V39"); });
 
 TEST(LaplacianLoss, EveryLevelCounts) {

@@ -5,6 +5,7 @@
 
 #include "interp/base/error.h"
 #include "interp/core/model_timing.h"
+#include "interp/io/output_file.h"
 #include "interp/io/video_reader.h"
 #include "interp/pipeline/frame_tensor.h"
 #include "interp/pipeline/jobs.h"
@@ -96,9 +97,13 @@ struct BenchSettings {
 
 int run_bench(const SharedSettings& shared, const BenchSettings& b) {
   const auto [w, h] = parse_size(b.size);
-  // --json is an output like any other: checked before the work, written aside, put in place.
-  const std::vector<std::string> inputs = b.clip.empty() ? std::vector<std::string>{} : std::vector{b.clip};
-  if (!b.json.empty()) io::PendingOutput::check(b.json, io::PendingOutput::Kind::File, shared.overwrite, inputs);
+  // --json is an output like any other: checked before the work, written aside, put in
+  // place (or into a FIFO or device). The model file is read like the clip.
+  std::vector<std::string> inputs{resolve_model_path(shared.model.model)};
+  if (!b.clip.empty()) inputs.push_back(b.clip);
+  io::check_standard_output(inputs);  // the figures go there
+  const auto json_kind = io::PendingOutput::Kind::FileOrStream;
+  if (!b.json.empty()) io::PendingOutput::check(b.json, json_kind, shared.overwrite, inputs);
   auto model = load_model(shared.model);
   const int64_t n = shared.model.batch;
   const auto timing = time_model(*model, w, h, n, b.warmup, b.runs);
@@ -157,7 +162,7 @@ int run_bench(const SharedSettings& shared, const BenchSettings& b) {
         {"clip_model_pairs_per_s", clip_pairs_per_s},
         {"peak_rss_mib", rss},
         {"peak_cuda_mib", timing.peak_device_mib}};
-    io::PendingOutput pending(b.json, io::PendingOutput::Kind::File, shared.overwrite, inputs);
+    io::PendingOutput pending(b.json, json_kind, shared.overwrite, inputs);
     std::ofstream out(pending.temp_path());
     out << figures.dump() << "\n";
     out.close();
@@ -174,12 +179,13 @@ void add_bench_command(CLI::App& root, SharedSettings& shared, Run& run) {
   BenchSettings& b = *settings;
   auto* bench = root.add_subcommand("bench", "measure model-only and end-to-end throughput");
   bench->add_option("--size", b.size, "WxH of the model-only runs")->capture_default_str();
-  bench->add_option("--runs", b.runs, "timed runs (median reported)")->capture_default_str()->check(CLI::Range(1, 1000));
-  bench->add_option("--warmup", b.warmup, "untimed runs first")->capture_default_str()->check(CLI::Range(0, 1000));
+  bench->add_option("--runs", b.runs, "timed runs (median reported)")->capture_default_str()->check(within(1, 1000));
+  bench->add_option("--warmup", b.warmup, "untimed runs first")->capture_default_str()->check(within(0, 1000));
   bench->add_option("--clip", b.clip, "also run --exp=1 end to end on this clip's first frames")
       ->check(CLI::ExistingFile);
-  bench->add_option("--frames", b.clip_frames, "frames of --clip")->capture_default_str()->check(CLI::Range(2, 100000));
-  bench->add_option("--json", b.json, "write the figures as JSON too");
+  bench->add_option("--frames", b.clip_frames, "frames of --clip")->capture_default_str()->check(within(2, 100000));
+  bench->add_option("--json", b.json, "write the figures as JSON too (a file, or a FIFO or device written into)")
+      ->group(kOutputGroup);
   add_model_options(*bench, shared.model);
   add_skip_options(*bench, b.skip);
   add_encoder_options(*bench, b.encoder);

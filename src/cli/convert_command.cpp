@@ -37,7 +37,7 @@ void add_convert_command(CLI::App& root, SharedSettings& shared, Run& run) {
   ConvertSettings& c = *settings;
   auto* convert = root.add_subcommand("convert", "write interp's .safetensors model file from official weights");
   convert->add_option("IN", c.input, "flownet.pkl / upr-base.pkl / .pth / FILM .pt / .safetensors")->required()->check(CLI::ExistingFile);
-  convert->add_option("OUT", c.output, "output .safetensors")->required();
+  convert->add_option("OUT", c.output, "output .safetensors")->required()->group(kOutputGroup);
   convert->add_option("--source", c.source, "where the weights came from, kept in the file (default: IN's name)");
   add_variant_option(*convert, shared.model.model.variant);
   add_overwrite_options(*convert, shared.overwrite);

@@ -39,7 +39,9 @@ void add_join_command(CLI::App& root, SharedSettings& shared, Run& run) {
   const auto settings = std::make_shared<JoinSettings>();  // lives as long as `run`
   JoinSettings& j = *settings;
   auto* join = root.add_subcommand("join", "join the pieces of --range runs into one video, without re-encoding");
-  join->add_option("OUTPUT", j.output, "the joined video (- for standard output, with --format)")->required();
+  join->add_option("OUTPUT", j.output, "the joined video (- for standard output, with --format)")
+      ->required()
+      ->group(kOutputGroup);
   join->add_option("PIECES", j.pieces, "the pieces, in any order (they know their frames)")->required();
   auto* source = join->add_option("--source", j.options.source,
                                   "the video to take audio/subtitles from (default: the one the pieces were made "

@@ -13,7 +13,30 @@
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <iostream>
+
+namespace {
+
+/// An option of the root command given with a subcommand reaches the subcommand only
+/// through a setting both take (`interp --model M pair ...`); any other (a video's
+/// --progress on `join`, --adapt on `bench`) would be ignored in silence, so the first
+/// such option is returned for a refusal. `global` options belong to every command.
+std::string option_the_subcommand_ignores(const CLI::App& app, const std::vector<const CLI::Option*>& global) {
+  const auto chosen = app.get_subcommands();
+  if (chosen.empty()) return "";
+  const CLI::App& sub = *chosen.front();
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->count() == 0 || std::find(global.begin(), global.end(), option) != global.end()) continue;
+    bool taken = false;
+    for (const auto& name : option->get_lnames()) taken = taken || sub.get_option_no_throw("--" + name) != nullptr;
+    for (const auto& name : option->get_snames()) taken = taken || sub.get_option_no_throw("-" + name) != nullptr;
+    if (!taken) return option->get_name() + " is not an option of " + sub.get_name();
+  }
+  return "";
+}
+
+}  // namespace
 
 #ifndef INTERP_VERSION
 #define INTERP_VERSION "0"
@@ -40,9 +63,11 @@ int main(int argc, char** argv) {
     return std::string("interp ") + INTERP_VERSION + " (" + interp::runtime_summary() + ")";
   });
   bool verbose = false, show_runtime = false;
-  app.add_flag("-q,--quiet", shared.quiet, "errors only, no progress");
-  app.add_flag("-v,--verbose", verbose, "debug logging");
-  app.add_flag("--runtime", show_runtime, "print LibTorch's version and what CUDA needs here (driver, libraries, devices), then exit");
+  const std::vector<const CLI::Option*> global = {
+      app.get_help_ptr(), app.get_version_ptr(), app.add_flag("-q,--quiet", shared.quiet, "errors only, no progress"),
+      app.add_flag("-v,--verbose", verbose, "debug logging"),
+      app.add_flag("--runtime", show_runtime,
+                   "print LibTorch's version and what CUDA needs here (driver, libraries, devices), then exit")};
 
   interp::cli::Run run_root, run_subcommand;
   interp::cli::add_video_command(app, shared, run_root);
@@ -55,6 +80,7 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    if (const std::string why = option_the_subcommand_ignores(app, global); !why.empty()) throw CLI::ValidationError(why);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::cerr << "interp: error: " << interp::first_line(e.what()) << " (see --help)\n";

@@ -7,8 +7,11 @@
 #include "interp/base/fingerprint.h"
 #include "log.h"
 #include "runtime_report.h"
+#include "interp/pipeline/precision_verdicts.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -40,7 +43,38 @@ const CLI::Validator kDevice(
     },
     "DEVICE");
 
+/// The number `text` holds in full, or why not.
+template <class T>
+std::string parse_number(const std::string& text, T& value) {
+  const char* end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, value);
+  if (error == std::errc::result_out_of_range) return "'" + text + "' is out of range";
+  if (error != std::errc() || at != end) return "'" + text + "' is not a number";
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(value)) return "'" + text + "' is not a finite number";
+  return "";
+}
+
+template <class T>
+CLI::Validator numeric_range(T low, T high) {
+  std::ostringstream range;
+  range << "[" << low << ", " << high << "]";
+  const std::string bounds = range.str();
+  return CLI::Validator(
+      [low, high, bounds](std::string& text) -> std::string {
+        T value{};
+        if (auto why = parse_number(text, value); !why.empty()) return why;
+        if (value < low || value > high) return "'" + text + "' is outside " + bounds;
+        return "";
+      },
+      bounds);
+}
+
 }  // namespace
+
+CLI::Validator within(double low, double high) { return numeric_range(low, high); }
+CLI::Validator within(int64_t low, int64_t high) { return numeric_range(low, high); }
+CLI::Validator within(uint64_t low, uint64_t high) { return numeric_range(low, high); }
 
 CLI::Validator rate_validator() {
   return parses_as("RATE", [](const std::string& t) { pipeline::parse_rate(t); });
@@ -80,8 +114,10 @@ std::string spaced(const std::vector<std::string>& words) {
 
 void add_precision_option(CLI::App& command, ModelSettings& s) {
   command.add_option("--precision", s.precision,
-                     "auto (bf16 convolutions on CPUs with AMX-BF16 or AVX-512-BF16 where the mode keeps its quality, "
-                     "else fp32), fp32, bf16 (convolutions only; slow without those instructions), fp16 (CUDA)")
+                     "auto (CPU: the faster of fp32 and bf16, timed once on this machine and kept in the cache folder, "
+                     "INTERP_REMEASURE=1 times again; CUDA: fp16 where measured to keep the quality, else IEEE fp32), "
+                     "fp32 (IEEE, also on CUDA), bf16 (convolutions only), fp16 (CUDA), tf32 (CUDA: TensorFloat-32 "
+                     "convolutions and matmuls)")
       ->capture_default_str()
       ->check(CLI::IsMember(precision_names()));
 }
@@ -97,7 +133,7 @@ void add_model_choice_options(CLI::App& command, ModelSettings& s) {
   command.add_option("--device", s.device, "cpu, cuda, cuda:N or auto")
       ->capture_default_str()
       ->check(kDevice);
-  command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
+  command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(within(0, 1024));
 }
 
 void add_model_options(CLI::App& command, ModelSettings& s) {
@@ -118,7 +154,7 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
   }() + "0.5 for 4K")
       ->capture_default_str()
       ->check(CLI::IsMember(all_scales()));
-  command.add_option("--batch", s.batch, "frames per forward pass, gathered across consecutive pairs")->capture_default_str()->check(CLI::Range(1, 256));
+  command.add_option("--batch", s.batch, "frames per forward pass, gathered across consecutive pairs")->capture_default_str()->check(within(1, 256));
 }
 
 ModelOptions model_options(const ModelSettings& s) {
@@ -141,7 +177,12 @@ ModelOptions model_options(const ModelSettings& s) {
 }
 
 std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s, const ModelWeights* weights) {
-  const ModelOptions options = model_options(s);
+  ModelOptions options = model_options(s);
+  // auto's measured speeds live in the user's cache; INTERP_REMEASURE=1 times them again.
+  const char* remeasure = std::getenv("INTERP_REMEASURE");
+  pipeline::VerdictFile verdicts(pipeline::VerdictFile::default_path(), remeasure && std::string(remeasure) == "1",
+                                 [](const std::string& why) { log::warn(why); });
+  options.verdicts = &verdicts;
   auto model = weights ? interp::load_model(*weights, options, "the adapted " + weights->variant)
                        : interp::load_model(options);
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
@@ -168,9 +209,9 @@ pipeline::RateRequest RateSettings::request() const {
 
 void add_rate_options(CLI::App& command, RateSettings& s, bool with_fps) {
   auto* exp = command.add_option("--exp", s.exp, "2^N times the frame rate, by recursive midpoints (default: --exp=1)")
-                  ->check(CLI::Range(1, 6));
+                  ->check(within(1, 6));
   auto* multi = command.add_option("--multi", s.multi, "M times the frame rate (direct timesteps with RIFE)")
-                    ->check(CLI::Range(2, static_cast<int>(pipeline::kMaxRateFactor)));
+                    ->check(within(2, static_cast<int>(pipeline::kMaxRateFactor)));
   exp->excludes(multi);
   if (with_fps) {
     auto* fps = command.add_option("--fps", s.fps, "target frame rate (60, 59.94, 60000/1001), at most 64x the input's")
@@ -185,7 +226,7 @@ void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder) {
                      "libx264 otherwise)");
   command.add_option("--crf", encoder.crf, "encoder quality, lower is better (-1: the encoder's default)")
       ->capture_default_str()
-      ->check(CLI::Range(-1, 63));
+      ->check(within(-1, 63));
   command.add_option("--preset", encoder.preset, "encoder preset (default: veryfast for x264/x265)");
   command.add_option("--pix-fmt", encoder.pixel_format, "output pixel format (default: the input's)");
 }
@@ -194,12 +235,12 @@ void add_skip_options(CLI::App& command, pipeline::SkipThresholds& skip) {
   command.add_option("--scene-threshold", skip.scene,
                      "luma difference (0-1) above which a pair is a scene cut and is not blended; 0 disables")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(within(0.0, 1.0));
   command.add_option("--static-threshold", skip.still,
                      "largest change (0-1, of the 16x16 block that changes most) for which a pair counts as still: "
                      "its in-betweens are copies and the model is not run; 0 disables")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(within(0.0, 1.0));
 }
 
 void add_decode_options(CLI::App& command, io::DecodeOptions& decode) {
@@ -208,7 +249,7 @@ void add_decode_options(CLI::App& command, io::DecodeOptions& decode) {
   command.add_option("--max-pixels", decode.max_pixels,
                      "largest frame or picture to decode, in pixels (refused from its header, before decoding)")
       ->capture_default_str()
-      ->check(CLI::Range(int64_t{64}, int64_t{1} << 34));
+      ->check(within(int64_t{64}, int64_t{1} << 34));
 }
 
 void add_overwrite_options(CLI::App& command, bool& overwrite) {

@@ -16,6 +16,12 @@
 
 namespace interp::cli {
 
+/// The --help group of every option that names a file interp writes: each goes through
+/// the one output gate (io/output_file.h), and the suite's gate test finds them here.
+/// CLI11 lists positionals apart from their group: a positional output is named OUT or
+/// OUTPUT (or ends in it: pair's "A B [C D] OUT").
+inline constexpr const char* kOutputGroup = "Outputs (never an input; an existing one is kept unless -y)";
+
 /// --model, --variant, --models-dir, --device, --quality, --precision (--fp16), --scale,
 /// --batch, --threads.
 struct ModelSettings {
@@ -42,6 +48,15 @@ std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& settings, con
 /// What changes the model's frames beyond its name: the weight file's content and the
 /// flow scale (for pipeline::JobOptions::model_settings).
 std::string model_settings(const ModelSettings& settings);
+
+/// The one check of every numeric option: a plain decimal number (no NaN, no infinity,
+/// nothing after it) within [low, high], refused at parse time in one line naming the
+/// option. CLI11's own Range lets NaN through (every comparison with it is false), and
+/// its unsigned conversion wraps "-1".
+CLI::Validator within(double low, double high);
+CLI::Validator within(int64_t low, int64_t high);
+CLI::Validator within(uint64_t low, uint64_t high);
+inline CLI::Validator within(int low, int high) { return within(int64_t{low}, int64_t{high}); }
 
 /// --exp, --multi and (for videos) --fps: at most one; none means --exp=1.
 struct RateSettings {

@@ -45,6 +45,7 @@ pipeline::PlannedJob plan(const SharedSettings& shared, PairSettings& p) {
   pipeline::JobInput input;
   input.pictures = pictures;
   input.name = pictures.size() == 4 ? pictures[1] : pictures[0];
+  input.also_read.push_back(resolve_model_path(shared.model.model));  // no output may be the model
   pipeline::JobOutput output;
   output.kind = several ? pipeline::JobOutput::Kind::Frames : pipeline::JobOutput::Kind::Picture;
   output.path = kind == OutputKind::Sequence ? sequence_folder(p.output) : p.output;

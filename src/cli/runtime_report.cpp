@@ -4,6 +4,7 @@
 #include "interp/core/cuda_status.h"
 #include "interp/core/device.h"
 #include "interp/core/precision.h"
+#include "interp/pipeline/precision_verdicts.h"
 
 #include <torch/version.h>
 
@@ -44,9 +45,18 @@ std::string runtime_report() {
   const auto yes = [](bool b) { return b ? "yes" : "no"; };
   out << "CPU: AVX2 " << yes(cpu.avx2) << ", AVX-512 " << yes(cpu.avx512) << ", AVX-512-BF16 " << yes(cpu.avx512_bf16)
       << ", AMX-BF16 " << yes(cpu.amx_bf16) << "; bf16 convolutions: "
-      << (cpu.bf16_instructions().empty() ? "emulated, slower than fp32 (--precision auto keeps fp32)"
-                                          : "native (" + cpu.bf16_instructions() + "; --precision auto uses them)")
+      << (cpu.bf16_instructions().empty()
+              ? "emulated, slower than fp32 (--precision auto keeps fp32)"
+              : "native (" + cpu.bf16_instructions() + "; --precision auto times them against fp32 once per model)")
       << "\n";
+  const pipeline::VerdictFile verdicts(pipeline::VerdictFile::default_path(), false);
+  const auto kept = verdicts.all();
+  out << "precision verdicts measured here (" << verdicts.path() << "):" << (kept.empty() ? " none yet" : "") << "\n";
+  for (const auto& [key, verdict, date] : kept) {
+    char ratio[32];
+    std::snprintf(ratio, sizeof(ratio), "%.2fx", verdict.bf16_speedup);
+    out << "  " << key << ": " << precision_name(verdict.faster()) << " (bf16 " << ratio << " fp32, " << date << ")\n";
+  }
   out << "NVIDIA driver: " << (status.driver.empty() ? "none (no /proc/driver/nvidia/version)" : status.driver) << "\n";
   if (!status.has_libtorch_cuda) {
     out << "CUDA libraries: this LibTorch has no libtorch_cuda.so (a CPU-only build)\n";

@@ -5,6 +5,7 @@
 #include "commands.h"
 
 #include "interp/base/error.h"
+#include "interp/io/output_file.h"
 #include "interp/io/video_reader.h"
 #include "log.h"
 
@@ -21,6 +22,7 @@ struct SplitPlanSettings {
 };
 
 int run_split_plan(const SplitPlanSettings& p) {
+  io::check_standard_output({p.input});  // the plan goes there
   const int64_t frames = io::count_video_frames(p.input);
   if (frames < 2) throw Error(p.input + ": has " + std::to_string(frames) + " frame(s); at least 2 are needed");
   if (p.segments > frames)
@@ -44,9 +46,9 @@ void add_split_plan_command(CLI::App& root, SharedSettings&, Run& run) {
   SplitPlanSettings& p = *settings;
   auto* plan = root.add_subcommand("split-plan", "print the frame ranges (A:B) that cut a video into N equal pieces");
   plan->add_option("VIDEO", p.input, "the video to cut")->required();
-  plan->add_option("-s,--segments", p.segments, "how many pieces")->required()->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  plan->add_option("-s,--segments", p.segments, "how many pieces")->required()->check(within(int64_t{1}, int64_t{1} << 40));
   plan->add_option("-i,--index", p.index, "print only piece I (0-based), e.g. $SLURM_ARRAY_TASK_ID")
-      ->check(CLI::NonNegativeNumber);
+      ->check(within(int64_t{0}, int64_t{1} << 40));
   plan->callback([&run, settings] { run = [settings] { return run_split_plan(*settings); }; });
 }
 

@@ -68,7 +68,8 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
   for (const auto& input : inputs)
     for (const auto& path : input.paths()) read.push_back(path);
 
-  // Every output checked before any work: the model, the checkpoint, the feed.
+  // Every output checked before any work: the model, the checkpoint, the feed. The
+  // checkpoint a run resumes is read too: an input to every other output.
   if (t.checkpoint.empty()) t.checkpoint = t.output + ".checkpoint";
   io::check_apart(t.output, t.checkpoint, "--checkpoint");
   if (t.run.resume && !fs::is_regular_file(t.checkpoint))
@@ -76,13 +77,16 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
   if (!t.run.resume && fs::exists(t.checkpoint) && !shared.overwrite)
     throw Error(t.checkpoint + ": a checkpoint of an earlier run is there; --resume continues it, -y starts over");
   io::PendingOutput::check(t.checkpoint, io::PendingOutput::Kind::File, true, read);
-  io::PendingOutput output(t.output, io::PendingOutput::Kind::File, shared.overwrite, read);
+  std::vector<std::string> read_all = read;
+  if (t.run.resume) read_all.push_back(t.checkpoint);
+  io::PendingOutput output(t.output, io::PendingOutput::Kind::File, shared.overwrite, read_all);
+  if (t.progress == "-") io::check_standard_output(read_all);
   if (!t.progress.empty() && t.progress != "-") {
     io::check_apart(t.output, t.progress, "--progress");
     io::check_apart(t.checkpoint, t.progress, "--progress");
   }
   const ModelOptions where = model_options(shared.model);  // a device that cannot run: said before decoding
-  TrainProgress progress(!shared.quiet, t.progress, shared.overwrite, read);
+  TrainProgress progress(!shared.quiet, t.progress, shared.overwrite, read_all);
   try {
     const ModelWeights base = scratch ? *scratch : read_model_weights(model_path, shared.model.model.variant);
     t.data_options.decode = shared.decode;
@@ -91,15 +95,18 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     const pipeline::TrainingData data(inputs, t.data_options, [](const std::string& note) { log::info(note); });
     log::info("data: " + data.summary());
     t.run.device = where.device;
-    const PrecisionChoice precision =
-        choose_precision(where.precision, where.device, cpu_capabilities(), train::why_not_train_in_bf16());
+    const PrecisionChoice precision = choose_precision(where.precision, where.device, cpu_capabilities(),
+                                                       {train::why_not_train_in_bf16(), "fp16 does not train"});
     if (precision.precision == Precision::kFp16) throw Error("--precision fp16 does not train (fp32 or bf16 do)");
+    if (where.device.is_cuda()) apply_cuda_math(precision.precision);
     t.run.precision = precision.precision;
     if (!shared.model.quality.empty()) t.run.quality = where.quality;
     t.run.steps = t.steps;
     t.run.seconds = t.minutes * 60;
     t.run.checkpoint = t.checkpoint;
+    t.run.replace_checkpoint = shared.overwrite;
     t.run.inputs = read;
+    t.run.on_note = [](const std::string& note) { log::warn(note); };
     const std::string base_name =
         scratch ? base.variant + " from scratch (" + family_named(base.arch)->title() +
                       "'s own initialisation, seed " + std::to_string(t.run.seed) + ")"
@@ -124,8 +131,12 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     meta["interp.train.precision"] = precision_name(precision.precision);
     meta["interp.train.settings"] = "crop " + std::to_string(result.crop) + ", batch " + std::to_string(t.run.batch) +
                                     ", lr " + fixed(t.run.optimiser.learning_rate, 7) + ", seed " + std::to_string(t.run.seed);
-    meta["interp.train.validation_psnr_before"] = fixed(result.validation_psnr_before, 3);
-    meta["interp.train.validation_psnr_after"] = fixed(result.validation_psnr_after, 3);
+    if (!data.validation_windows().empty()) {  // nothing held out: no score to record
+      meta["interp.train.validation_psnr_before"] = fixed(result.validation_psnr_before, 3);
+      meta["interp.train.validation_psnr_after"] = fixed(result.validation_psnr_after, 3);
+    } else {
+      meta["interp.train.validation"] = "none (--validation 0 or too few frames)";
+    }
     write_model_file(output.temp_path(), result.weights, "interp train from " + meta["interp.train.base"]);
     output.commit();
     progress.finish("ok");
@@ -151,34 +162,39 @@ void add_train_command(CLI::App& root, SharedSettings& shared, Run& run) {
   auto* train = root.add_subcommand("train", "fine-tune a model on your own footage");
   train->add_option("--data", t.data, "a clip, a folder of clips, or pictures (a folder, frames/%06d.png); repeatable")
       ->required();
-  train->add_option("--out", t.output, "the trained model (.safetensors), usable as --model")->required();
-  train->add_option("--steps", t.steps, "optimiser steps to take")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  train->add_option("--out", t.output, "the trained model (.safetensors), usable as --model")
+      ->required()
+      ->group(kOutputGroup);
+  train->add_option("--steps", t.steps, "optimiser steps to take")->check(within(int64_t{1}, int64_t{1} << 40));
   train->add_option("--minutes", t.minutes, "training time (with --steps: whichever ends first)")
-      ->check(CLI::Range(0.01, 1e6));
+      ->check(within(0.01, 1e6));
   train->add_option("--crop", t.run.crop, "square crop side in pixels (made a multiple of the model's)")
-      ->capture_default_str()->check(CLI::Range(64, 4096));
-  train->add_option("--batch", t.run.batch, "samples per step")->capture_default_str()->check(CLI::Range(1, 1024));
+      ->capture_default_str()->check(within(64, 4096));
+  train->add_option("--batch", t.run.batch, "samples per step")->capture_default_str()->check(within(1, 1024));
   train->add_option("--lr", t.learning_rate,
                     "peak learning rate (warm-up, then cosine to 1% of it); default 2e-05, from scratch the "
                     "authors' (ConvLSTM: a constant 1e-4, Adam)")
-      ->check(CLI::Range(1e-9, 1.0));
+      ->check(within(1e-9, 1.0));
   train->add_flag("--from-scratch", t.from_scratch,
                   "start from the model's own random initialisation (seeded by --seed) instead of its file; "
                   "families without published weights (convlstm)");
   train->add_option("--validation", t.data_options.validation_share,
                     "share of every clip's end held out for validation, never trained on")
-      ->capture_default_str()->check(CLI::Range(0.0, 0.9));
+      ->capture_default_str()->check(within(0.0, 0.9));
   train->add_option("--max-span", t.data_options.max_span,
                     "windows of 2..N frame intervals: in-betweens of pairs up to N frames apart")
-      ->capture_default_str()->check(CLI::Range(2, 16));
-  train->add_option("--seed", t.run.seed, "seed of crops, augmentations and order")->capture_default_str();
+      ->capture_default_str()->check(within(2, 16));
+  train->add_option("--seed", t.run.seed, "seed of crops, augmentations and order")
+      ->capture_default_str()
+      ->check(within(uint64_t{0}, uint64_t{1} << 63));
   train->add_option("--cache-mb", t.cache_mb, "memory for decoded frames, MiB")->capture_default_str()
-      ->check(CLI::Range(int64_t{16}, int64_t{1} << 30));
+      ->check(within(int64_t{16}, int64_t{1} << 30));
   train->add_flag("--resume", t.run.resume, "continue the run stopped before, from its checkpoint");
-  train->add_option("--checkpoint", t.checkpoint, "where checkpoints go (default: OUT.checkpoint)");
+  train->add_option("--checkpoint", t.checkpoint, "where checkpoints go (default: OUT.checkpoint)")->group(kOutputGroup);
   train->add_option("--progress", t.progress,
                     "machine-readable progress to FILE or -: key=value blocks (step, total_steps, loss, lr, "
-                    "samples_per_s, val_psnr, elapsed, eta; then status=ok|failed|interrupted)");
+                    "samples_per_s, val_psnr, elapsed, eta; then status=ok|failed|interrupted)")
+      ->group(kOutputGroup);
   add_model_choice_options(*train, shared.model);
   add_precision_option(*train, shared.model);
   train->add_option("--quality", shared.model.quality,

@@ -91,7 +91,8 @@ pipeline::JobOutput resolve_output(const VideoSettings& v, const SharedSettings&
 /// The job, checked and opened before the model loads; a rate the pictures lack is
 /// asked for by its flag.
 pipeline::PlannedJob plan(const VideoSettings& v, const SharedSettings& shared) {
-  const auto input = resolve_input(v);
+  auto input = resolve_input(v);
+  input.also_read.push_back(resolve_model_path(shared.model.model));  // no output may be the model either
   const auto output = resolve_output(v, shared);
   auto options = job_options(shared, v.skip);
   if (!v.range.empty()) options.range = parse_range(v.range);
@@ -175,7 +176,8 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
   root.add_option("OUTPUT", v.output,
                   "output video (" + video_extensions() + "; - for standard output, with --format), folder of PNG "
                   "frames (existing, ending in '/', or without an extension) or a pattern like out/%06d.png "
-                  "(numbered from 1)");
+                  "(numbered from 1)")
+      ->group(kOutputGroup);
   root.add_option("--fps-in", v.fps_in, "frame rate of picture inputs (24, 23.976, 24000/1001); needed for a video")
       ->check(rate_validator());
   root.add_option("--format", v.encoder.container,
@@ -183,7 +185,8 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
                   "standard output, else taken from the extension");
   root.add_option("--progress", v.progress,
                   "machine-readable progress to FILE or - (standard output): key=value blocks like ffmpeg's "
-                  "-progress (frame, total, fps, elapsed, out_time, speed, eta; then status=ok|failed|interrupted)");
+                  "-progress (frame, total, fps, elapsed, out_time, speed, eta; then status=ok|failed|interrupted)")
+      ->group(kOutputGroup);
   root.add_option("--range", v.range,
                   "only input frames A to B-1 (A: to the end), frame-exact, each with the in-betweens after it, timed "
                   "as in the whole output: pieces made apart (see split-plan) join into it (see join)")
@@ -191,7 +194,7 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
   root.add_option("--adapt", v.adapt,
                   "first fine-tune the model on the input's own frames for MINUTES (kept only if it scores better on "
                   "the input's held-out end)")
-      ->check(CLI::Range(0.01, 1e4));
+      ->check(within(0.01, 1e4));
   add_rate_options(root, shared.rate, /*with_fps=*/true);
   add_model_options(root, shared.model);
   add_skip_options(root, v.skip);

@@ -2,6 +2,7 @@
 #include "interp/core/model_loader.h"
 
 #include "interp/base/error.h"
+#include "interp/core/auto_precision.h"
 #include "interp/core/model_family.h"
 #include "interp/core/precision_interpolator.h"
 #include "interp/core/weights/safetensors.h"
@@ -18,8 +19,6 @@ namespace interp {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kFormatVersion = "1";
 
 std::string exe_dir() {
   std::error_code ec;
@@ -93,12 +92,20 @@ std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, Mod
   const ModelFamily& family = family_of(w);
   options.quality = options.quality.value_or(default_quality(w));
   check_mode(family, *options.quality, options.scale);
-  const PrecisionChoice precision = choose_precision(options.precision, options.device, cpu_capabilities(),
-                                                     family.why_not_bf16(*options.quality));
+  PrecisionChoice precision =
+      choose_precision(options.precision, options.device, cpu_capabilities(),
+                       {family.why_not_bf16(*options.quality), family.why_not_fp16(*options.quality)});
   if (precision.precision == Precision::kFp16) options.dtype = torch::kFloat16;
-  // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
-  if (options.device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
-  return with_precision(family.build(w, options), precision);
+  if (options.device.is_cuda()) {
+    apply_cuda_math(precision.precision);  // fp32 means IEEE fp32; tf32 only when chosen
+    // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
+    at::globalContext().setBenchmarkCuDNN(true);
+  }
+  auto model = family.build(w, options);
+  // On a CPU where bf16 is a candidate, auto takes what measures faster here.
+  if (options.precision == Precision::kAuto && precision.precision == Precision::kBf16 && options.device.is_cpu())
+    precision = fastest_on_this_cpu(*model, options.verdicts);
+  return with_precision(std::move(model), precision);
 }
 
 /// The interpolator for weights read from `path`; a refusal names the file.
@@ -216,34 +223,6 @@ std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::De
   const Quality q = quality.value_or(default_quality(w));
   check_mode(family, q);
   return family.build_trainable(w, device, q);
-}
-
-void check_model_runs(const ModelWeights& w, const std::string& path) {
-  ModelOptions cpu;  // fp32 on the CPU: the reference configuration
-  const auto model = make_interpolator(w, cpu, path);
-  torch::InferenceMode guard;
-  const auto gen = torch::make_generator<at::CPUGeneratorImpl>(7);
-  const auto a = torch::rand({1, 3, 64, 96}, gen), b = torch::rand({1, 3, 64, 96}, gen);
-  const auto out = model->interpolate(a, b, {0.5});
-  if (!out.sizes().equals(a.sizes()) || !torch::isfinite(out).all().item<bool>())
-    throw Error(path + ": the model does not compute a usable frame from these weights (" + w.arch + " " + w.variant +
-                ")");
-}
-
-void write_model_file(const std::string& path, const ModelWeights& w, const std::string& source) {
-  weights::Metadata meta = w.metadata;
-  meta["interp.arch"] = w.arch;
-  meta["interp.variant"] = w.variant;
-  meta["interp.format_version"] = kFormatVersion;
-  // Which sub-networks the file holds, for people reading the header (model cards).
-  std::vector<std::string> parts = family_of(w).parts(w);
-  meta["interp.parts"] = parts.empty() ? w.arch : [&] {
-    std::string list;
-    for (const auto& part : parts) list += (list.empty() ? "" : ",") + part;
-    return list;
-  }();
-  if (!source.empty()) meta["interp.source"] = source;
-  weights::write_safetensors(path, w.tensors, meta);
 }
 
 namespace {

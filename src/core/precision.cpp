@@ -4,14 +4,16 @@
 #include "interp/base/error.h"
 #include "interp/base/name_table.h"
 
+#include <ATen/Context.h>
 #include <ATen/autocast_mode.h>
 #include <ATen/cpu/Utils.h>
 
 namespace interp {
 namespace {
 
-constexpr NamedValue<Precision> kPrecisions[] = {
-    {Precision::kAuto, "auto"}, {Precision::kFp32, "fp32"}, {Precision::kBf16, "bf16"}, {Precision::kFp16, "fp16"}};
+constexpr NamedValue<Precision> kPrecisions[] = {{Precision::kAuto, "auto"}, {Precision::kFp32, "fp32"},
+                                                {Precision::kBf16, "bf16"}, {Precision::kFp16, "fp16"},
+                                                {Precision::kTf32, "tf32"}};
 
 // What the innermost PrecisionScope on this thread asks for.
 thread_local bool scope_bf16 = false;
@@ -44,17 +46,35 @@ CpuCapabilities cpu_capabilities() {
   return c;
 }
 
+torch::ScalarType at_least_fp32(torch::ScalarType type) {
+  return type == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
+}
+
 PrecisionChoice choose_precision(Precision requested, torch::Device device, const CpuCapabilities& cpu,
-                                 const std::string& why_not_bf16) {
+                                 const PrecisionGates& gates) {
   if (requested == Precision::kFp16 && !device.is_cuda())
     throw Error("fp16 needs a CUDA device (CPU half precision is slower than fp32; bf16 is the CPU's fast format)");
+  if (requested == Precision::kTf32 && !device.is_cuda())
+    throw Error("tf32 needs a CUDA device (TensorFloat-32 is a format of NVIDIA's tensor cores)");
   if (requested != Precision::kAuto) return {requested, "as asked"};
-  if (device.is_cuda()) return {Precision::kFp32, "auto: fp32 on CUDA (fp16 or bf16 when asked)"};
+  if (device.is_cuda()) {
+    if (gates.why_not_fp16.empty())
+      return {Precision::kFp16, "auto: fp16 on CUDA, measured within 0.05 dB of fp32 for this model"};
+    return {Precision::kFp32, "auto: IEEE fp32 on CUDA (" + gates.why_not_fp16 + "; --precision fp16 or tf32 to ask)"};
+  }
   const std::string instructions = cpu.bf16_instructions();
   if (instructions.empty())
     return {Precision::kFp32, "auto: this CPU has no AMX-BF16 or AVX-512-BF16, where bf16 would be slower"};
-  if (!why_not_bf16.empty()) return {Precision::kFp32, "auto: " + why_not_bf16};
+  if (!gates.why_not_bf16.empty()) return {Precision::kFp32, "auto: " + gates.why_not_bf16};
   return {Precision::kBf16, "auto: this CPU has " + instructions};
+}
+
+void apply_cuda_math(Precision precision) {
+  // These two setters keep LibTorch's older flags and its per-operation table in step
+  // (setting the table alone makes its own consistency checks throw).
+  const bool tf32 = precision == Precision::kTf32;
+  at::globalContext().setAllowTF32CuDNN(tf32);
+  at::globalContext().setFloat32MatmulPrecision(tf32 ? "high" : "highest");
 }
 
 PrecisionScope::PrecisionScope(Precision precision, torch::Device device)

@@ -11,13 +11,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
-#include <set>
 #include <system_error>
 
 namespace interp::io {
@@ -30,16 +27,6 @@ constexpr const char* kMarkerText =
     "as long as it holds nothing but this file and numbered frames.\n";
 /// The marker's line naming the frames' pattern, when it is not the default 0000.png.
 constexpr const char* kPatternKey = "frames: ";
-
-/// Temporary outputs alive in this process, for remove_pending_outputs().
-struct Registry {
-  std::mutex mutex;
-  std::set<std::string> paths;
-};
-Registry& registry() {
-  static Registry* r = new Registry;  // never destroyed: a signal thread may use it during exit
-  return *r;
-}
 
 std::string without_trailing_slashes(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
@@ -102,68 +89,12 @@ std::string why_not_replaceable(const fs::path& folder) {
   throw Error(target + ": " + why + "; -y only replaces a folder interp wrote (remove it yourself, or choose another name)");
 }
 
-/// Swaps two paths atomically; 0 or an errno value.
-int exchange(const std::string& a, const std::string& b) {
-  if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0) return 0;
-  if (errno != EINVAL && errno != ENOSYS) return errno;
-  const std::string parked = a + ".old";  // filesystem without the flag: two renames
-  if (::rename(b.c_str(), parked.c_str()) != 0) return errno;
-  if (::rename(a.c_str(), b.c_str()) != 0) {
-    const int err = errno;
-    ::rename(parked.c_str(), b.c_str());
-    return err;
-  }
-  return ::rename(parked.c_str(), a.c_str()) == 0 ? 0 : errno;
+/// Whether `kind` writes into what special_file_kind() found.
+bool writes_into(PendingOutput::Kind kind, const std::string& special) {
+  return kind == PendingOutput::Kind::FileOrStream && (special == "a character device" || special == "a FIFO");
 }
 
 }  // namespace
-
-std::optional<FileId> id_of_descriptor(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return std::nullopt;
-  return FileId{st.st_dev, st.st_ino, st.st_mode};
-}
-
-std::optional<FileId> id_of_input(const std::string& path) {
-  if (path == "-") return id_of_descriptor(STDIN_FILENO);
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return FileId{st.st_dev, st.st_ino, st.st_mode};
-}
-
-std::optional<std::string> input_that_is(const FileId& target, const std::vector<std::string>& inputs) {
-  for (const auto& input : inputs)
-    if (const auto id = id_of_input(input); id && *id == target) return input;
-  return std::nullopt;
-}
-
-int rename_no_replace(const std::string& from, const std::string& to) {
-  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
-  if (errno != EINVAL && errno != ENOSYS) return errno;
-  std::error_code ec;  // filesystem without the flag: check, then move (a small race remains)
-  if (fs::exists(fs::symlink_status(to, ec))) return EEXIST;
-  return ::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno;
-}
-
-std::string temporary_beside(const std::string& target, const std::string& suffix) {
-  static std::atomic<int> serial{0};
-  const fs::path path(target);
-  fs::path parent = path.parent_path();
-  if (parent.empty()) parent = ".";
-  return (parent / ("." + path.filename().string() + ".interp-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(serial++) + ".partial" + suffix))
-      .string();
-}
-
-void register_pending(const std::string& path) {
-  std::lock_guard<std::mutex> lock(registry().mutex);
-  registry().paths.insert(path);
-}
-
-void forget_pending(const std::string& path) {
-  std::lock_guard<std::mutex> lock(registry().mutex);
-  registry().paths.erase(path);
-}
 
 void check_standard_output(const std::vector<std::string>& inputs) {
   const auto out = id_of_descriptor(STDOUT_FILENO);
@@ -207,10 +138,16 @@ void PendingOutput::check(const std::string& target_in, Kind kind, bool overwrit
       throw Error(target_in + ": is the input " + (*input == "-" ? std::string("(standard input)") : *input) +
                   "; refusing to overwrite an input");
 
+  // A device node, FIFO or socket (or a link to one) is never replaced by a file.
+  if (const std::string special = special_file_kind(target); !special.empty()) {
+    if (writes_into(kind, special)) return;
+    throw Error(target_in + ": is " + special + "; interp writes a new file and never replaces " + special +
+                " (give a file name)");
+  }
   const auto status = fs::symlink_status(path, ec);
   if (fs::exists(status)) {
     if (!overwrite) throw Error(target_in + ": already exists (use -y to overwrite)");
-    if (kind == Kind::File && fs::is_directory(fs::status(path, ec))) throw Error(target_in + ": is a folder");
+    if (kind != Kind::Folder && fs::is_directory(fs::status(path, ec))) throw Error(target_in + ": is a folder");
     if (kind == Kind::Folder) {
       if (const auto why = why_not_replaceable(path); !why.empty()) refuse_folder(target_in, why);
     }
@@ -226,7 +163,12 @@ PendingOutput::PendingOutput(const std::string& target, Kind kind, bool overwrit
                              const std::vector<std::string>& inputs, const std::string& frame_pattern)
     : target_(without_trailing_slashes(target)), frame_pattern_(frame_pattern), kind_(kind), overwrite_(overwrite) {
   check(target, kind, overwrite, inputs);
-  temp_ = temporary_beside(target_, kind == Kind::File ? fs::path(target_).extension().string() : "");
+  if (writes_into(kind, special_file_kind(target_))) {
+    stream_ = true;
+    temp_ = target_;
+    return;
+  }
+  temp_ = temporary_beside(target_, kind == Kind::Folder ? "" : fs::path(target_).extension().string());
   register_pending(temp_);
   if (kind == Kind::Folder) {
     std::error_code ec;
@@ -236,6 +178,7 @@ PendingOutput::PendingOutput(const std::string& target, Kind kind, bool overwrit
 }
 
 PendingOutput::~PendingOutput() {
+  if (stream_) return;
   forget_pending(temp_);
   if (committed_) return;
   std::error_code ec;
@@ -243,6 +186,10 @@ PendingOutput::~PendingOutput() {
 }
 
 void PendingOutput::commit() {
+  if (stream_) {
+    committed_ = true;
+    return;
+  }
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(temp_, ec))) throw Error(target_ + ": nothing was written");
   if (kind_ == Kind::Folder) {
@@ -264,28 +211,22 @@ void PendingOutput::commit() {
 
 void PendingOutput::commit_replacing() {
   std::error_code ec;
-  if (kind_ == Kind::File) {
+  if (kind_ != Kind::Folder) {
     if (fs::is_directory(fs::symlink_status(target_, ec))) throw Error(target_ + ": is a folder");
     if (::rename(temp_.c_str(), target_.c_str()) != 0)
       throw Error(target_ + ": cannot move the result into place (" + std::strerror(errno) + ")");
     return;
   }
   if (const auto why = why_not_replaceable(target_); !why.empty()) refuse_folder(target_, why);
-  if (const int err = exchange(temp_, target_))
+  if (const int err = exchange_paths(temp_, target_))
     throw Error(target_ + ": cannot move the result into place (" + std::strerror(err) + ")");
   // The old folder now sits at temp_. Had it changed between the check and the swap,
   // swap back: the destructor then discards this result, never the user's folder.
   if (const auto why = why_not_replaceable(temp_); !why.empty()) {
-    exchange(temp_, target_);
+    exchange_paths(temp_, target_);
     refuse_folder(target_, why);
   }
   fs::remove_all(temp_, ec);
-}
-
-void remove_pending_outputs() {
-  std::lock_guard<std::mutex> lock(registry().mutex);
-  std::error_code ec;
-  for (const auto& path : registry().paths) fs::remove_all(path, ec);
 }
 
 }  // namespace interp::io

@@ -40,4 +40,15 @@ std::string temporary_beside(const std::string& target, const std::string& suffi
 /// rename(2) that fails with EEXIST instead of replacing; 0 or an errno value.
 int rename_no_replace(const std::string& from, const std::string& to);
 
+/// Swaps two paths atomically (RENAME_EXCHANGE; two renames where the filesystem lacks
+/// it); 0 or an errno value.
+int exchange_paths(const std::string& a, const std::string& b);
+
+/// The name itself (links not followed), by identity; none when nothing is there.
+std::optional<FileId> id_of_name(const std::string& path);
+
+/// "a character device", "a block device", "a FIFO", "a socket" for what is at `path`
+/// (links followed); "" for a file, a folder or nothing.
+std::string special_file_kind(const std::string& path);
+
 }  // namespace interp::io

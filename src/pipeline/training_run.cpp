@@ -6,13 +6,14 @@
 #include "interp/base/error.h"
 #include "interp/core/model_loader.h"
 #include "interp/core/train/laplacian_loss.h"
-#include "interp/io/output_file.h"
+#include "interp/io/repeated_output.h"
 #include "interp/pipeline/training_samples.h"
 
 #include <torch/torch.h>
 
 #include <chrono>
 #include <numeric>
+#include <optional>
 
 namespace interp::pipeline {
 namespace {
@@ -20,10 +21,9 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-void write_checkpoint(const TrainingRunOptions& options, train::Trainer& trainer, const train::CheckpointState& state) {
-  io::PendingOutput pending(options.checkpoint, io::PendingOutput::Kind::File, /*overwrite=*/true, options.inputs);
-  train::save_checkpoint(pending.temp_path(), trainer, state);
-  pending.commit();
+void write_checkpoint(std::optional<io::RepeatedOutput>& file, train::Trainer& trainer,
+                      const train::CheckpointState& state) {
+  if (file) file->write([&](const std::string& temp) { train::save_checkpoint(temp, trainer, state); });
 }
 
 /// `base` with what `module` trained in place of its tensors of the same names.
@@ -49,12 +49,24 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
   const auto validation =
       validation_samples(data, model->alignment(kValidationCropLimit), options.device, model->context_frames());
   train::Trainer trainer(*model, options.optimiser, options.precision);
+  if (options.crop > data.smallest_side() && options.on_note)
+    options.on_note("crops of " + std::to_string(drawer.crop()) + " pixels, not " + std::to_string(options.crop) +
+                    ": the smallest frames are " + std::to_string(data.smallest_side()) + " pixels on a side");
+  // The checkpoint replaces only what this run owns: the one it resumes (or the user's
+  // -y allowed), then each version it wrote itself.
+  std::optional<io::RepeatedOutput> checkpoint_file;
+  if (!options.checkpoint.empty())
+    checkpoint_file.emplace(options.checkpoint, options.resume || options.replace_checkpoint, options.inputs);
 
   train::CheckpointState state;
   state.identity = options.identity;
   if (options.resume) {
     state = train::load_checkpoint(options.checkpoint, trainer, options.identity);
-    drawer.restore(state.rng);
+    try {
+      drawer.restore(state.rng);
+    } catch (const Error& e) {
+      throw Error(options.checkpoint + ": " + e.what());
+    }
   } else {
     state.validation_psnr_before = validation_psnr(trainer, validation);
   }
@@ -104,7 +116,7 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
       state.step = progress.step;
       state.seconds = progress.seconds;
       state.rng = drawer.state();
-      write_checkpoint(options, trainer, state);
+      write_checkpoint(checkpoint_file, trainer, state);
       last_checkpoint = Clock::now();
     }
     if (options.on_progress) options.on_progress(progress);
@@ -112,7 +124,7 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
   state.step = trainer.steps_taken();
   state.seconds = earlier_seconds + since(start);
   state.rng = drawer.state();
-  if (!options.checkpoint.empty()) write_checkpoint(options, trainer, state);
+  write_checkpoint(checkpoint_file, trainer, state);
 
   TrainingResult result;
   result.steps = state.step;

@@ -5,6 +5,7 @@
 /// and flow scales it takes, how many frames it reads — answered in the family's own
 /// file. Nothing outside those files compares family names, so adding a family is its
 /// file plus its line in model_families.cpp.
+#include "interp/core/auto_precision.h"
 #include "interp/core/frame_interpolator.h"
 #include "interp/core/precision.h"
 #include "interp/core/quality.h"
@@ -39,6 +40,9 @@ struct ModelOptions {
   /// Unset: the weights' default_quality() (model_loader.h). Families' build() receive
   /// it set.
   std::optional<Quality> quality;
+  /// Where auto keeps the speeds it measured on this CPU (auto_precision.h); null:
+  /// measured each time, kept nowhere.
+  VerdictStore* verdicts = nullptr;
 };
 
 /// A weight file read into memory with what it is: its family ("rife", "upr", "film"),
@@ -153,6 +157,12 @@ class ModelFamily {
   virtual std::string why_not_bf16(Quality quality) const {
     (void)quality;
     return "";
+  }
+  /// The same for fp16 on CUDA (auto's GPU gate): "" where `quality` in fp16 was
+  /// measured within 0.05 dB of fp32 on a GPU, else why it stays fp32.
+  virtual std::string why_not_fp16(Quality quality) const {
+    (void)quality;
+    return "its fp16 quality is unmeasured";
   }
   virtual std::vector<double> scales() const = 0;
   /// What --scale does for it, for --help.

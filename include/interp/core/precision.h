@@ -14,10 +14,11 @@
 namespace interp {
 
 enum class Precision {
-  kAuto,  ///< bf16 convolutions where the CPU has the instructions and the model's mode holds its quality, else fp32
-  kFp32,
+  kAuto,  ///< CPU: the faster of fp32 and bf16, measured here (auto_precision.h); CUDA: fp16 where measured, else fp32
+  kFp32,  ///< IEEE single precision, on CUDA too (TF32 off in cuDNN and cuBLAS)
   kBf16,  ///< convolution stacks in bf16, the rest fp32 (CPU or CUDA)
   kFp16,  ///< the whole model stored and run in half precision (CUDA only)
+  kTf32,  ///< fp32 storage, convolutions and matmuls in TensorFloat-32 (CUDA only: cuDNN/cuBLAS)
 };
 
 const char* precision_name(Precision precision);
@@ -36,17 +37,37 @@ struct CpuCapabilities {
 /// This machine's.
 CpuCapabilities cpu_capabilities();
 
+/// The type rounding-sensitive steps (warps, splatting, losses) compute in: fp32 for
+/// fp32 and the reduced formats, float64 for float64 (the parity tests' exact runs,
+/// which a step that forced fp32 would round back to float32).
+torch::ScalarType at_least_fp32(torch::ScalarType type);
+
 /// A precision resolved for one model, and why (for the log line).
 struct PrecisionChoice {
   Precision precision = Precision::kFp32;
   std::string why;
 };
 
-/// Resolves `requested` (auto included) for a model on `device`. Auto picks bf16 only on
-/// a CPU with bf16 instructions and when `why_not_bf16` is empty (else it says what bf16
-/// was measured to lose there); fp32 on CUDA. Throws interp::Error for fp16 off CUDA.
+/// What auto may not pick for one model and mode, and why; "" where it was measured to
+/// keep the quality (within 0.05 dB of fp32 on real frames).
+struct PrecisionGates {
+  std::string why_not_bf16;  ///< bf16 convolutions on the CPU (never auto on CUDA)
+  std::string why_not_fp16 = "its fp16 quality is unmeasured";  ///< fp16 on CUDA
+};
+
+/// Resolves `requested` for a model on `device`, the one rule for inference and
+/// training. Auto: on CUDA fp16 where the gate allows it, else IEEE fp32; on a CPU with
+/// bf16 instructions and an open gate, bf16 *as a candidate* — whether it pays is
+/// measured next (auto_precision.h); elsewhere fp32. Throws interp::Error for fp16 or
+/// tf32 off CUDA.
 PrecisionChoice choose_precision(Precision requested, torch::Device device, const CpuCapabilities& cpu,
-                                 const std::string& why_not_bf16 = "");
+                                 const PrecisionGates& gates = {});
+
+/// cuDNN's and cuBLAS's float32 math for `precision` on CUDA: TensorFloat-32 for tf32,
+/// IEEE for every other (LibTorch's default lets cuDNN convolutions run in TF32, which
+/// moves RIFE's frames by up to 0.028). A process-wide setting: the caller that owns the
+/// run applies it once it knows the precision.
+void apply_cuda_math(Precision precision);
 
 /// While alive, convolved() stacks on this thread run in bf16 when `choice` is bf16 (on
 /// `device`'s autocast); otherwise it changes nothing. Nests; restores what it found.

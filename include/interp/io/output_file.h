@@ -9,7 +9,9 @@
 ///    *folder* is replaced only when interp wrote it (its marker file is there and it
 ///    holds nothing but numbered frames, or frames named by the pattern its marker records);
 ///  - the move into place is atomic and re-checks the target: something that appeared
-///    during the run is never replaced without -y.
+///    during the run is never replaced without -y;
+///  - a device node, FIFO or socket is never replaced, -y or not: a FileOrStream output
+///    (a small report) writes into a FIFO or character device, every other refuses one.
 #include <string>
 #include <vector>
 
@@ -21,7 +23,9 @@ inline constexpr const char* kOutputFolderMarker = ".interp-output";
 
 class PendingOutput {
  public:
-  enum class Kind { File, Folder };
+  /// FileOrStream: a file, or a FIFO or character device it writes into (bench --json
+  /// to /dev/stdout or a pipe); File refuses those.
+  enum class Kind { File, Folder, FileOrStream };
 
   /// Throws interp::Error when `target` may not be written (see the rules above; a
   /// missing or unwritable parent folder too). `inputs` are the paths the job reads.
@@ -38,7 +42,7 @@ class PendingOutput {
   PendingOutput& operator=(const PendingOutput&) = delete;
 
   /// Where to write now (for files it keeps the target's extension, so muxers and
-  /// encoders that guess the format by name still work).
+  /// encoders that guess the format by name still work; a stream is its own path).
   const std::string& temp_path() const { return temp_; }
   /// The target as the user named it, less any trailing '/'.
   const std::string& target() const { return target_; }
@@ -56,6 +60,7 @@ class PendingOutput {
   std::string temp_;
   Kind kind_;
   bool overwrite_;
+  bool stream_ = false;  ///< a FIFO or character device written into: nothing to move
   bool committed_ = false;
 };
 

@@ -20,9 +20,14 @@ struct JobInput {
   std::vector<std::string> pictures;  ///< at least two, all of one size
   std::string name;                   ///< what messages call the input (a folder, a pattern)
   io::Rational picture_rate{0, 1};    ///< frames per second of the pictures (0: none given)
+  std::vector<std::string> also_read;  ///< files read besides the frames (the model file)
 
   /// Every file read: what no output may be.
-  std::vector<std::string> paths() const { return pictures.empty() ? std::vector<std::string>{video} : pictures; }
+  std::vector<std::string> paths() const {
+    auto all = pictures.empty() ? std::vector<std::string>{video} : pictures;
+    all.insert(all.end(), also_read.begin(), also_read.end());
+    return all;
+  }
 };
 
 class FrameSource {

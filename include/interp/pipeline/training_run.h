@@ -5,7 +5,8 @@
 /// windows before, now and then, and after. A checkpoint (weights, optimiser moments,
 /// step, time, the sampler's state) is written now and then, when the budget ends and
 /// when the run is stopped, always atomically; a resumed run continues from its step
-/// exactly as if it had not stopped.
+/// exactly as if it had not stopped. The checkpoint replaces only a file this run owns
+/// (io/repeated_output.h): one that appears meanwhile is kept and the run stops.
 #include "interp/core/train/trainer.h"
 #include "interp/pipeline/training_data.h"
 
@@ -43,11 +44,15 @@ struct TrainingRunOptions {
   /// Where checkpoints go ("" none), and whether to continue from the one there.
   std::string checkpoint;
   bool resume = false;
+  /// An earlier run's checkpoint there may be replaced (the user's -y); resume implies it.
+  bool replace_checkpoint = false;
   double checkpoint_interval_seconds = 600;
   std::vector<std::string> inputs;  ///< files read: a checkpoint is never one of them
   std::string identity;             ///< what the run is (base model, data, settings): resume checks it
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const TrainingProgress&)> on_progress;
+  /// What the run adjusted of what it was asked (a crop larger than the frames), once.
+  std::function<void(const std::string&)> on_note;
 };
 
 struct TrainingResult {

@@ -61,6 +61,9 @@ class FilmFamily : public ModelFamily {
   }
   // FILM sees the whole frame at every pyramid level: a flow scale has nothing to change.
   std::vector<double> scales() const override { return {1.0}; }
+  std::string why_not_fp16(Quality) const override {
+    return "FILM's activations overflowed fp16 on its test weights and trained weights are unmeasured";
+  }
   std::string scale_help() const override { return "FILM 1"; }
 };
 

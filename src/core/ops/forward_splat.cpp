@@ -4,6 +4,7 @@
 #include "interp/core/ops/forward_splat.h"
 
 #include "interp/base/error.h"
+#include "interp/core/precision.h"
 
 #include <torch/torch.h>
 
@@ -44,28 +45,28 @@ torch::Tensor with_weight_channel(const torch::Tensor& input, SplatMode mode, co
 torch::Tensor forward_splat(const torch::Tensor& input, const torch::Tensor& flow, SplatMode mode,
                             const torch::Tensor& metric) {
   check_shapes(input, flow, mode, metric);
-  const auto f32 = input.options().dtype(torch::kFloat32);
-  const auto source = with_weight_channel(input.to(torch::kFloat32), mode,
-                                          metric.defined() ? metric.to(torch::kFloat32) : metric);
+  const auto type = at_least_fp32(input.scalar_type());  // sums of many weights: never below fp32
+  const auto exact = input.options().dtype(type);
+  const auto source = with_weight_channel(input.to(type), mode, metric.defined() ? metric.to(type) : metric);
   const int64_t n = source.size(0), c = source.size(1), h = source.size(2), w = source.size(3);
 
-  const auto motion = flow.to(torch::kFloat32);
-  const auto x = motion.select(1, 0) + torch::arange(w, f32).view({1, 1, w});
-  const auto y = motion.select(1, 1) + torch::arange(h, f32).view({1, h, 1});
+  const auto motion = flow.to(type);
+  const auto x = motion.select(1, 0) + torch::arange(w, exact).view({1, 1, w});
+  const auto y = motion.select(1, 1) + torch::arange(h, exact).view({1, h, 1});
   const auto left = x.floor(), top = y.floor();
   // The reference's weights: the northwest corner gets (left+1-x)·(top+1-y), and so on.
   const torch::Tensor x_weight[2] = {left + 1 - x, x - left};
   const torch::Tensor y_weight[2] = {top + 1 - y, y - top};
-  const auto first_pixel = (torch::arange(n, f32.dtype(torch::kLong)) * (h * w)).view({n, 1, 1});
+  const auto first_pixel = (torch::arange(n, exact.dtype(torch::kLong)) * (h * w)).view({n, 1, 1});
 
   const auto values = source.permute({0, 2, 3, 1}).reshape({n * h * w, c});
-  auto sums = torch::zeros({n * h * w, c}, f32);
+  auto sums = torch::zeros({n * h * w, c}, exact);
   for (int dy = 0; dy < 2; ++dy) {
     for (int dx = 0; dx < 2; ++dx) {
       const auto cx = left + dx, cy = top + dy;
       // NaN positions compare false and are dropped with the out-of-frame ones.
       const auto inside = (cx >= 0).logical_and(cx < w).logical_and(cy >= 0).logical_and(cy < h);
-      const auto weight = torch::where(inside, x_weight[dx] * y_weight[dy], torch::zeros({}, f32));
+      const auto weight = torch::where(inside, x_weight[dx] * y_weight[dy], torch::zeros({}, exact));
       const auto column = cx.nan_to_num(0).clamp(0, w - 1).to(torch::kLong);
       const auto row = cy.nan_to_num(0).clamp(0, h - 1).to(torch::kLong);
       const auto target = (first_pixel + row * w + column).reshape({-1});
@@ -75,7 +76,7 @@ torch::Tensor forward_splat(const torch::Tensor& input, const torch::Tensor& flo
   auto out = sums.view({n, h, w, c}).permute({0, 3, 1, 2});
   if (mode != SplatMode::kSummation) {
     const auto total = out.narrow(1, c - 1, 1);
-    out = out.narrow(1, 0, c - 1) / torch::where(total == 0, torch::ones({}, f32), total);
+    out = out.narrow(1, 0, c - 1) / torch::where(total == 0, torch::ones({}, exact), total);
   }
   return out.to(input.scalar_type());
 }

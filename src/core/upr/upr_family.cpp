@@ -89,6 +89,8 @@ class UprFamily : public ModelFamily {
 
   std::string install_help(const std::string& model_name) const override { return upr_help(model_name); }
   std::vector<double> scales() const override { return {0.25, 0.5, 1.0}; }
+  /// Measured on an H200 (2026-12-04, ../shared/gpu): base in fp16 within 0.001 dB of fp32.
+  std::string why_not_fp16(Quality) const override { return ""; }
   std::string scale_help() const override {
     return "UPR-Net 1 0.5 0.25 (skips motion estimation on its finest 1 or 2 pyramid levels)";
   }

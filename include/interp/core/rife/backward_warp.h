@@ -11,7 +11,7 @@ class BackwardWarp {
   torch::Tensor operator()(const torch::Tensor& image, const torch::Tensor& flow);
 
  private:
-  torch::Tensor grid_;  // 1×H×W×2 in [-1,1], float32
+  torch::Tensor grid_;  // 1×H×W×2 in [-1,1], float32 (float64 for float64 images)
 };
 
 }  // namespace interp::rife

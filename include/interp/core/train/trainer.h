@@ -66,11 +66,14 @@ struct CheckpointState {
   double validation_psnr_before = 0;
 };
 
-/// Writes the checkpoint to `path` (the caller makes it atomic: a temporary name).
+/// Writes the checkpoint to `path` (the caller makes it atomic: a temporary name): a
+/// safetensors file of the weights, buffers and AdamW's moments, every part and the
+/// state fingerprinted in its header (src/core/train/checkpoint.cpp).
 void save_checkpoint(const std::string& path, Trainer& trainer, const CheckpointState& state);
 /// Reads `path` into `trainer` (weights, optimiser) and returns its state. Throws
-/// interp::Error for a file that is not a checkpoint, is damaged, or was made for a
-/// run whose identity differs from `identity`.
+/// interp::Error for a file that is not a checkpoint, is damaged (naming the part whose
+/// checksum fails), or was made for a run whose identity differs from `identity`; the
+/// trainer is left as it was then.
 CheckpointState load_checkpoint(const std::string& path, Trainer& trainer, const std::string& identity);
 
 }  // namespace interp::train

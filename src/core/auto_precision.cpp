@@ -1,0 +1,91 @@
+/// Measured auto precision (auto_precision.h).
+#include "interp/core/auto_precision.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+namespace interp {
+namespace {
+
+/// /proc/cpuinfo's first "model name" ("AMD EPYC 9454P 48-Core Processor").
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+  return "unknown CPU";
+}
+
+double seconds_of_pass(FrameInterpolator& model, Precision precision, const torch::Tensor& a, const torch::Tensor& b) {
+  PrecisionScope scope(precision, model.device());
+  const auto start = std::chrono::steady_clock::now();
+  model.interpolate(a, b, std::vector<double>(a.size(0), 0.5));
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+std::string fixed(double value, int digits) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.*f", digits, value);
+  return text;
+}
+
+}  // namespace
+
+std::string verdict_key(const std::string& model, const std::string& mode) {
+  const char* isa = std::getenv("ONEDNN_MAX_CPU_ISA");
+  return cpu_model() + " | isa " + (isa && *isa ? isa : "all") + " | LibTorch " + TORCH_VERSION + " | " +
+         std::to_string(torch::get_num_threads()) + " threads | " + model + (mode.empty() ? "" : " " + mode);
+}
+
+SpeedVerdict measure_bf16_speedup(FrameInterpolator& model, int rounds) {
+  torch::InferenceMode guard;
+  const auto gen = torch::make_generator<at::CPUGeneratorImpl>(11);
+  const auto opts = torch::TensorOptions().device(model.device()).dtype(model.dtype());
+  const auto a = torch::rand({1, 3, kVerdictTile, kVerdictTile}, gen).to(opts);
+  const auto b = torch::rand({1, 3, kVerdictTile, kVerdictTile}, gen).to(opts);
+  // The first pass of each creates its kernels, which a job's first pass would pay anyway.
+  const double first_fp32 = seconds_of_pass(model, Precision::kFp32, a, b);
+  const double first_bf16 = seconds_of_pass(model, Precision::kBf16, a, b);
+  // A gap of 3x is no matter of noise: settled without costing the slow side more.
+  if (first_bf16 > 3 * first_fp32 || first_fp32 > 3 * first_bf16) return {first_fp32 / first_bf16};
+  const int affordable = static_cast<int>(kVerdictBudgetSeconds / (first_fp32 + first_bf16));
+  std::vector<double> fp32, bf16;
+  for (int i = 0; i < std::clamp(affordable, 1, rounds); ++i) {  // alternating: a drift in speed hits both
+    fp32.push_back(seconds_of_pass(model, Precision::kFp32, a, b));
+    bf16.push_back(seconds_of_pass(model, Precision::kBf16, a, b));
+  }
+  return {median(fp32) / median(bf16)};
+}
+
+PrecisionChoice fastest_on_this_cpu(FrameInterpolator& model, VerdictStore* store) {
+  const std::string key = verdict_key(model.name(), model.mode());
+  std::optional<SpeedVerdict> verdict = store ? store->find(key) : std::nullopt;
+  std::string when = "cached";
+  if (!verdict) {
+    const auto start = std::chrono::steady_clock::now();
+    verdict = measure_bf16_speedup(model);
+    when = "measured now in " + fixed(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1) +
+           " s";
+    if (store) store->keep(key, *verdict);
+  }
+  const std::string ratio = fixed(verdict->bf16_speedup, 2) + "x";
+  if (verdict->faster() == Precision::kBf16)
+    return {Precision::kBf16, "auto: bf16 ran " + ratio + " fp32's speed on this CPU (" + when + ")"};
+  return {Precision::kFp32, "auto: bf16 ran only " + ratio + " fp32's speed on this CPU (" + when + ")"};
+}
+
+}  // namespace interp
