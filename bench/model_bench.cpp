@@ -1,7 +1,8 @@
 // Model-only throughput with nothing but LibTorch: the benchmark that runs on a GPU box
 // without FFmpeg (scripts/gpu_build.sh builds it). Prints, never asserts.
 //
-//   interp_model_bench MODEL [--device cpu|cuda[:N]] [--precision auto|fp32|bf16|fp16] [--fp16]
+//   interp_model_bench MODEL [--device cpu|cuda[:N]] [--precision auto|fp32|bf16|fp16|tf32] [--fp16]
+//                      [--quality fast|refine|ensemble|best] [--cudnn-benchmark on|off]
 //                      [--size WxH]... [--batch N]...
 //                      [--runs N] [--warmup N] [--scale S]
 // MODEL: a weight file or a model name (rife, rife-v4.6, film, ...). One line per size ×
@@ -11,6 +12,7 @@
 #include "interp/core/host_memory.h"
 #include "interp/core/model_timing.h"
 #include "interp/core/model_loader.h"
+#include "interp/core/quality.h"
 
 #include <torch/torch.h>
 
@@ -31,7 +33,8 @@ struct Args {
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr, "interp_model_bench: %s\nusage: interp_model_bench MODEL [--device D] [--precision P] "
-               "[--size WxH]... [--batch N]... [--runs N] [--warmup N] [--scale S]\n", why.c_str());
+               "[--quality Q] [--cudnn-benchmark on|off] [--size WxH]... [--batch N]... [--runs N] [--warmup N] "
+               "[--scale S]\n", why.c_str());
   std::exit(2);
 }
 
@@ -47,8 +50,16 @@ Args parse(int argc, char** argv) {
     else if (arg == "--fp16") a.model.precision = interp::Precision::kFp16;
     else if (arg == "--precision") {
       const auto p = interp::precision_by_name(value());
-      if (!p) usage("--precision takes auto, fp32, bf16 or fp16");
+      if (!p) usage("--precision takes auto, fp32, bf16, fp16 or tf32");
       a.model.precision = *p;
+    } else if (arg == "--quality") {
+      const auto q = interp::quality_by_name(value());
+      if (!q) usage("--quality takes fast, refine, ensemble or best");
+      a.model.quality = *q;
+    } else if (arg == "--cudnn-benchmark") {
+      const std::string v = value();
+      if (v != "on" && v != "off") usage("--cudnn-benchmark takes on or off");
+      a.model.cudnn_benchmark = v == "on";
     }
     else if (arg == "--runs") a.runs = std::stoi(value());
     else if (arg == "--warmup") a.warmup = std::stoi(value());
@@ -77,8 +88,9 @@ int main(int argc, char** argv) {
     a.model.device = interp::parse_device(a.device);
     auto model = interp::load_model(a.model);
     const char* precision = interp::precision_name(model->precision().precision);
-    std::printf("%s on %s (%s: %s), %s\n", model->name().c_str(), a.model.device.str().c_str(), precision,
-                model->precision().why.c_str(), interp::runtime_summary().c_str());
+    const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
+    std::printf("%s%s on %s (%s: %s), %s\n", model->name().c_str(), mode.c_str(), a.model.device.str().c_str(),
+                precision, model->precision().why.c_str(), interp::runtime_summary().c_str());
     std::vector<std::string> json;
     for (const auto& [w, h] : a.sizes) {
       for (const int64_t batch : a.batches) {
@@ -90,9 +102,9 @@ int main(int argc, char** argv) {
                                            : "n/a");
         char line[256];
         std::snprintf(line, sizeof line,
-                      "{\"model\":\"%s\",\"device\":\"%s\",\"dtype\":\"%s\",\"size\":\"%lldx%lld\",\"batch\":%lld,"
-                      "\"pairs_per_s\":%.4f,\"peak_cuda_mib\":%.0f}",
-                      model->name().c_str(), a.model.device.str().c_str(),
+                      "{\"model\":\"%s\",\"mode\":\"%s\",\"device\":\"%s\",\"dtype\":\"%s\",\"size\":\"%lldx%lld\","
+                      "\"batch\":%lld,\"pairs_per_s\":%.4f,\"peak_cuda_mib\":%.0f}",
+                      model->name().c_str(), model->mode().c_str(), a.model.device.str().c_str(),
                       precision, static_cast<long long>(w),
                       static_cast<long long>(h), static_cast<long long>(batch), t.pairs_per_s, t.peak_device_mib);
         json.push_back(line);

@@ -86,9 +86,9 @@ TEST_P(TrainingReference, Float64LossAndGradientsMatchTheFloat64Reference) {
   const auto batch = reference_batch(ref(), torch::kFloat64);
   const auto frame = model->forward(batch.img0, batch.img1, batch.t);
   EXPECT_EQ(frame.scalar_type(), torch::kFloat64);
-  EXPECT_LE(scaled_error(torch::avg_pool2d(frame, 4, 4, 0, true), case_tensor(reference, c.model + "/frame_pool")),
+  EXPECT_LE(scaled_error(torch::avg_pool2d(frame, 8, 8, 0, true), case_tensor(reference, c.model + "/frame_pool")),
             kFloat64Tolerance);
-  EXPECT_LE(scaled_error(frame.slice(2, 16, 48).slice(3, 32, 96), case_tensor(reference, c.model + "/frame_crop")),
+  EXPECT_LE(scaled_error(frame.slice(2, 16, 32).slice(3, 32, 64), case_tensor(reference, c.model + "/frame_crop")),
             kFloat64Tolerance);
   const auto loss = train::laplacian_loss(frame, batch.gt);
   EXPECT_LE(relative_error(loss.reshape({1}), case_tensor(reference, c.model + "/loss")), kFloat64Tolerance);

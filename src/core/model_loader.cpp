@@ -99,7 +99,7 @@ std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, Mod
   if (options.device.is_cuda()) {
     apply_cuda_math(precision.precision);  // fp32 means IEEE fp32; tf32 only when chosen
     // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
-    at::globalContext().setBenchmarkCuDNN(true);
+    at::globalContext().setBenchmarkCuDNN(options.cudnn_benchmark);
   }
   auto model = family.build(w, options);
   // On a CPU where bf16 is a candidate, auto takes what measures faster here.

@@ -43,6 +43,10 @@ struct ModelOptions {
   /// Where auto keeps the speeds it measured on this CPU (auto_precision.h); null:
   /// measured each time, kept nowhere.
   VerdictStore* verdicts = nullptr;
+  /// CUDA: cuDNN times its convolution algorithms once per frame size and keeps the
+  /// fastest. Its trials' workspaces count in the peak memory: the GPU check measures
+  /// both ways (scripts/gpu_check.sh).
+  bool cudnn_benchmark = true;
 };
 
 /// A weight file read into memory with what it is: its family ("rife", "upr", "film"),
