@@ -123,10 +123,12 @@ void add_precision_option(CLI::App& command, ModelSettings& s) {
 }
 
 void add_model_choice_options(CLI::App& command, ModelSettings& s) {
+  std::string generic;  // "rife (best installed: rife-v4.6, ...)"
+  for (const ModelFamily* family : model_families())
+    if (const auto preferred = family->preferred_models(kDefaultRifeModel); !preferred.empty())
+      generic = std::string(kDefaultRifeModel) + " (best installed: " + joined_names(preferred) + ")";
   command.add_option("--model", s.model.model,
-                     std::string(kDefaultRifeModel) + " (best installed: " +
-                         joined_names({std::begin(kDefaultRifePreference), std::end(kDefaultRifePreference)}) +
-                         "), a model name (" + spaced(all_model_names()) + ") or a weight file")
+                     generic + ", a model name (" + spaced(all_model_names()) + ") or a weight file")
       ->capture_default_str();
   add_variant_option(command, s.model.variant);
   command.add_option("--models-dir", s.model.models_dir, "folder of installed models (also $INTERP_MODELS_DIR)");
@@ -140,11 +142,10 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
   std::vector<std::string> scale_help;
   for (const ModelFamily* family : model_families()) scale_help.push_back(family->scale_help());
   add_model_choice_options(command, s);
-  command.add_option("--quality", s.quality,
-                     "RIFE: fast (flow blocks only), refine (+ v3.9's refinement net: +0.2-1.1 dB, ~2.1x the time; the "
-                     "default for files that hold it, else fast), ensemble (each block also on the swapped pair: "
-                     "+0.2-1.1 dB, ~1.8x), best (both: +0.2-1.2 dB, ~3x)")
-      ->check(CLI::IsMember(quality_names()));
+  std::string quality_help;  // from the families that have modes
+  for (const ModelFamily* family : model_families())
+    if (const auto help = family->quality_help(); !help.empty()) quality_help += (quality_help.empty() ? "" : "; ") + help;
+  command.add_option("--quality", s.quality, quality_help)->check(CLI::IsMember(quality_names()));
   add_precision_option(command, s);
   command.add_flag("--fp16", s.fp16, "the same as --precision fp16")->excludes("--precision");
   command.add_option("--scale", s.model.scale, "flow resolution: " + [&] {

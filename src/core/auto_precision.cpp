@@ -25,11 +25,17 @@ std::string cpu_model() {
   return "unknown CPU";
 }
 
-double seconds_of_pass(FrameInterpolator& model, Precision precision, const torch::Tensor& a, const torch::Tensor& b) {
+Clock or_steady(Clock clock) {
+  if (clock) return clock;
+  return [] { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
+}
+
+double seconds_of_pass(FrameInterpolator& model, Precision precision, const torch::Tensor& a, const torch::Tensor& b,
+                       const Clock& clock) {
   PrecisionScope scope(precision, model.device());
-  const auto start = std::chrono::steady_clock::now();
+  const double start = clock();
   model.interpolate(a, b, std::vector<double>(a.size(0), 0.5));
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return clock() - start;
 }
 
 double median(std::vector<double> values) {
@@ -51,35 +57,36 @@ std::string verdict_key(const std::string& model, const std::string& mode) {
          std::to_string(torch::get_num_threads()) + " threads | " + model + (mode.empty() ? "" : " " + mode);
 }
 
-SpeedVerdict measure_bf16_speedup(FrameInterpolator& model, int rounds) {
+SpeedVerdict measure_bf16_speedup(FrameInterpolator& model, int rounds, Clock clock) {
+  clock = or_steady(std::move(clock));
   torch::InferenceMode guard;
   const auto gen = torch::make_generator<at::CPUGeneratorImpl>(11);
   const auto opts = torch::TensorOptions().device(model.device()).dtype(model.dtype());
   const auto a = torch::rand({1, 3, kVerdictTile, kVerdictTile}, gen).to(opts);
   const auto b = torch::rand({1, 3, kVerdictTile, kVerdictTile}, gen).to(opts);
   // The first pass of each creates its kernels, which a job's first pass would pay anyway.
-  const double first_fp32 = seconds_of_pass(model, Precision::kFp32, a, b);
-  const double first_bf16 = seconds_of_pass(model, Precision::kBf16, a, b);
+  const double first_fp32 = seconds_of_pass(model, Precision::kFp32, a, b, clock);
+  const double first_bf16 = seconds_of_pass(model, Precision::kBf16, a, b, clock);
   // A gap of 3x is no matter of noise: settled without costing the slow side more.
   if (first_bf16 > 3 * first_fp32 || first_fp32 > 3 * first_bf16) return {first_fp32 / first_bf16};
   const int affordable = static_cast<int>(kVerdictBudgetSeconds / (first_fp32 + first_bf16));
   std::vector<double> fp32, bf16;
   for (int i = 0; i < std::clamp(affordable, 1, rounds); ++i) {  // alternating: a drift in speed hits both
-    fp32.push_back(seconds_of_pass(model, Precision::kFp32, a, b));
-    bf16.push_back(seconds_of_pass(model, Precision::kBf16, a, b));
+    fp32.push_back(seconds_of_pass(model, Precision::kFp32, a, b, clock));
+    bf16.push_back(seconds_of_pass(model, Precision::kBf16, a, b, clock));
   }
   return {median(fp32) / median(bf16)};
 }
 
-PrecisionChoice fastest_on_this_cpu(FrameInterpolator& model, VerdictStore* store) {
+PrecisionChoice fastest_on_this_cpu(FrameInterpolator& model, VerdictStore* store, Clock clock) {
+  clock = or_steady(std::move(clock));
   const std::string key = verdict_key(model.name(), model.mode());
   std::optional<SpeedVerdict> verdict = store ? store->find(key) : std::nullopt;
   std::string when = "cached";
   if (!verdict) {
-    const auto start = std::chrono::steady_clock::now();
-    verdict = measure_bf16_speedup(model);
-    when = "measured now in " + fixed(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1) +
-           " s";
+    const double start = clock();
+    verdict = measure_bf16_speedup(model, 3, clock);
+    when = "measured now in " + fixed(clock() - start, 1) + " s";
     if (store) store->keep(key, *verdict);
   }
   const std::string ratio = fixed(verdict->bf16_speedup, 2) + "x";

@@ -240,12 +240,13 @@ std::string find_installed_model(const std::string& name, const std::string& mod
 std::string resolve_model_path(const ModelOptions& options) {
   const std::string& path = options.model;
   if (fs::exists(path)) return path;
-  if (path == kDefaultRifeModel) {
-    const std::vector<std::string> preferred{std::begin(kDefaultRifePreference), std::end(kDefaultRifePreference)};
+  for (const ModelFamily* family : model_families()) {  // a generic name: the first installed it stands for
+    const auto preferred = family->preferred_models(path);
+    if (preferred.empty()) continue;
     for (const auto& name : preferred)
       if (auto found = find_installed_model(name, options.models_dir); !found.empty()) return found;
-    throw Error("no RIFE model installed (looked for " + joined_names(preferred) +
-                " in the models folders): run scripts/fetch_models.sh, or give a weight file");
+    throw Error("no " + family->title() + " model installed (looked for " + joined_names(preferred) +
+                " in the models folders): " + family->install_help(preferred.back()) + ", or give a weight file");
   }
   if (const ModelFamily* family = family_of_model(path)) {
     const std::string name = family->model_named(path);

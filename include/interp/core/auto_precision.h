@@ -8,10 +8,9 @@
 /// later runs pay nothing.
 #include "interp/core/frame_interpolator.h"
 
+#include <functional>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace interp {
 
@@ -34,7 +33,7 @@ class VerdictStore {
 std::string verdict_key(const std::string& model, const std::string& mode);
 
 /// The side of the square random frames timed, and the seconds the timed rounds may take
-/// after the first pass of each: the whole measurement stays near 0.3 s for v3.9 in
+/// after the first pass of each: the whole measurement takes about 0.2 s for v3.9 in
 /// refine on 2 cores (under 5% of a 10-second job), and is paid once per model and mode.
 inline constexpr int64_t kVerdictTile = 192;
 inline constexpr double kVerdictBudgetSeconds = 0.2;
@@ -43,11 +42,14 @@ inline constexpr double kVerdictBudgetSeconds = 0.2;
 /// each first (settling the matter alone when one is 3x the other: an emulated bf16 is
 /// not timed further), then up to `rounds` alternating rounds within the budget; the
 /// ratio of their medians.
-SpeedVerdict measure_bf16_speedup(FrameInterpolator& model, int rounds = 3);
+/// `clock`: seconds on a monotonic clock (empty: the steady clock; tests give their own,
+/// so that what they check never depends on the machine's load).
+using Clock = std::function<double()>;
+SpeedVerdict measure_bf16_speedup(FrameInterpolator& model, int rounds = 3, Clock clock = {});
 
 /// auto's choice on the CPU for a model whose gates allow bf16: the stored verdict, or
 /// one measured now and stored (`store` may be null: measured, not kept). The reason
 /// says which, and whether it was measured now.
-PrecisionChoice fastest_on_this_cpu(FrameInterpolator& model, VerdictStore* store);
+PrecisionChoice fastest_on_this_cpu(FrameInterpolator& model, VerdictStore* store, Clock clock = {});
 
 }  // namespace interp

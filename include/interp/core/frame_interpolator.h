@@ -1,7 +1,8 @@
 #pragma once
 /// The interface every interpolation model offers the pipeline: given batches of frame
-/// pairs (N×3×H×W, RGB in [0,1], any H×W) and one time per pair, return the in-between
-/// frames at those times. Padding to the network's multiple happens inside.
+/// pairs (N×3×H×W, RGB in [0,1], any H×W) — with their neighbours for models that read
+/// a window of four frames (interpolate_window) — and one time per pair, return the
+/// in-between frames at those times. Padding to the network's multiple happens inside.
 #include "interp/core/precision.h"
 
 #include <torch/types.h>

@@ -1,16 +1,16 @@
 #pragma once
-/// A model family (RIFE, UPR-Net, FILM, ...) as one entry in one table: everything the
+/// A model family (RIFE, UPR-Net, FILM, ConvLSTM) as one entry in one table: everything the
 /// rest of interp asks of a family — which weight files are its own, how to build it for
 /// inference or for training, what it is called, how to install it, which quality modes
 /// and flow scales it takes, how many frames it reads — answered in the family's own
 /// file. Nothing outside those files compares family names, so adding a family is its
 /// file plus its line in model_families.cpp.
-#include "interp/core/auto_precision.h"
 #include "interp/core/frame_interpolator.h"
 #include "interp/core/precision.h"
 #include "interp/core/quality.h"
 #include "interp/core/train/optimiser_settings.h"
 #include "interp/core/weights/state_dict.h"
+#include "interp/base/error.h"
 
 #include <torch/nn/module.h>
 
@@ -22,12 +22,11 @@
 
 namespace interp {
 
-/// The default --model: the first installed of kDefaultRifePreference.
+class VerdictStore;  // auto_precision.h
+
+/// The default --model: a family's generic name, standing for the first of its
+/// preferred models that is installed (ModelFamily::preferred_models).
 inline constexpr const char* kDefaultRifeModel = "rife";
-/// `--model rife` takes the first of these that is installed: the v4 models (trained for
-/// any timestep) before v3.9, the one scripts/fetch_models.sh installs. A preference
-/// order, not the order of release (v4.26 is newer than v4.6).
-inline constexpr const char* kDefaultRifePreference[] = {"rife-v4.6", "rife-v4.26", "rife-v4.25", "rife-v3.9"};
 
 struct ModelOptions {
   std::string model = kDefaultRifeModel;  ///< name (resolved under the models dirs) or file path
@@ -86,6 +85,13 @@ class TrainableModel {
   virtual torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) = 0;
   /// What the height and width of frames `width` pixels wide must be multiples of.
   virtual int64_t alignment(int64_t width) const = 0;
+  /// Throws interp::Error unless `frames` (N×C×H×W) fit alignment(): what every
+  /// forward() checks first. `who` names the model in the message.
+  void require_aligned(const torch::Tensor& frames, const std::string& who) const {
+    const int64_t m = alignment(frames.size(3));
+    if (frames.size(2) % m || frames.size(3) % m)
+      throw Error(who + " trains on frames whose sides are multiples of " + std::to_string(m));
+  }
   /// Whether it learns any t in (0,1) (training samples then take t = j/n); false: t = 0.5 only.
   virtual bool arbitrary_timestep() const { return true; }
   /// Frames a sample holds: 2 (the pair) or 4 (TrainingBatch::before/after too).
@@ -119,6 +125,12 @@ class ModelFamily {
   virtual std::string models_are() const { return title() + " models"; }
   /// The model `name` stands for (aliases such as "v4.6" too); "" when not this family's.
   virtual std::string model_named(const std::string& name) const = 0;
+  /// The models a generic `name` ("rife") stands for, the first installed one taken;
+  /// empty when `name` is no generic name of this family.
+  virtual std::vector<std::string> preferred_models(const std::string& name) const {
+    (void)name;
+    return {};
+  }
 
   /// Whether a file's tensors are this family's, from their names.
   virtual bool recognises(const weights::StateDict& tensors) const = 0;
@@ -171,6 +183,8 @@ class ModelFamily {
   virtual std::vector<double> scales() const = 0;
   /// What --scale does for it, for --help.
   virtual std::string scale_help() const = 0;
+  /// What its quality modes do, for --help ("" for a family of one mode).
+  virtual std::string quality_help() const { return ""; }
   /// Input frames it reads for each in-between: 2 (the pair) or 4 (ConvLSTM).
   virtual int context_frames() const { return 2; }
 };

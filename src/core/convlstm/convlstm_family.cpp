@@ -6,7 +6,11 @@
 #include "interp/core/convlstm/convlstm_interpolator.h"
 #include "interp/core/model_family.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
+
+#include <functional>
+#include <mutex>
 
 namespace interp {
 namespace {
@@ -26,11 +30,11 @@ class TrainableConvLstm : public TrainableModel {
   torch::nn::Module& module() override { return *net_; }
   /// A pair alone: its ends repeated as neighbours (a clip's ends).
   torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor&) override {
-    check(img0);
+    require_aligned(img0, "convlstm");
     return net_->forward_frames(img0, img0, img1, img1).refined;
   }
   std::map<std::string, torch::Tensor> outputs(const TrainingBatch& b) override {
-    check(b.img0);
+    require_aligned(b.img0, "convlstm");
     const auto& before = b.before.defined() ? b.before : b.img0;
     const auto& after = b.after.defined() ? b.after : b.img1;
     auto out = net_->forward_frames(before, b.img0, b.img1, after);
@@ -45,11 +49,6 @@ class TrainableConvLstm : public TrainableModel {
   bool uses_parameter(const std::string& name) const override { return !convlstm::is_unused_parameter(name); }
 
  private:
-  void check(const torch::Tensor& x) const {
-    const int64_t m = net_->config().size_multiple();
-    if (x.size(2) % m || x.size(3) % m)
-      throw Error("convlstm trains on frames whose sides are multiples of " + std::to_string(m));
-  }
   convlstm::ConvLstmNet net_;
 };
 
@@ -85,8 +84,20 @@ class ConvLstmFamily : public ModelFamily {
   /// it. (The reference's default start is ~9 dB below blending, far more steps than
   /// a CPU run affords — measured, README "ConvLSTM".)
   std::optional<ModelWeights> initial_weights(const std::string& model_name, uint64_t seed) const override {
-    torch::manual_seed(seed);
-    convlstm::ConvLstmNet net(ConvLstmConfig{});
+    // The modules draw from LibTorch's default generator: seeded for this build alone,
+    // and given back as it was, so that building leaves no global change behind.
+    auto generator = at::detail::getDefaultCPUGenerator();
+    const auto seeded = [&](const std::function<void()>& change) {  // as torch::manual_seed: under its lock
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      change();
+    };
+    torch::Tensor was;
+    seeded([&] {
+      was = generator.get_state();
+      generator.set_current_seed(seed);
+    });
+    convlstm::ConvLstmNet net(ConvLstmConfig{});  // draws under the lock itself
+    seeded([&] { generator.set_state(was); });
     ModelWeights w{name(), model_name, {}, {}};
     for (const auto& p : net->named_parameters()) {
       auto value = p.value().detach().clone();
@@ -100,7 +111,15 @@ class ConvLstmFamily : public ModelFamily {
   }
   bool scratch_trainable() const override { return true; }
   /// The reference's train.py: Adam at a constant 1e-4, no weight decay, no clipping.
-  train::OptimiserSettings scratch_optimiser() const override { return {1e-4, 1.0, 0.0, 0.0, 0.0}; }
+  train::OptimiserSettings scratch_optimiser() const override {
+    train::OptimiserSettings adam;
+    adam.learning_rate = 1e-4;
+    adam.floor_share = 1.0;   // constant: the rate never falls
+    adam.warmup_share = 0.0;  // nor warms up
+    adam.weight_decay = 0.0;  // AdamW without decay is Adam
+    adam.gradient_clip = 0.0;
+    return adam;
+  }
 
   std::string install_help(const std::string&) const override {
     return "no trained weights are published; scripts/setup.sh installs interp's (models/convlstm.safetensors), and "

@@ -19,9 +19,7 @@ class TrainableFilm : public TrainableModel {
   }
   torch::nn::Module& module() override { return *net_; }
   torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) override {
-    const int64_t m = alignment(img0.size(3));
-    if (img0.size(2) % m || img0.size(3) % m)
-      throw Error("FILM trains on frames whose sides are multiples of " + std::to_string(m));
+    require_aligned(img0, "FILM");
     return net_->forward(img0, img1, t.to(img0.options()).view({img0.size(0), 1}));
   }
   int64_t alignment(int64_t) const override { return net_->config().pad_multiple(); }

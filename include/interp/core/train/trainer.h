@@ -1,10 +1,11 @@
 #pragma once
-/// One optimisation step of a TrainableModel as RIFE's authors train IFNet: the
-/// Laplacian-pyramid L1 loss, AdamW (weight decay 1e-3, the reference's guard against
-/// NaN losses), a learning rate that warms up linearly and then follows a cosine down
-/// to a floor, and (our addition, for fine-tuning on small, odd data) a cap on the
-/// gradient's global norm. The loop around it (data, time budget, checkpoints) is the
-/// pipeline's; this is the arithmetic, the same for every family.
+/// One optimisation step of a TrainableModel as RIFE's authors train IFNet: the model's
+/// own loss (TrainableModel::loss_terms: RIFE's Laplacian-pyramid L1, ConvLSTM's L1 of
+/// its two frames), AdamW (weight decay 1e-3, the reference's guard against NaN
+/// losses; a family's from-scratch settings may differ), a learning rate that warms up
+/// linearly and then follows a cosine down to a floor, and (our addition, for
+/// fine-tuning on small, odd data) a cap on the gradient's global norm. The loop around
+/// it (data, time budget, checkpoints) is the pipeline's; this is the arithmetic.
 #include "interp/core/model_family.h"
 #include "interp/core/train/optimiser_settings.h"
 
