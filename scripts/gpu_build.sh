@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what runs on a GPU box that has PyTorch but no package registry and no FFmpeg:
-# interp_core (models + weights, LibTorch only), interp_model_bench and
-# interp_film_memory, linked against that PyTorch's own LibTorch with CUDA linked in
+# interp_core (models + weights, LibTorch only), interp_job (the job on frames in
+# memory), interp_model_bench, interp_pipeline_bench and interp_film_memory, linked against that PyTorch's own LibTorch with CUDA linked in
 # (so a missing CUDA library fails at build time, not as a silent CPU run).
 #
 #   scripts/gpu_build.sh                 # PyTorch from /opt/torch/.venv
@@ -72,4 +72,4 @@ cmake -S "$ROOT" -B "$BUILD" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
       -DINTERP_LIBTORCH_ROOT="$TORCH" -DCMAKE_EXE_LINKER_FLAGS="$rpath_link" \
       "${prefix[@]}" >/dev/null
 cmake --build "$BUILD" -j "$(nproc)"
-echo "==> built: $BUILD/bench/interp_model_bench, $BUILD/bench/interp_film_memory"
+echo "==> built: $BUILD/bench/interp_model_bench, $BUILD/bench/interp_pipeline_bench, $BUILD/bench/interp_film_memory"

@@ -22,7 +22,10 @@
 # triplets within 0.05 dB); interp_model_bench against the reference in fp32, tf32, fp16
 # and bf16 (the reference: fp32 and fp16), batch 1 and 8, at 1280x720, 1920x1080 and
 # 3840x2160 (scale 0.5), v3.9 both in fast (beside the reference's IFNet) and in its
-# default mode; UPR-Net, FILM and ConvLSTM at 1080p; the peak memory of v3.9 with cuDNN's
+# default mode; UPR-Net, FILM and ConvLSTM at 1080p; the whole job (interp_pipeline_bench:
+# the real job on frames from memory, discarded) beside the model alone, v4.6 and v3.9
+# fast in fp16 and v3.9's default, and the job's own tests on the device (frames up and
+# down through pinned buffers); the peak memory of v3.9 with cuDNN's
 # benchmark mode on and off; and the default job at 3840x2160 with the allocator held to
 # an 8 GiB card's share of this GPU (PYTORCH_CUDA_ALLOC_CONF per_process_memory_fraction).
 set -Eeuo pipefail
@@ -60,7 +63,8 @@ if [ -z "$build" ]; then
   BUILD_DIR=$build TESTS=ON "$ROOT/scripts/gpu_build.sh" > "$tmp/build.log" 2>&1 || { tail -30 "$tmp/build.log"; die "build failed"; }
 fi
 tests=$build/tests/interp_core_tests bench=$build/bench/interp_model_bench
-if [ ! -x "$tests" ] || [ ! -x "$bench" ]; then die "$build lacks tests/interp_core_tests or bench/interp_model_bench"; fi
+job_tests=$build/tests/interp_job_tests job_bench=$build/bench/interp_pipeline_bench
+for f in "$tests" "$bench" "$job_tests" "$job_bench"; do [ -x "$f" ] || die "$build lacks ${f#"$build"/}"; done
 [ -d "$GPU/models" ] && export INTERP_MODELS_DIR=$GPU/models
 # The carried triplets on the GPU; on the CPU the test cuts a small one (fp16 is slow there).
 if [ "$device" != cpu ] && [ -d "$GPU/triplets" ]; then export INTERP_TEST_TRIPLETS=$GPU/triplets; fi
@@ -72,6 +76,8 @@ parity_filter+=':UprHalfPrecision.*:HalfPrecision.*:Bf16Precision.*:-*Bf16Gradie
 [ $quick = 1 ] && parity_filter='*RifeParity*:*FilmParity*:HalfPrecision.*'
 log "parity tests on $device"
 "$tests" --gtest_filter="$parity_filter" > "$tmp/parity.log" 2>&1 && parity_rc=0 || parity_rc=$?
+# The job itself on the device: frames up and down through pinned buffers and streams.
+"$job_tests" >> "$tmp/parity.log" 2>&1 || parity_rc=1
 # One row per test: its name and OK / FAILED / SKIPPED (a skip names the file not carried).
 awk '/^\[ +(OK|FAILED|SKIPPED) +\] [^ ]+\.[^ ]+ \(/ { s=$0; sub(/^\[ +/, "", s); split(s, f, /[] ]+/);
      print "| " f[2] " | " f[1] " |" }' "$tmp/parity.log" | sort -u > "$tmp/parity.rows"
@@ -137,6 +143,26 @@ for precision in "${precisions[@]}"; do
   done
 done
 
+# The whole job (interp_pipeline_bench: frames from memory through the real job into a
+# sink that drops them) beside the model alone on the same frames.
+frames=121
+[ $quick = 1 ] && frames=4
+: > "$tmp/job.jsonl"
+job_one() {  # label model precision (JOB_EXTRA: more options)
+  local label=$1 file=$2 precision=$3 args=() s b
+  read -r -a args <<< "${JOB_EXTRA:-}"
+  for s in "${sizes[@]}"; do args+=(--size "$s"); done
+  for b in "${batches[@]}"; do args+=(--batch "$b"); done
+  log "the whole job: $label $precision"
+  "$job_bench" "$file" --precision "$precision" --device "$device" --frames "$frames" "${runs[@]}" "${args[@]}" \
+    > "$tmp/one.out" 2>>"$tmp/bench.err" || { echo "job $label $precision: failed" >> "$tmp/bench.err"; return 0; }
+  grep '^{' "$tmp/one.out" | sed "s/^{/{\"label\":\"$label\",/" >> "$tmp/job.jsonl"
+}
+job_precision=fp16; [ "$device" = cpu ] && job_precision=fp32
+file=$(model_file rife-v4.6); [ -z "$file" ] || job_one rife-v4.6 "$file" "$job_precision"
+file=$(model_file rife-v3.9); [ -z "$file" ] || JOB_EXTRA="--quality fast" job_one "rife-v3.9 fast" "$file" "$job_precision"
+file=$(model_file rife-v3.9); [ -z "$file" ] || job_one "rife-v3.9 (default)" "$file" auto
+
 # Memory: the hypothesis that cuDNN's benchmark mode (its trials' workspaces) makes the
 # fp32 peaks, tested by the same rows without it; then the default job (auto precision)
 # at 4K on an 8 GiB card's share of this GPU.
@@ -197,6 +223,17 @@ for r in rows:
     print(f"| {r['label']} | {r['dtype']} | {r['batch']} | {r['size']} | {r['scale']} | {r['pairs_per_s']:.3f} | {peak} | {ratio} |")
 EOF
   [ -z "$small_card" ] || { echo; echo "Default job (rife, auto) at 3840x2160 on 8 GiB of this GPU: $small_card"; }
+  echo
+  echo "## The whole job on $device ($frames frames from memory, 2x, discarded) beside the model alone"
+  echo
+  echo "| model | precision | batch | size | job pairs/s | model pairs/s | job / model | peak MiB |"; echo "|---|---|---|---|---|---|---|---|"
+  python3 - "$tmp/job.jsonl" <<'EOF'
+import json, sys
+for r in (json.loads(line) for line in open(sys.argv[1]) if line.strip()):
+    peak = "" if r["peak_cuda_mib"] < 0 else f"{r['peak_cuda_mib']:.0f}"
+    print(f"| {r['label']} | {r['dtype']} | {r['batch']} | {r['size']} | {r['job_pairs_per_s']:.3f} | "
+          f"{r['model_pairs_per_s']:.3f} | {100 * r['job_share']:.0f}% | {peak} |")
+EOF
   if [ -s "$tmp/bench.err" ]; then echo; echo "Not measured / errors:"; echo; sed 's/^/    /' "$tmp/bench.err" | tail -20; fi
   echo
   echo "Whole check: $((SECONDS - start)) s; parity exit status $parity_rc."

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GpuCheck.RehearsalOnTheCpu: scripts/gpu_check.sh in its CI-sized form (--device cpu
 # --quick, this build) runs every step but CUDA itself, so the script the GPU box runs
-# cannot rot: parity rows all OK or SKIPPED, speed rows for each carried model, a report.
+# cannot rot: parity rows all OK or SKIPPED, speed rows for each carried model, whole-job
+# rows beside the model alone, a report.
 set -euo pipefail
 ROOT=$1 BUILD=$2
 work=$(mktemp -d)
@@ -17,4 +18,10 @@ if grep -q '| FAILED |' "$work/report.md"; then fail "a parity test failed"; fi
 for model in rife-v3.9 rife-v4.6 upr-base; do
   grep -Eq "^\| $model \| fp32 \| 1 \| 256x144 \| 1 \| [0-9]+\.[0-9]+ \|" "$work/report.md" || fail "no speed row for $model"
 done
+for model in rife-v4.6 "rife-v3.9 fast" "rife-v3.9 \(default\)"; do
+  grep -Eq "^\| $model \| [a-z0-9]+ \| 1 \| 256x144 \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+ \| [0-9]+% \|" "$work/report.md" ||
+    fail "no whole-job row for $model"
+done
+grep -q 'JobOnFramesInMemory.EveryPairReachesTheModelAndEveryFrameTheSinkInOrder | OK' "$work/report.md" ||
+  fail "the job's own test did not run"
 echo "gpu_check.sh rehearsal: report of $(wc -l < "$work/report.md") lines"

@@ -9,8 +9,9 @@
 
 namespace interp::cli {
 
-std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const pipeline::JobInput& input,
-                                           double minutes, const pipeline::SkipThresholds& skip) {
+std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const ModelOptions& where,
+                                           const pipeline::JobInput& input, double minutes,
+                                           const pipeline::SkipThresholds& skip) {
   const std::string path = resolve_model_path(shared.model.model);
   const ModelWeights base = read_model_weights(path, shared.model.model.variant);
   pipeline::TrainingDataOptions data_options;
@@ -25,7 +26,6 @@ std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const p
   }
   pipeline::TrainingRunOptions run;
   run.seconds = minutes * 60;
-  const ModelOptions where = model_options(shared.model);
   run.device = where.device;
   run.quality = where.quality;  // the networks that will run
   run.cancel = shared.cancel;

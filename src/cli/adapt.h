@@ -11,7 +11,9 @@ namespace interp::cli {
 
 /// The adapted weights, or nullopt when adapting did not improve the held-out frames
 /// (said in the log). Throws interp::Error when the input has nothing to learn from.
-std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const pipeline::JobInput& input,
-                                           double minutes, const pipeline::SkipThresholds& skip);
+/// `where`: model_options() of the job, which then runs with the same.
+std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const ModelOptions& where,
+                                           const pipeline::JobInput& input, double minutes,
+                                           const pipeline::SkipThresholds& skip);
 
 }  // namespace interp::cli

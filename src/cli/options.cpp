@@ -178,7 +178,10 @@ ModelOptions model_options(const ModelSettings& s) {
 }
 
 std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& s, const ModelWeights* weights) {
-  ModelOptions options = model_options(s);
+  return load_model_with(model_options(s), weights);
+}
+
+std::unique_ptr<FrameInterpolator> load_model_with(ModelOptions options, const ModelWeights* weights) {
   // auto's measured speeds live in the user's cache; INTERP_REMEASURE=1 times them again.
   const char* remeasure = std::getenv("INTERP_REMEASURE");
   pipeline::VerdictFile verdicts(pipeline::VerdictFile::default_path(), remeasure && std::string(remeasure) == "1",

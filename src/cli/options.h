@@ -45,6 +45,9 @@ void add_variant_option(CLI::App& command, std::string& variant);
 ModelOptions model_options(const ModelSettings& settings);
 /// model_options(), then loads the model: the named one, or `weights` (already in memory).
 std::unique_ptr<FrameInterpolator> load_model(const ModelSettings& settings, const ModelWeights* weights = nullptr);
+/// The same from options model_options() already made (a command that needs them before
+/// loading, as --adapt does, sets threads and says the device's warning once).
+std::unique_ptr<FrameInterpolator> load_model_with(ModelOptions options, const ModelWeights* weights);
 /// What changes the model's frames beyond its name: the weight file's content and the
 /// flow scale (for pipeline::JobOptions::model_settings).
 std::string model_settings(const ModelSettings& settings);

@@ -144,8 +144,9 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   ProgressFeed feed(v.progress, shared.overwrite, job.input.paths());
   pipeline::VideoJobResult result;
   try {
-    const auto adapted = v.adapt > 0 ? adapt_to_input(shared, job.input, v.adapt, v.skip) : std::nullopt;
-    auto model = load_model(shared.model, adapted ? &*adapted : nullptr);
+    const ModelOptions where = model_options(shared.model);  // once: threads, the device's warning
+    const auto adapted = v.adapt > 0 ? adapt_to_input(shared, where, job.input, v.adapt, v.skip) : std::nullopt;
+    auto model = load_model_with(where, adapted ? &*adapted : nullptr);
     Progress progress(v.output == "-" ? "stdout" : fs::path(v.output).filename().string(), !shared.quiet);
     if (job.options.range) job.options.model_settings = model_settings(shared.model);
     job.options.on_progress = [&](const pipeline::JobProgress& p) {

@@ -17,16 +17,32 @@ void synchronize(torch::Device device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.has_index() ? device.index() : -1);
 }
 
+// The device allocator is reached through c10's generic interface, so this works
+// whether CUDA is linked or loaded at run time.
+void reset_peak_device_memory(torch::Device device) {
+  if (!device.is_cuda()) return;
+  c10::getDeviceAllocator(c10::DeviceType::CUDA)->resetPeakStats(device.has_index() ? device.index() : 0);
+}
+
+double peak_device_mib(torch::Device device) {
+  if (!device.is_cuda()) return -1;
+  const auto stats = c10::getDeviceAllocator(c10::DeviceType::CUDA)->getDeviceStats(device.has_index() ? device.index() : 0);
+  const auto all = static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE);
+  return static_cast<double>(stats.allocated_bytes[all].peak) / (1024.0 * 1024.0);
+}
+
 ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, int64_t batch, int warmup,
                        int runs) {
   const auto opts = torch::TensorOptions().device(model.device()).dtype(model.dtype());
-  const auto a = torch::rand({batch, 3, height, width}, opts), b = torch::rand({batch, 3, height, width}, opts);
+  return time_model(model, torch::rand({batch, 3, height, width}, opts), torch::rand({batch, 3, height, width}, opts),
+                    warmup, runs);
+}
+
+ModelTiming time_model(FrameInterpolator& model, const torch::Tensor& a, const torch::Tensor& b, int warmup,
+                       int runs) {
+  const int64_t batch = a.size(0);
   const std::vector<double> times(batch, 0.5);
-  // The device allocator is reached through c10's generic interface, so this works
-  // whether CUDA is linked or loaded at run time.
-  const bool cuda = model.device().is_cuda();
-  const auto index = model.device().has_index() ? model.device().index() : c10::DeviceIndex(0);
-  if (cuda) c10::getDeviceAllocator(c10::DeviceType::CUDA)->resetPeakStats(index);
+  reset_peak_device_memory(model.device());
   std::vector<double> seconds;
   for (int i = 0; i < warmup + runs; ++i) {
     synchronize(model.device());
@@ -39,11 +55,7 @@ ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, 
   ModelTiming timing;
   timing.median_s = seconds[seconds.size() / 2];
   timing.pairs_per_s = static_cast<double>(batch) / timing.median_s;
-  if (cuda) {
-    const auto stats = c10::getDeviceAllocator(c10::DeviceType::CUDA)->getDeviceStats(index);
-    const auto all = static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE);
-    timing.peak_device_mib = static_cast<double>(stats.allocated_bytes[all].peak) / (1024.0 * 1024.0);
-  }
+  timing.peak_device_mib = peak_device_mib(model.device());
   return timing;
 }
 

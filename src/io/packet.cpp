@@ -3,9 +3,10 @@
 
 namespace interp::io {
 
-Packet::Packet() : data_(std::make_unique<Data>()) {}
-Packet::~Packet() = default;
-Packet::Packet(Packet&&) noexcept = default;
-Packet& Packet::operator=(Packet&&) noexcept = default;
+Packet Packet::allocate() {
+  Packet packet;
+  packet.data_ = {new Data, [](Data* data) { delete data; }};
+  return packet;
+}
 
 }  // namespace interp::io

@@ -217,7 +217,7 @@ std::variant<VideoFrame, Packet, EndOfStream> VideoReader::next(Image recycled) 
     }
     for (int i : s.copy_indices) {
       if (s.packet->stream_index == i) {
-        Packet out;
+        Packet out = Packet::allocate();
         av_packet_move_ref(out.data().packet.get(), s.packet.get());
         return out;
       }

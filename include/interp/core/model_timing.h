@@ -14,9 +14,19 @@ struct ModelTiming {
 /// Waits for the device's queued work (no-op on CPU).
 void synchronize(torch::Device device);
 
+/// Starts counting the peak of CUDA memory held by tensors on `device` afresh (no-op
+/// on CPU); peak_device_mib() reads it: -1 on CPU.
+void reset_peak_device_memory(torch::Device device);
+double peak_device_mib(torch::Device device);
+
 /// Median time of `runs` forwards of `batch` random w×h pairs at t=0.5 after `warmup`
 /// untimed ones. Never asserts a time: it measures.
 ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, int64_t batch, int warmup,
+                       int runs);
+
+/// The same on given pairs (N×3×H×W each, on the model's device): the model alone on
+/// the frames a timed job reads, for a like-for-like figure beside it.
+ModelTiming time_model(FrameInterpolator& model, const torch::Tensor& img0, const torch::Tensor& img1, int warmup,
                        int runs);
 
 }  // namespace interp

@@ -1,6 +1,9 @@
 #pragma once
 /// A compressed packet of an audio or subtitle stream on its way from VideoReader to
 /// VideoWriter (stream copy). Move-only; what it holds is FFmpeg's and stays inside io.
+/// Constructing, moving and destroying one needs no FFmpeg symbol (the release function
+/// travels with the data), so the job's threads, which only pass packets on, build and
+/// link with LibTorch alone (interp_job: what a GPU box without FFmpeg runs).
 #include <memory>
 
 namespace interp::io {
@@ -9,17 +12,16 @@ class Packet {
  public:
   struct Data;  ///< defined inside io (an owned AVPacket)
 
-  Packet();
-  ~Packet();
-  Packet(Packet&&) noexcept;
-  Packet& operator=(Packet&&) noexcept;
-  Packet(const Packet&) = delete;
-  Packet& operator=(const Packet&) = delete;
+  /// Empty: holds nothing until io allocates it.
+  Packet() = default;
+  /// A packet that owns an empty AVPacket, for io to fill.
+  static Packet allocate();
 
   Data& data() { return *data_; }
 
  private:
-  std::unique_ptr<Data> data_;
+  using Release = void (*)(Data*);
+  std::unique_ptr<Data, Release> data_{nullptr, nullptr};
 };
 
 }  // namespace interp::io
