@@ -58,6 +58,10 @@ inline BenchArgs parse_bench_args(int argc, char** argv, const char* program, co
       const std::string v = value();
       if (v != "on" && v != "off") usage(program, "--cudnn-benchmark takes on or off", options);
       a.model.cudnn_benchmark = v == "on";
+    } else if (arg == "--fallback") {
+      const std::string v = value();
+      if (v != "on" && v != "off") usage(program, "--fallback takes on or off", options);
+      a.model.fallback = v == "on";
     } else if (arg == "--runs") a.runs = static_cast<int>(number(1));
     else if (arg == "--warmup") a.warmup = static_cast<int>(number(0));
     else if (arg == "--scale") a.model.scale = std::stod(value());

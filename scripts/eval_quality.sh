@@ -9,7 +9,10 @@
 # --scene-threshold): a cut repeats a frame instead of blending two scenes.
 #
 #   scripts/eval_quality.sh [--clip FILE]... [--frames N] [--model FILE_OR_NAME]...
-#                           [--quality MODE]... [--no-lowres] [-- interp options]
+#                           [--quality MODE]... [--variant "INTERP OPTIONS"]... [--no-lowres]
+#                           [-- interp options]
+# --variant adds interp rows run with those options too (e.g. --variant "--fallback off"),
+# so settings compare in one table against one blend and mci.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,13 +23,15 @@ MODELS=()
 QUALITIES=()
 LOWRES=1
 EXTRA=()
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+VARIANTS=("")
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --clip) CLIPS+=("$2"); shift 2 ;;
     --frames) FRAMES=$2; shift 2 ;;
     --model) MODELS+=("$2"); shift 2 ;;
     --quality) QUALITIES+=("$2"); shift 2 ;;
+    --variant) VARIANTS+=("$2"); shift 2 ;;
     --no-lowres) LOWRES=0; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; EXTRA=("$@"); break ;;
@@ -44,12 +49,15 @@ limit=()
 [ "$FRAMES" -gt 0 ] && limit=(-frames:v "$FRAMES")
 
 score() {  # prints "PSNR SSIM" over the odd (restored) frames
-  local out=$1 psnr ssim
+  local out=$1 psnr ssim fmt
+  # Both in the reference's pixel format: ffmpeg's filters may return another (minterpolate
+  # turns RGB into yuv444p), and PSNR over Y'CbCr planes is not PSNR over RGB ones.
+  fmt=$(ffprobe -v error -select_streams v:0 -show_entries stream=pix_fmt -of default=nw=1:nk=1 "$WORK/ref.mkv")
   psnr=$(ffmpeg -v info -i "$out" -i "$WORK/ref.mkv" -lavfi \
-    "[0:v]select='mod(n\,2)',setpts=N/TB[a];[1:v]select='mod(n\,2)',setpts=N/TB[b];[a][b]psnr" -f null - 2>&1 |
+    "[0:v]format=$fmt,select='mod(n\,2)',setpts=N/TB[a];[1:v]select='mod(n\,2)',setpts=N/TB[b];[a][b]psnr" -f null - 2>&1 |
     sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | tail -n 1)
   ssim=$(ffmpeg -v info -i "$out" -i "$WORK/ref.mkv" -lavfi \
-    "[0:v]select='mod(n\,2)',setpts=N/TB[a];[1:v]select='mod(n\,2)',setpts=N/TB[b];[a][b]ssim" -f null - 2>&1 |
+    "[0:v]format=$fmt,select='mod(n\,2)',setpts=N/TB[a];[1:v]select='mod(n\,2)',setpts=N/TB[b];[a][b]ssim" -f null - 2>&1 |
     sed -n 's/.*SSIM.*All:\([0-9.]*\).*/\1/p' | tail -n 1)
   echo "${psnr:-?} ${ssim:-?}"
 }
@@ -92,10 +100,14 @@ table() {  # clip, label, optional ffmpeg scale filter
   row "ffmpeg blend" ffmpeg -v error -i "$WORK/half.mkv" -vf "$mi:mi_mode=blend" -c:v ffv1 "$WORK/out.mkv"
   row "ffmpeg mci" ffmpeg -v error -i "$WORK/half.mkv" \
     -vf "$mi:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1" -c:v ffv1 "$WORK/out.mkv"
+  local variant options
   for m in "${MODELS[@]}"; do
     for q in "${QUALITIES[@]}"; do
-      row "interp $(basename "$m" .safetensors) $q" "$INTERP" -q --exp=1 --codec ffv1 \
-        --model "$m" --quality "$q" "${EXTRA[@]}" "$WORK/half.mkv" "$WORK/out.mkv"
+      for variant in "${VARIANTS[@]}"; do
+        read -r -a options <<< "$variant"
+        row "interp $(basename "$m" .safetensors) $q${variant:+ $variant}" "$INTERP" -q --exp=1 --codec ffv1 \
+          --model "$m" --quality "$q" "${EXTRA[@]}" "${options[@]}" "$WORK/half.mkv" "$WORK/out.mkv"
+      done
     done
   done
 }

@@ -37,6 +37,10 @@ TEST_F(JoinChecks, PiecesMadeWithOtherSettingsAreRefusedByName) {
   piece("4:8", "b2.mkv", "--scene-threshold 0.2");
   r = join("j.mkv a.mkv b2.mkv c.mkv");
   EXPECT_NE(r.err.find("scene=0.2 vs 0.07"), std::string::npos) << r.err;
+  piece("4:8", "b4.mkv", "--fallback off");  // other frames where motion is unreliable
+  r = join("j.mkv a.mkv b4.mkv c.mkv");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("fallback off"), std::string::npos) << r.err;
   piece("4:8", "b3.mkv");
   r = join("j.mkv a.mkv b3.mkv c.mkv");
   EXPECT_EQ(r.code, 0) << r.err;

@@ -65,6 +65,8 @@ TEST(Options, AnOptionTheCommandDoesNotUseIsRefused) {
            {"bench --adapt 1", "--adapt is not an option of bench"},
            {"bench --exp 4", "--exp is not an option of bench"},
            {"split-plan in.mp4 -s 2 --range 0:3", "--range"},
+           {"--fallback maybe in.mp4 out.mkv", "--fallback"},
+           {"train --data x.mp4 --out y.safetensors --fallback off", "--fallback"},
            {"convert " + quote(test_model()) + " b.safetensors --fps 60", "--fps is not an option of convert"}}) {
     const auto r = run(interp_cmd(args));
     EXPECT_EQ(r.code, 2) << args;

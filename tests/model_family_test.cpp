@@ -82,6 +82,7 @@ TEST_P(Trainable, EveryParameterGetsAGradientAndTheFrameIsTheInferenceOne) {
   // The same weights built for inference (fused glue, folded weights) give the same frames.
   ModelOptions options;
   options.quality = holds_refinement(w) ? Quality::kRefine : Quality::kFast;
+  options.fallback = false;  // the network alone, as it trains
   const auto inference = family_named(w.arch)->build(w, options);
   const auto expected = inference->interpolate(b[0], b[1], {0.5, 0.25});
   EXPECT_LT(max_abs_diff(out.detach(), expected), 1e-4) << c.file;

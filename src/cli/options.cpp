@@ -155,6 +155,12 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
   }() + "0.5 for 4K")
       ->capture_default_str()
       ->check(CLI::IsMember(all_scales()));
+  command.add_option("--fallback", s.fallback,
+                     "on: where the model's two warped frames still differ as much as the frames themselves "
+                     "(compression blocks, grain, foliage), its in-between gives way to the pair's plain blend (RIFE); "
+                     "off: the network's frame as published")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
   command.add_option("--batch", s.batch, "frames per forward pass, gathered across consecutive pairs")->capture_default_str()->check(within(1, 256));
 }
 
@@ -174,6 +180,7 @@ ModelOptions model_options(const ModelSettings& s) {
     throw Error(std::string(s.fp16 ? "--fp16" : "--precision fp16") +
                 " needs a CUDA device (CPU half precision is slower than fp32; --precision bf16 is the CPU's fast format)");
   if (!s.quality.empty()) options.quality = *quality_by_name(s.quality);
+  options.fallback = s.fallback != "off";
   return options;
 }
 
@@ -199,7 +206,8 @@ std::unique_ptr<FrameInterpolator> load_model_with(ModelOptions options, const M
 std::string model_settings(const ModelSettings& s) {
   const std::string path = resolve_model_path(s.model);
   std::ostringstream text;
-  text << std::filesystem::path(path).filename().string() << "#" << hash_file(path) << " scale " << s.model.scale;
+  text << std::filesystem::path(path).filename().string() << "#" << hash_file(path) << " scale " << s.model.scale
+       << " fallback " << s.fallback;
   return text.str();
 }
 
@@ -237,7 +245,8 @@ void add_encoder_options(CLI::App& command, io::EncoderOptions& encoder) {
 
 void add_skip_options(CLI::App& command, pipeline::SkipThresholds& skip) {
   command.add_option("--scene-threshold", skip.scene,
-                     "luma difference (0-1) above which a pair is a scene cut and is not blended; 0 disables")
+                     "luma difference (0-1) above which a pair whose brightness histogram also changed (by 5% of "
+                     "its pixels) is a scene cut and is not blended; 0 disables")
       ->capture_default_str()
       ->check(within(0.0, 1.0));
   command.add_option("--static-threshold", skip.still,

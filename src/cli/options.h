@@ -30,6 +30,7 @@ struct ModelSettings {
   std::string device = "auto";
   std::string precision = "auto";
   bool fp16 = false;  ///< --precision fp16's older spelling
+  std::string fallback = "on";
   int threads = 0;
   int batch = 1;
 };

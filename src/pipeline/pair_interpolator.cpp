@@ -24,6 +24,15 @@ double scene_score_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
   return (small(ya) - small(yb)).abs().mean().item<double>();
 }
 
+double histogram_change_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
+  const auto share = [](const torch::Tensor& y) { return torch::histc(y, 32, 0.0, 1.0) / static_cast<double>(y.numel()); };
+  return (share(ya) - share(yb)).abs().sum().item<double>() / 2;
+}
+
+bool cut_of_luma(const torch::Tensor& ya, const torch::Tensor& yb, double threshold) {
+  return threshold > 0 && scene_score_of_luma(ya, yb) > threshold && histogram_change_of_luma(ya, yb) > kCutHistogramChange;
+}
+
 double still_score_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
   const auto diff = (ya - yb).abs();
   return torch::avg_pool2d(diff, 16, 16, 0, /*ceil_mode=*/true, /*count_include_pad=*/false).max().item<double>();
@@ -34,6 +43,16 @@ double still_score_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
 double scene_change_score(const torch::Tensor& a, const torch::Tensor& b) {
   torch::NoGradGuard no_grad;
   return scene_score_of_luma(luma(a), luma(b));
+}
+
+double histogram_change(const torch::Tensor& a, const torch::Tensor& b) {
+  torch::NoGradGuard no_grad;
+  return histogram_change_of_luma(luma(a), luma(b));
+}
+
+bool is_scene_cut(const torch::Tensor& a, const torch::Tensor& b, double threshold) {
+  torch::NoGradGuard no_grad;
+  return threshold > 0 && cut_of_luma(luma(a), luma(b), threshold);
 }
 
 double still_score(const torch::Tensor& a, const torch::Tensor& b) {
@@ -78,7 +97,7 @@ int64_t midpoint_denominator(const std::vector<OutputSlot>& inner) {
 
 std::pair<torch::Tensor, torch::Tensor> PairInterpolator::neighbours(const PairRequest& pair) const {
   const auto same_shot = [&](const torch::Tensor& x, const torch::Tensor& y) {
-    return options_.skip.scene <= 0 || scene_change_score(x, y) <= options_.skip.scene;
+    return !is_scene_cut(x, y, options_.skip.scene);
   };
   return {pair.before.defined() && same_shot(pair.before, pair.a) ? pair.before : pair.a,
           pair.after.defined() && same_shot(pair.b, pair.after) ? pair.after : pair.b};
@@ -91,7 +110,7 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     if (inner.empty() || (options_.skip.scene <= 0 && options_.skip.still <= 0)) continue;
     torch::NoGradGuard no_grad;
     const auto ya = luma(pairs[p].a), yb = luma(pairs[p].b);
-    frames[p].cut = options_.skip.scene > 0 && scene_score_of_luma(ya, yb) > options_.skip.scene;
+    frames[p].cut = cut_of_luma(ya, yb, options_.skip.scene);
     frames[p].still = !frames[p].cut && options_.skip.still > 0 &&
                       still_score_of_luma(ya, yb) <= options_.skip.still;
     // Never blend across a cut; a still pair's in-betweens are its first frame.

@@ -131,7 +131,7 @@ void TrainingData::find_windows(size_t index) {
   std::vector<bool>& cut_after = clip.cut_after;
   cut_after.assign(std::max<int64_t>(n - 1, 0), false);
   for (int64_t i = 0; i + 1 < n && options_.skip.scene > 0; ++i) {
-    cut_after[i] = scene_change_score(as_float(clip.frames[i]), as_float(clip.frames[i + 1])) > options_.skip.scene;
+    cut_after[i] = is_scene_cut(as_float(clip.frames[i]), as_float(clip.frames[i + 1]), options_.skip.scene);
     clip.cuts += cut_after[i];
   }
   // Windows inside [begin, end) of one shot whose ends move.

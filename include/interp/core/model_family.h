@@ -46,6 +46,9 @@ struct ModelOptions {
   /// fastest. Its trials' workspaces count in the peak memory: the GPU check measures
   /// both ways (scripts/gpu_check.sh).
   bool cudnn_benchmark = true;
+  /// Frames give way to the pair's blend where the model's motion cannot be trusted
+  /// (RIFE: rife/motion_confidence.h); off: the network's frame as published.
+  bool fallback = true;
 };
 
 /// A weight file read into memory with what it is: its family ("rife", "upr", "film"),

@@ -1,11 +1,12 @@
 /// IFNet's coarse-to-fine loop, written once for every variant and both glues
 /// (ifnet_glue.h): block order, scales, v3.9's large-motion restart, the ensemble average,
-/// the refinement and the per-pair fallback.
+/// the refinement, the per-pair rerun and the fallback toward the blend.
 #include "interp/core/rife/ifnet.h"
 
 #include "interp/base/error.h"
 #include "interp/core/rife/cpu_glue.h"
 #include "interp/core/rife/ifnet_glue.h"
+#include "interp/core/rife/motion_confidence.h"
 
 #include <torch/torch.h>
 
@@ -75,7 +76,10 @@ torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const 
   auto out = coarse_to_fine(*glue, scale, mode.ensemble);
   // v3.9's restart is decided per pair; a batch whose pairs disagree runs pair by pair.
   if (!out.defined()) return forward_each(img0, img1, feat0, feat1, timestep, scale, mode);
-  return mode.refine ? refine_merged(contextnet_, unet_, glue->final_state(), out) : out;
+  if (!mode.refine && !mode.fallback) return out;
+  const RefineInputs state = glue->final_state();
+  if (mode.refine) out = refine_merged(contextnet_, unet_, state, out);
+  return mode.fallback ? fall_back_to_blend(out, state, timestep) : out;
 }
 
 torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble) {

@@ -81,7 +81,7 @@ class RifeFamily : public ModelFamily {
     ro.device = options.device;
     ro.dtype = options.dtype;
     ro.scale = options.scale;
-    ro.mode = {refines(*options.quality), ensembles(*options.quality)};
+    ro.mode = {refines(*options.quality), ensembles(*options.quality), options.fallback};
     return std::make_unique<rife::RifeInterpolator>(variant_of(w), w.tensors, ro);
   }
   std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device,

@@ -21,6 +21,9 @@ class IFNetGlue;
 struct IFNetMode {
   bool refine = false;    ///< run the refinement net on the merged frame (refine.h)
   bool ensemble = false;  ///< average every block with its pass on the swapped pair
+  /// give way to the blend where the warped frames disagree (motion_confidence.h); not
+  /// the reference's, so off unless asked (interp's models turn it on: ModelOptions)
+  bool fallback = false;
 };
 
 class IFNetImpl : public torch::nn::Module {

@@ -1,0 +1,43 @@
+#pragma once
+/// Where RIFE's flow cannot be trusted, its frame gives way to the plain blend.
+///
+/// The flow explains a pair when the two inputs, each warped to time t, agree. Where
+/// the picture carries no structure the flow can follow — compression blocks, grain,
+/// leaves, independent noise — RIFE still returns a confident flow, and a sharp frame
+/// in the wrong place scores (and looks) worse than a soft one in the right place. The
+/// measure is local and relative: per block, how much the warped frames still differ
+/// against how much the inputs differ. A block whose warps differ half as much as the
+/// inputs or less keeps the model's pixels; one whose warps differ as much as the
+/// inputs do (the flow explained nothing) takes the blend, linearly in between. Real
+/// motion, where warping removes most of the difference, keeps the model's frame; so
+/// do occlusions, where the warps differ by design and the merge mask already takes
+/// the side that sees (the difference counts by 4m(1-m) of the mask m). Measured on the
+/// clips and degradations of README "Quality check" (without the mask's weighting it
+/// lost 0.41 dB on bigbuckbunny at 1280x720).
+#include "interp/core/rife/refine.h"
+
+#include <torch/types.h>
+
+namespace interp::rife {
+
+struct FallbackRule {
+  double trusted = 0.5;     ///< warp difference / input difference at or below: the model's pixels
+  double untrusted = 1.0;   ///< at or above: the blend's
+  /// Blocks the differences are averaged over: a share of the frame's width, so that a
+  /// block covers as much of the picture at any size (1280x720 bigbuckbunny with blocks
+  /// of 16 px: -0.19 dB; of 64 px, a twentieth: +0.01), and at least min_block pixels.
+  double block_share = 1.0 / 20;
+  int64_t min_block = 16;
+  double floor = 2e-3;      ///< added to the input difference: still blocks stay the model's
+};
+
+/// How far each pixel moves toward the blend, N×1×H×W in [0,1] (0: the model's frame),
+/// from the final state of IFNet (the inputs and their warps by the final flow).
+torch::Tensor blend_weight(const RefineInputs& state, const FallbackRule& rule = {});
+
+/// `frame` (IFNet's output at `timestep`, N×1×H×W or N×1×1×1) moved toward the
+/// inputs' blend at that time where blend_weight() says.
+torch::Tensor fall_back_to_blend(const torch::Tensor& frame, const RefineInputs& state, const torch::Tensor& timestep,
+                                 const FallbackRule& rule = {});
+
+}  // namespace interp::rife
