@@ -17,6 +17,8 @@ FRAMES=${2:-60}
 mkdir -p "$OUT"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Writes the finished clip under a temporary name, then moves it into place; a clip
 # already there is kept (a second run finishes what an interrupted one left).
@@ -25,7 +27,8 @@ lossless() {  # input name [ffmpeg options before the output]...
   local in=$1 name=$2; shift 2
   have "$name" && return 0
   ffmpeg -v error -y -i "$in" "$@" -frames:v "$FRAMES" -an -pix_fmt yuv420p -c:v ffv1 "$tmp/$name.mkv"
-  mv "$tmp/$name.mkv" "$OUT/$name.mkv"
+  mv -n "$tmp/$name.mkv" "$OUT/$name.mkv"  # one that appeared meanwhile is kept
+  [ ! -e "$tmp/$name.mkv" ] || echo "make_quality_set.sh: $OUT/$name.mkv appeared meanwhile; kept it" >&2
 }
 degrade() {  # source.mkv stem width height
   local src=$1 stem=$2 w=$3 h=$4 rate
