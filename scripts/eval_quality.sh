@@ -49,10 +49,7 @@ limit=()
 [ "$FRAMES" -gt 0 ] && limit=(-frames:v "$FRAMES")
 
 score() {  # prints "PSNR SSIM" over the odd (restored) frames
-  local out=$1 psnr ssim fmt
-  # Both in the reference's pixel format: ffmpeg's filters may return another (minterpolate
-  # turns RGB into yuv444p), and PSNR over Y'CbCr planes is not PSNR over RGB ones.
-  fmt=$(ffprobe -v error -select_streams v:0 -show_entries stream=pix_fmt -of default=nw=1:nk=1 "$WORK/ref.mkv")
+  local out=$1 psnr ssim fmt=$REF_FORMAT
   psnr=$(ffmpeg -v info -i "$out" -i "$WORK/ref.mkv" -lavfi \
     "[0:v]format=$fmt,select='mod(n\,2)',setpts=N/TB[a];[1:v]select='mod(n\,2)',setpts=N/TB[b];[a][b]psnr" -f null - 2>&1 |
     sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | tail -n 1)
@@ -87,6 +84,10 @@ table() {  # clip, label, optional ffmpeg scale filter
   ffmpeg -v error -y -i "$clip" "${limit[@]}" "${vf[@]}" -an -c:v ffv1 "$WORK/ref.mkv"
   ffmpeg -v error -y -i "$WORK/ref.mkv" -vf "select='not(mod(n\,2))',setpts=N/(FRAME_RATE/2)/TB" -r "$rate/2" \
          -c:v ffv1 "$WORK/half.mkv"
+  # Every method is scored in the reference's pixel format: ffmpeg's filters may return
+  # another (minterpolate turns RGB into yuv444p), and PSNR over Y'CbCr planes is not PSNR
+  # over RGB ones.
+  REF_FORMAT=$(ffprobe -v error -select_streams v:0 -show_entries stream=pix_fmt -of default=nw=1:nk=1 "$WORK/ref.mkv")
   local n size
   n=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of default=nw=1:nk=1 "$WORK/ref.mkv")
   size=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$WORK/ref.mkv")

@@ -33,21 +33,23 @@ SlidingTextureSource::SlidingTextureSource(int width, int height, int64_t frames
 
 io::Image SlidingTextureSource::frame(int64_t index) const {
   io::Image image;
+  copy_frame(index, image);
+  return image;
+}
+
+void SlidingTextureSource::copy_frame(int64_t index, io::Image& image) const {
   image.allocate(width_, height_, 3, 8);
   const size_t canvas_row = (static_cast<size_t>(width_) + static_cast<size_t>(step_) * frames_) * 3;
   const size_t offset = static_cast<size_t>(step_) * static_cast<size_t>(index) * 3;
   for (int y = 0; y < height_; ++y)
     std::memcpy(image.data.data() + y * image.row_bytes(), canvas_.data() + y * canvas_row + offset, image.row_bytes());
-  return image;
 }
 
 SourceItem SlidingTextureSource::next(io::Image recycled) {
   if (next_ >= frames_) return io::EndOfStream{};
   io::VideoFrame out;
   out.image = std::move(recycled);
-  out.image.allocate(width_, height_, 3, 8);
-  const io::Image source = frame(next_);  // a decoder's write into the frame's buffer
-  std::memcpy(out.image.data.data(), source.data.data(), source.data.size());
+  copy_frame(next_, out.image);  // a decoder's write into the frame's buffer
   out.pts = next_++;
   return out;
 }

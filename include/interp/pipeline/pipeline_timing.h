@@ -31,6 +31,9 @@ class SlidingTextureSource : public FrameSource {
   io::Image frame(int64_t index) const;
 
  private:
+  /// Frame `index` into `image`, reusing its buffer.
+  void copy_frame(int64_t index, io::Image& image) const;
+
   int width_, height_, step_;
   int64_t frames_, next_ = 0;
   std::vector<uint8_t> canvas_;  ///< height × (width + step × frames) × RGB
