@@ -45,11 +45,11 @@ inline BenchArgs parse_bench_args(int argc, char** argv, const char* program, co
       return n;
     };
     if (arg == "--device") a.device = value();
-    else if (arg == "--fp16") a.model.precision = Precision::kFp16;
+    else if (arg == "--fp16") a.model.placement.precision = Precision::kFp16;
     else if (arg == "--precision") {
       const auto p = precision_by_name(value());
       if (!p) usage(program, "--precision takes auto, fp32, bf16, fp16 or tf32", options);
-      a.model.precision = *p;
+      a.model.placement.precision = *p;
     } else if (arg == "--quality") {
       const auto q = quality_by_name(value());
       if (!q) usage(program, "--quality takes fast, refine, ensemble or best", options);
@@ -83,10 +83,10 @@ inline BenchArgs parse_bench_args(int argc, char** argv, const char* program, co
 /// Loads the model the arguments name, on their device, and prints what runs and why.
 inline std::unique_ptr<FrameInterpolator> load_and_describe(BenchArgs& a) {
   configure_cpu_threads(0);
-  a.model.device = parse_device(a.device);
+  a.model.placement.device = parse_device(a.device);
   auto model = load_model(a.model);
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
-  std::printf("%s%s on %s (%s: %s), %s\n", model->name().c_str(), mode.c_str(), a.model.device.str().c_str(),
+  std::printf("%s%s on %s (%s: %s), %s\n", model->name().c_str(), mode.c_str(), a.model.placement.device.str().c_str(),
               precision_name(model->precision().precision), model->precision().why.c_str(), runtime_summary().c_str());
   return model;
 }

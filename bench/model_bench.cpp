@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
         std::snprintf(line, sizeof line,
                       "{\"model\":\"%s\",\"mode\":\"%s\",\"device\":\"%s\",\"dtype\":\"%s\",\"size\":\"%lldx%lld\","
                       "\"batch\":%lld,\"pairs_per_s\":%.4f,\"peak_cuda_mib\":%.0f}",
-                      model->name().c_str(), model->mode().c_str(), a.model.device.str().c_str(),
+                      model->name().c_str(), model->mode().c_str(), a.model.placement.device.str().c_str(),
                       precision, static_cast<long long>(w),
                       static_cast<long long>(h), static_cast<long long>(batch), t.pairs_per_s, t.peak_device_mib);
         json.push_back(line);

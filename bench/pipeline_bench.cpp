@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
                       "{\"model\":\"%s\",\"mode\":\"%s\",\"device\":\"%s\",\"dtype\":\"%s\",\"size\":\"%lldx%lld\","
                       "\"batch\":%lld,\"frames\":%lld,\"job_pairs_per_s\":%.4f,\"model_pairs_per_s\":%.4f,"
                       "\"job_share\":%.4f,\"peak_cuda_mib\":%.0f}",
-                      model->name().c_str(), model->mode().c_str(), a.model.device.str().c_str(),
+                      model->name().c_str(), model->mode().c_str(), a.model.placement.device.str().c_str(),
                       interp::precision_name(model->precision().precision), static_cast<long long>(w),
                       static_cast<long long>(h), static_cast<long long>(batch), static_cast<long long>(a.frames),
                       t.pairs_per_s, t.model_only.pairs_per_s, share, t.peak_device_mib);

@@ -25,6 +25,7 @@ class TinyModel : public TrainableModel {
     return conv_(torch::cat({a, b}, 1));
   }
   int64_t alignment(int64_t) const override { return 32; }
+  interp::ModelTraits traits() const override { return {}; }
 
  private:
   std::shared_ptr<torch::nn::Module> net_ = std::make_shared<torch::nn::Module>();
@@ -39,7 +40,7 @@ struct Fixture {
     torch::manual_seed(7);
     for (auto& p : model.module().parameters()) p.data().uniform_(-0.5, 0.5);
     const auto x = torch::rand({1, 3, 64, 64});
-    trainer.step({x, x.flip(3), x, torch::tensor({0.5})}, 1e-3);  // the optimiser holds moments
+    trainer.step({FrameWindow({x, x.flip(3)}, 0), x, torch::tensor({0.5})}, 1e-3);  // the optimiser holds moments
     for (const auto& p : model.module().parameters()) seed_weights.push_back(p.detach().clone());
   }
   train::CheckpointState state() const { return {1, 2.5, kIdentity, "12345 678", 30.25}; }

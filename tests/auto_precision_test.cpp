@@ -34,7 +34,15 @@ class PacedStub : public FrameInterpolator {
   Clock clock() {
     return [this] { return now_; };
   }
-  torch::Tensor interpolate(const torch::Tensor& a, const torch::Tensor& b, const std::vector<double>&) override {
+  std::string name() const override { return "paced-stub"; }
+  ModelTraits traits() const override { return {}; }
+  torch::Device device() const override { return torch::kCPU; }
+  torch::Dtype dtype() const override { return torch::kFloat32; }
+  int passes = 0;
+
+ private:
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>&) override {
+    const auto &a = window.left(), &b = window.right();
     ++passes;
     torch::Dtype inside = torch::kFloat32;
     convolved([&] {
@@ -45,13 +53,7 @@ class PacedStub : public FrameInterpolator {
     now_ += (inside == torch::kBFloat16 ? bf16_ms_ : fp32_ms_) / 1000.0;
     return (a + b) / 2;
   }
-  std::string name() const override { return "paced-stub"; }
-  bool arbitrary_timestep() const override { return true; }
-  torch::Device device() const override { return torch::kCPU; }
-  torch::Dtype dtype() const override { return torch::kFloat32; }
-  int passes = 0;
 
- private:
   int fp32_ms_, bf16_ms_;
   double now_ = 0;
   torch::nn::Conv2d conv_{torch::nn::Conv2dOptions(3, 3, 1)};
@@ -121,7 +123,7 @@ TEST(AutoPrecision, AutoLoadsTheModelInTheMeasuredPrecision) {
   MemoryStore store;
   ModelOptions options;
   options.model = weights;
-  options.precision = Precision::kAuto;
+  options.placement.precision = Precision::kAuto;
   options.verdicts = &store;
   const auto cpu = cpu_capabilities();
   const auto model = load_model(options);

@@ -19,11 +19,8 @@ using Window = std::array<int, 4>;  ///< before, a, b, after: each frame's flat 
 /// the pair's average, so in-betweens are known too.
 class WindowModel : public FrameInterpolator {
  public:
-  torch::Tensor interpolate(const torch::Tensor& a, const torch::Tensor& b, const std::vector<double>& t) override {
-    return interpolate_window(a, a, b, b, t);
-  }
-  torch::Tensor interpolate_window(const torch::Tensor& before, const torch::Tensor& a, const torch::Tensor& b,
-                                   const torch::Tensor& after, const std::vector<double>&) override {
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>&) override {
+    const auto &before = window.at(-1), &a = window.left(), &b = window.right(), &after = window.at(2);
     const auto value = [](const torch::Tensor& x, int64_t i) {
       return static_cast<int>(std::lround(x[i][0][0][0].item<double>() * 255));
     };
@@ -32,8 +29,7 @@ class WindowModel : public FrameInterpolator {
     return (a + b) / 2;
   }
   std::string name() const override { return "window"; }
-  int context_frames() const override { return 4; }
-  bool arbitrary_timestep() const override { return false; }
+  ModelTraits traits() const override { return {1, 1, false}; }
   torch::Device device() const override { return torch::kCPU; }
   torch::Dtype dtype() const override { return torch::kFloat32; }
   std::vector<Window> windows;

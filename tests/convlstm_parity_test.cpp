@@ -87,7 +87,7 @@ TEST(ConvLstmParity, RoughAndRefinedFramesMatchTheReference) {
   EXPECT_GT((refined - rough).abs().mean().item<double>(), 1e-3);
   EXPECT_GT((refined - (ref.frame(1) + ref.frame(3)) / 2).abs().mean().item<double>(), 1e-2);
   // The FrameInterpolator entry gives the refined frame.
-  const auto window = model.interpolate_window(ref.frame(0), ref.frame(1), ref.frame(3), ref.frame(4), {0.5});
+  const auto window = model.interpolate(FrameWindow({ref.frame(0), ref.frame(1), ref.frame(3), ref.frame(4)}, 1), {0.5});
   EXPECT_TRUE(torch::equal(window, out.refined));
 }
 
@@ -96,7 +96,8 @@ TEST(ConvLstmParity, ATrainingStepsLossAndGradientsMatchTheReference) {
   ModelWeights w{"convlstm", "convlstm", ref.weights, {}};
   auto model = build_trainable(w);
   train::Trainer trainer(*model, {});
-  TrainingBatch batch{ref.frame(1), ref.frame(3), ref.frame(2), torch::full({1}, 0.5), ref.frame(0), ref.frame(4)};
+  TrainingBatch batch{FrameWindow({ref.frame(0), ref.frame(1), ref.frame(3), ref.frame(4)}, 1), ref.frame(2),
+                      torch::full({1}, 0.5)};
   model->module().train();
   model->module().zero_grad();
   // The reference scores frames in [-1,1]: its L1 is twice ours on the same frames.
@@ -141,7 +142,7 @@ TEST(ConvLstmParity, Float64TrainingStepMatchesTheFloat64Reference) {
   model->module().to(torch::kFloat64);
   train::Trainer trainer(*model, {});
   const auto f = [&](int64_t i) { return ref.frame(i, torch::kFloat64); };
-  TrainingBatch batch{f(1), f(3), f(2), torch::full({1}, 0.5, torch::kFloat64), f(0), f(4)};
+  TrainingBatch batch{FrameWindow({f(0), f(1), f(3), f(4)}, 1), f(2), torch::full({1}, 0.5, torch::kFloat64)};
   model->module().train();
   model->module().zero_grad();
   const auto loss = trainer.loss(batch) * 2;  // the reference's [-1,1] scale, as above

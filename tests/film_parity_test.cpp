@@ -18,7 +18,7 @@ class FilmParity : public ::testing::Test {
     const auto w = read_model_weights(path);
     EXPECT_EQ(w.arch, "film");
     return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, [] {
-      film::FilmOptions options;
+      Placement options;
       options.device = test_device();
       return options;
     }());
@@ -51,7 +51,7 @@ TEST_F(FilmParity, Float64MatchesTheFloat64Reference) {
   INTERP_REQUIRE_SHARED(model_path, "golden/film_small_random.pt");
   INTERP_REQUIRE_SHARED(cases_path, "golden/film_small_cases.pt");
   const auto w = read_model_weights(model_path);
-  film::FilmOptions options;
+  Placement options;
   options.device = test_device();
   options.dtype = torch::kFloat64;
   film::FilmInterpolator model(film::infer_config(w.tensors), w.tensors, options);

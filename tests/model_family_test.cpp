@@ -1,8 +1,11 @@
 /// The family table: every family answers for its own names and files, and each builds
 /// a trainable model whose every parameter gets a gradient and whose output is the
 /// inference build's.
+#include "interp/core/convlstm/convlstm_config.h"
+#include "interp/core/film/film_config.h"
 #include "interp/core/model_family.h"
 #include "interp/core/model_loader.h"
+#include "interp/core/upr/upr_config.h"
 #include "test_support.h"
 
 #include <algorithm>
@@ -19,7 +22,6 @@ TEST(Families, EveryModelNameBelongsToExactlyOneFamily) {
     EXPECT_FALSE(family->model_names().empty()) << family->name();
     EXPECT_FALSE(family->scales().empty()) << family->name();
     EXPECT_EQ(family->qualities().front(), Quality::kFast) << family->name();  // the default mode
-    EXPECT_EQ(family->context_frames(), family->name() == "convlstm" ? 4 : 2) << family->name();
     for (const auto& name : family->model_names()) {
       EXPECT_TRUE(names.insert(name).second) << name << " is in two families";
       EXPECT_EQ(family_of_model(name), family) << name;
@@ -27,6 +29,13 @@ TEST(Families, EveryModelNameBelongsToExactlyOneFamily) {
     }
   }
   EXPECT_EQ(all_model_names().size(), names.size());
+  // What each family reads and makes, stated once with its configuration (model_traits.h).
+  EXPECT_EQ(convlstm::ConvLstmConfig{}.traits().window_frames(), 4);
+  EXPECT_EQ(convlstm::ConvLstmConfig{}.traits().frames_before, 1);
+  EXPECT_FALSE(convlstm::ConvLstmConfig{}.traits().arbitrary_timestep);
+  EXPECT_FALSE(film::FilmConfig{}.traits().arbitrary_timestep);
+  EXPECT_EQ(film::FilmConfig{}.traits().window_frames(), 2);
+  EXPECT_TRUE(upr::UprConfig::base().traits().arbitrary_timestep);
   EXPECT_EQ(family_of_model("v4.6")->model_named("v4.6"), "rife-v4.6");  // aliases resolve
   EXPECT_EQ(family_of_model("rife-v9"), nullptr);
   EXPECT_EQ(family_named("convlstm-unknown"), nullptr);

@@ -48,7 +48,7 @@ std::pair<std::unique_ptr<FrameInterpolator>, std::unique_ptr<FrameInterpolator>
     const std::string& path) {
   ModelOptions options;
   options.model = path;
-  options.device = test_device();
+  options.placement.device = test_device();
   options.fallback = true;
   auto with = load_model(options);
   options.fallback = false;

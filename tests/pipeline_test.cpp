@@ -18,14 +18,15 @@ using namespace interp::pipeline;
 /// (1-t)·a + t·b: an in-between whose every value can be computed by hand.
 class BlendModel : public FrameInterpolator {
  public:
-  torch::Tensor interpolate(const torch::Tensor& a, const torch::Tensor& b, const std::vector<double>& times) override {
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override {
+    const auto &a = window.left(), &b = window.right();
     ++calls;
     batch_sizes.push_back(a.size(0));
     auto t = torch::tensor(times, torch::kFloat32).view({-1, 1, 1, 1});
     return a * (1 - t) + b * t;
   }
   std::string name() const override { return "blend"; }
-  bool arbitrary_timestep() const override { return true; }
+  ModelTraits traits() const override { return {}; }
   torch::Device device() const override { return torch::kCPU; }
   torch::Dtype dtype() const override { return torch::kFloat32; }
   int calls = 0;

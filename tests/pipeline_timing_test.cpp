@@ -22,13 +22,14 @@ namespace {
 class BlendOn : public FrameInterpolator {
  public:
   explicit BlendOn(torch::Device device) : device_(device) {}
-  torch::Tensor interpolate(const torch::Tensor& a, const torch::Tensor& b, const std::vector<double>& times) override {
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override {
+    const auto &a = window.left(), &b = window.right();
     EXPECT_EQ(a.device(), device_);
     auto t = torch::tensor(times, a.options()).view({-1, 1, 1, 1});
     return a * (1 - t) + b * t;
   }
   std::string name() const override { return "blend"; }
-  bool arbitrary_timestep() const override { return true; }
+  ModelTraits traits() const override { return {}; }
   torch::Device device() const override { return device_; }
   torch::Dtype dtype() const override { return torch::kFloat32; }
 
@@ -90,7 +91,7 @@ TEST(PipelineTiming, TimesTheJobBesideTheModelAloneOnARealModel) {
   ModelOptions model_options;
   model_options.model = path;
   model_options.quality = Quality::kFast;
-  model_options.device = test::test_device();
+  model_options.placement.device = test::test_device();
   const auto model = load_model(model_options);
   PipelineBenchOptions options;
   options.width = 96;

@@ -42,12 +42,12 @@ void compare_with_fp32(Precision precision, const std::vector<Case>& cases, doub
   for (const auto& c : cases) {
     ModelOptions options;
     options.model = c.model;
-    options.device = device;
+    options.placement.device = device;
     options.quality = c.quality;
     auto full = load_model(options);
     // fp16 through the stored dtype: the CPU runs it too (slowly), which --precision refuses.
-    if (precision == Precision::kFp16) options.dtype = torch::kFloat16;
-    options.precision = precision == Precision::kFp16 ? Precision::kFp32 : precision;
+    if (precision == Precision::kFp16) options.placement.dtype = torch::kFloat16;
+    options.placement.precision = precision == Precision::kFp16 ? Precision::kFp32 : precision;
     auto reduced = load_model(options);
     for (const auto& t : triplets) {
       const auto a = full->interpolate(t.before, t.after, {0.5}).to(torch::kFloat32);

@@ -32,8 +32,8 @@ torch::Tensor run_case(const ParityCase& p, const std::string& weights_path, con
   EXPECT_EQ(weights.variant, "rife-v" + p.version);  // recognised from the keys alone
   rife::RifeOptions options;
   options.scale = p.scale;
-  options.device = test_device();
-  options.dtype = dtype;
+  options.placement.device = test_device();
+  options.placement.dtype = dtype;
   rife::RifeInterpolator model(*rife::IFNetVariant::by_name(weights.variant), weights.tensors, options);
   const auto cases = load_cases(cases_path);
   return model.interpolate(case_tensor(cases, "img0"), case_tensor(cases, "img1"), {p.t});

@@ -69,7 +69,7 @@ Pair golden_pair(const std::string& cases_path, bool shifted) {
 rife::RifeOptions options_for(Quality quality, double scale) {
   rife::RifeOptions options;
   options.scale = scale;
-  options.device = test_device();
+  options.placement.device = test_device();
   options.mode = {refines(quality), ensembles(quality)};
   return options;
 }
@@ -84,7 +84,7 @@ torch::Tensor run_case(const QualityCase& p, const std::string& v39_path, const 
                        const std::string& cases_path, torch::Dtype dtype) {
   const auto w = weights_of(p.variant, v39_path, v46_path);
   auto options = options_for(p.quality, p.scale);
-  options.dtype = dtype;
+  options.placement.dtype = dtype;
   rife::RifeInterpolator model(w.variant, w.tensors, options);
   model.net()->use_fused_cpu(p.fused);
   const auto pair = golden_pair(cases_path, p.shifted);

@@ -42,7 +42,7 @@ TEST_P(RifeV39, MatchesReferenceOnTrainedWeights) {
   ASSERT_EQ(weights.variant, "rife-v3.9");
   rife::RifeOptions options;
   options.scale = p.scale;
-  options.device = test_device();
+  options.placement.device = test_device();
   rife::RifeInterpolator model(*rife::IFNetVariant::by_name(weights.variant), weights.tensors, options);
 
   const auto cases = load_cases(cases_path);
@@ -58,8 +58,8 @@ TEST_P(RifeV39, Float64MatchesTheFloat64Reference) {
   const auto weights = read_model_weights(model_path);
   rife::RifeOptions options;
   options.scale = p.scale;
-  options.device = test_device();
-  options.dtype = torch::kFloat64;
+  options.placement.device = test_device();
+  options.placement.dtype = torch::kFloat64;
   rife::RifeInterpolator model(rife::IFNetVariant::v3_9(), weights.tensors, options);
   const auto cases = load_cases(cases_path);
   const auto img0 = case_tensor(cases, "img0");
@@ -101,7 +101,7 @@ TEST(RifeV39Weights, BatchDecidesLargeMotionRestartPerPair) {
   torch::set_num_threads(2);
   const auto weights = read_model_weights(model_path);
   rife::RifeOptions options;
-  options.device = test_device();
+  options.placement.device = test_device();
   rife::RifeInterpolator model(rife::IFNetVariant::v3_9(), weights.tensors, options);
   const auto cases = load_cases(cases_path);
   const auto img0 = case_tensor(cases, "img0");

@@ -82,19 +82,19 @@ TEST(SampleDrawer, ARestoredStateDrawsWhatTheOriginalWould) {
   std::vector<std::pair<int, int>> frames;
   for (int i = 0; i < 12; ++i) frames.push_back({30, 6 * i});
   const TrainingData data({pictures(dir, frames)}, {});
-  SampleDrawer original(data, 64, 32, true, 7);
+  SampleDrawer original(data, 64, 32, ModelTraits{}, 7);
   original.draw(2, torch::kCPU);
   const std::string state = original.state();
   const auto expected = original.draw(3, torch::kCPU);
-  SampleDrawer resumed(data, 64, 32, true, 99);
+  SampleDrawer resumed(data, 64, 32, ModelTraits{}, 99);
   resumed.restore(state);
   const auto got = resumed.draw(3, torch::kCPU);
-  EXPECT_TRUE(torch::equal(got.img0, expected.img0));
+  EXPECT_TRUE(torch::equal(got.frames.left(), expected.frames.left()));
   EXPECT_TRUE(torch::equal(got.gt, expected.gt));
   EXPECT_TRUE(torch::equal(got.t, expected.t));
-  EXPECT_EQ(got.img0.sizes(), (std::vector<int64_t>{3, 3, 64, 64}));
+  EXPECT_EQ(got.frames.left().sizes(), (std::vector<int64_t>{3, 3, 64, 64}));
   EXPECT_TRUE(((got.t > 0) & (got.t < 1)).all().item<bool>());
-  EXPECT_THROW(SampleDrawer(data, 64, 32, true, 1).restore("not a state"), Error);
+  EXPECT_THROW(SampleDrawer(data, 64, 32, ModelTraits{}, 1).restore("not a state"), Error);
 }
 
 TEST(TrainingRun, TheSavedFileIsExactlyTheTrainedModel) {

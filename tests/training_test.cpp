@@ -31,7 +31,7 @@ double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
 /// The reference's frames as x / 255 computed in `type`.
 train::TrainingBatch reference_batch(const c10::Dict<c10::IValue, c10::IValue>& ref, torch::Dtype type = torch::kFloat32) {
   const auto frames = [&](const char* key) { return case_tensor(ref, key).to(type) / 255.0; };
-  return {frames("img0"), frames("img1"), frames("gt"), case_tensor(ref, "t").to(type)};
+  return {FrameWindow({frames("img0"), frames("img1")}, 0), frames("gt"), case_tensor(ref, "t").to(type)};
 }
 
 struct ReferenceCase {
@@ -62,7 +62,7 @@ TEST_P(TrainingReference, LossFrameAndGradientsMatchPyTorch) {
   const auto& c = GetParam();
   const auto model = build_trainable(read_model_weights(path_));
   const auto batch = reference_batch(ref());
-  const auto frame = model->forward(batch.img0, batch.img1, batch.t);
+  const auto frame = model->forward(batch.frames.left(), batch.frames.right(), batch.t);
   EXPECT_LT(max_abs_diff(frame, case_tensor(ref(), c.model + "/frame")), 1e-4);
   const auto loss = train::laplacian_loss(frame, batch.gt);
   EXPECT_LT(relative_error(loss.reshape({1}), case_tensor(ref(), c.model + "/loss")), 1e-4);
@@ -84,7 +84,7 @@ TEST_P(TrainingReference, Float64LossAndGradientsMatchTheFloat64Reference) {
   const auto model = build_trainable(read_model_weights(path_));
   model->module().to(torch::kFloat64);
   const auto batch = reference_batch(ref(), torch::kFloat64);
-  const auto frame = model->forward(batch.img0, batch.img1, batch.t);
+  const auto frame = model->forward(batch.frames.left(), batch.frames.right(), batch.t);
   EXPECT_EQ(frame.scalar_type(), torch::kFloat64);
   EXPECT_LE(scaled_error(torch::avg_pool2d(frame, 8, 8, 0, true), case_tensor(reference, c.model + "/frame_pool")),
             kFloat64Tolerance);
@@ -200,6 +200,7 @@ class DetachedPart : public TrainableModel {
     return used_(a) + cut_off_(b).detach();
   }
   int64_t alignment(int64_t) const override { return 32; }
+  ModelTraits traits() const override { return {}; }
 
  private:
   std::shared_ptr<torch::nn::Module> net_ = std::make_shared<torch::nn::Module>();
@@ -212,7 +213,7 @@ TEST(Trainer, RefusesAModelThatLeavesAParameterWithoutGradient) {
   train::Trainer trainer(model, {});
   const auto x = torch::rand({1, 3, 64, 64});
   try {
-    trainer.step({x, x, x, torch::tensor({0.5})}, 1e-4);
+    trainer.step({FrameWindow({x, x}, 0), x, torch::tensor({0.5})}, 1e-4);
     FAIL() << "a parameter without gradient was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("cut_off"), std::string::npos) << e.what();

@@ -90,7 +90,7 @@ TEST_P(UprParity, FramesAndEveryLevelsFlowsMatchTheReference) {
   const auto dict = p.size == "base" ? read_model_weights(kBaseCheckpoint).tensors : test_weights(config);
   upr::UprOptions options;
   options.skipped_levels = p.skipped;
-  options.device = test_device();
+  options.placement.device = test_device();
   upr::UprInterpolator model(config, dict, options);
 
   const auto [img0, img1] = inputs(p.input, golden, shared_cases);
@@ -127,8 +127,8 @@ TEST_P(UprParity, Float64MatchesTheFloat64Reference) {
   const auto config = *upr::UprConfig::by_name(p.size);
   upr::UprOptions options;
   options.skipped_levels = p.skipped;
-  options.device = test_device();
-  options.dtype = torch::kFloat64;
+  options.placement.device = test_device();
+  options.placement.dtype = torch::kFloat64;
   upr::UprInterpolator model(config, test_weights(config), options);
   const auto [img0, img1] = inputs(p.input, golden, shared_cases, torch::kFloat64);
   const auto out = model.interpolate_with_flows(img0, img1, {p.t});
@@ -159,10 +159,10 @@ TEST(UprHalfPrecision, RunsEveryOpInFp16AndStaysCloseToFp32) {
   const auto img1 = case_tensor(cases, "img1").slice(2, 64, 192).slice(3, 96, 288);
   const auto dict = test_weights(upr::UprConfig::base());
   upr::UprOptions full_options;
-  full_options.device = test_device();
+  full_options.placement.device = test_device();
   upr::UprInterpolator full(upr::UprConfig::base(), dict, full_options);
   upr::UprOptions half_options = full_options;
-  half_options.dtype = torch::kFloat16;
+  half_options.placement.dtype = torch::kFloat16;
   upr::UprInterpolator half(upr::UprConfig::base(), dict, half_options);
   const auto expected = full.interpolate(img0, img1, {0.3});
   const auto out = half.interpolate(img0, img1, {0.3});

@@ -26,7 +26,7 @@ std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const M
   }
   pipeline::TrainingRunOptions run;
   run.seconds = minutes * 60;
-  run.device = where.device;
+  run.placement = {where.placement.device, torch::kFloat32, Precision::kFp32};  // fp32 unless asked: train's default
   run.quality = where.quality;  // the networks that will run
   run.cancel = shared.cancel;
   char line[256];

@@ -168,17 +168,15 @@ ModelOptions model_options(const ModelSettings& s) {
   configure_cpu_threads(s.threads);
   ModelOptions options = s.model;
   try {
-    options.device = parse_device(s.device);
+    options.placement.device = parse_device(s.device);
   } catch (const Error& e) {
     const std::string fix = cuda_fix_hint();
     throw Error(std::string("--device ") + e.what() + (fix.empty() ? "" : "; " + fix));
   }
-  if (s.device == "auto" && options.device.is_cpu())
+  if (s.device == "auto" && options.placement.device.is_cpu())
     if (const std::string warning = cpu_fallback_warning(); !warning.empty()) log::warn(warning);
-  options.precision = s.fp16 ? Precision::kFp16 : *precision_by_name(s.precision);
-  if (options.precision == Precision::kFp16 && !options.device.is_cuda())
-    throw Error(std::string(s.fp16 ? "--fp16" : "--precision fp16") +
-                " needs a CUDA device (CPU half precision is slower than fp32; --precision bf16 is the CPU's fast format)");
+  options.placement.precision = s.fp16 ? Precision::kFp16 : *precision_by_name(s.precision);
+  check_placement(options.placement, s.fp16 ? "--fp16" : "--precision " + s.precision);  // before any decoding
   if (!s.quality.empty()) options.quality = *quality_by_name(s.quality);
   options.fallback = s.fallback != "off";
   return options;
@@ -198,7 +196,7 @@ std::unique_ptr<FrameInterpolator> load_model_with(ModelOptions options, const M
                        : interp::load_model(options);
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
   const PrecisionChoice precision = model->precision();
-  log::info("model " + model->name() + mode + " on " + options.device.str() + " in " +
+  log::info("model " + model->name() + mode + " on " + options.placement.device.str() + " in " +
             precision_name(precision.precision) + " (" + precision.why + ")");
   return model;
 }

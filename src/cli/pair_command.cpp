@@ -24,6 +24,23 @@ struct PairSettings {
   std::string timestep;  ///< empty: not given
 };
 
+/// "two pictures", "four pictures, the pair with 1 before and 1 after it": what a model reads.
+std::string pictures_read(const ModelTraits& traits) {
+  const std::vector<std::string> numbers{"two", "three", "four", "five", "six", "seven", "eight"};
+  const int n = traits.window_frames();
+  std::string text = (n - 2 < static_cast<int>(numbers.size()) ? numbers[n - 2] : std::to_string(n)) + " pictures";
+  if (!traits.reads_neighbours()) return text;
+  return text + ", the pair with " + std::to_string(traits.frames_before) + " before and " +
+         std::to_string(traits.frames_after) + " after it";
+}
+
+/// "A B", "A B C D": the pictures' names in the command's usage.
+std::string picture_names(const ModelTraits& traits) {
+  std::string names;
+  for (int i = 0; i < traits.window_frames(); ++i) names += (i ? " " : "") + std::string(1, static_cast<char>('A' + i));
+  return names;
+}
+
 /// The job the flags describe, planned: one picture at --timestep (0.5 by default), or
 /// every frame of --exp/--multi into a folder or a pattern.
 pipeline::PlannedJob plan(const SharedSettings& shared, PairSettings& p) {
@@ -55,7 +72,8 @@ pipeline::PlannedJob plan(const SharedSettings& shared, PairSettings& p) {
   if (!several) rate.one_frame_at = pipeline::parse_time(p.timestep.empty() ? "0.5" : p.timestep);
   auto options = job_options(shared, pipeline::SkipThresholds::none());  // an explicit pair is always interpolated
   options.repeat_tail = false;  // the second picture ends the sequence
-  options.ends_are_neighbours = pictures.size() == 4;
+  const int64_t neighbours = (static_cast<int64_t>(pictures.size()) - 2) / 2;  // A and D of A B C D
+  options.neighbours_only = {neighbours, neighbours};
   return pipeline::plan_job(input, output, rate, options);
 }
 
@@ -63,10 +81,9 @@ int run_pair(const SharedSettings& shared, PairSettings& p) {
   pipeline::PlannedJob job = plan(shared, p);  // before seconds of model loading
   auto model = load_model(shared.model);
   const auto pictures = job.input.pictures;
-  if (model->context_frames() == 4 && pictures.size() != 4)
-    throw Error(model->name() + " reads four pictures, the pair and one on each side: interp pair A B C D OUT");
-  if (model->context_frames() == 2 && pictures.size() != 2)
-    throw Error(model->name() + " reads two pictures: interp pair A B OUT (four are for four-frame models such as convlstm)");
+  if (const ModelTraits traits = model->traits(); static_cast<int>(pictures.size()) != traits.window_frames())
+    throw Error(model->name() + " reads " + pictures_read(traits) + ": interp pair " + picture_names(traits) + " OUT" +
+                (traits.reads_neighbours() ? "" : " (four are for window models such as convlstm: the frames between the middle two)"));
   const auto r = pipeline::run_planned_job(*model, job);
   report_input(pictures[pictures.size() / 2 - 1] + ", " + pictures[pictures.size() / 2], r);
   if (job.output.kind == pipeline::JobOutput::Kind::Picture) {
@@ -86,7 +103,7 @@ void add_pair_command(CLI::App& root, SharedSettings& shared, Run& run) {
   PairSettings& p = *settings;
   auto* pair = root.add_subcommand("pair", "frames between two pictures");
   pair->add_option("A B [C D] OUT", p.files,
-                   "the two pictures (four for a four-frame model: the frames between the middle two), then a .png "
+                   "the two pictures (four for a window model such as convlstm: the frames between the middle two), then a .png "
                    "(one frame, at --timestep or 0.5), or a folder or pattern like out/%03d.png (every frame of "
                    "--exp/--multi, default --exp=1)")
       ->required()

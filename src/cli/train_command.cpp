@@ -94,12 +94,8 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     t.data_options.cache_bytes = t.cache_mb << 20;
     const pipeline::TrainingData data(inputs, t.data_options, [](const std::string& note) { log::info(note); });
     log::info("data: " + data.summary());
-    t.run.device = where.device;
-    const PrecisionChoice precision = choose_precision(where.precision, where.device, cpu_capabilities(),
-                                                       {train::why_not_train_in_bf16(), "fp16 does not train"});
-    if (precision.precision == Precision::kFp16) throw Error("--precision fp16 does not train (fp32 or bf16 do)");
-    if (where.device.is_cuda()) apply_cuda_math(precision.precision);
-    t.run.precision = precision.precision;
+    t.run.placement = where.placement;
+    const PrecisionChoice precision = pipeline::place_training(where.placement).precision();
     if (!shared.model.quality.empty()) t.run.quality = where.quality;
     t.run.steps = t.steps;
     t.run.seconds = t.minutes * 60;
@@ -114,7 +110,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     t.run.identity = run_identity(base_name, t);
     t.run.cancel = shared.cancel;
     t.run.on_progress = [&](const pipeline::TrainingProgress& p) { progress.update(p); };
-    log::info("training " + base.variant + " on " + where.device.str() + " in " + precision_name(precision.precision) +
+    log::info("training " + base.variant + " on " + where.placement.device.str() + " in " + precision_name(precision.precision) +
               " (" + precision.why + ")" + (t.run.resume ? ", resuming " + t.checkpoint : ""));
     auto result = pipeline::run_training(base, data, t.run);
     if (result.interrupted)
@@ -127,7 +123,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
     meta["interp.train.data"] = names + " (" + data.summary() + ")";
     meta["interp.train.steps"] = std::to_string(result.steps);
     meta["interp.train.seconds"] = fixed(result.seconds, 1);
-    meta["interp.train.device"] = where.device.str();
+    meta["interp.train.device"] = where.placement.device.str();
     meta["interp.train.precision"] = precision_name(precision.precision);
     meta["interp.train.settings"] = "crop " + std::to_string(result.crop) + ", batch " + std::to_string(t.run.batch) +
                                     ", lr " + fixed(t.run.optimiser.learning_rate, 7) + ", seed " + std::to_string(t.run.seed);

@@ -92,18 +92,19 @@ std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, Mod
   const ModelFamily& family = family_of(w);
   options.quality = options.quality.value_or(default_quality(w));
   check_mode(family, *options.quality, options.scale);
-  PrecisionChoice precision =
-      choose_precision(options.precision, options.device, cpu_capabilities(),
-                       {family.why_not_bf16(*options.quality), family.why_not_fp16(*options.quality)});
-  if (precision.precision == Precision::kFp16) options.dtype = torch::kFloat16;
-  if (options.device.is_cuda()) {
+  const bool automatic = options.placement.precision == Precision::kAuto;
+  const PlacementChoice placed = place(options.placement, {family.why_not_bf16(*options.quality), family.why_not_fp16(*options.quality)},
+                                       cpu_capabilities());
+  options.placement = placed.placement;
+  PrecisionChoice precision = placed.precision();
+  if (options.placement.device.is_cuda()) {
     apply_cuda_math(precision.precision);  // fp32 means IEEE fp32; tf32 only when chosen
     // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
     at::globalContext().setBenchmarkCuDNN(options.cudnn_benchmark);
   }
   auto model = family.build(w, options);
   // On a CPU where bf16 is a candidate, auto takes what measures faster here.
-  if (options.precision == Precision::kAuto && precision.precision == Precision::kBf16 && options.device.is_cpu())
+  if (automatic && precision.precision == Precision::kBf16 && options.placement.device.is_cpu())
     precision = fastest_on_this_cpu(*model, options.verdicts);
   return with_precision(std::move(model), precision);
 }

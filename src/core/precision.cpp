@@ -1,6 +1,8 @@
 /// Precision names, the CPU's bf16 capabilities, the auto rule and the bf16 scopes.
 #include "interp/core/precision.h"
 
+#include "interp/core/placement.h"
+
 #include "interp/base/error.h"
 #include "interp/base/name_table.h"
 
@@ -52,10 +54,7 @@ torch::ScalarType at_least_fp32(torch::ScalarType type) {
 
 PrecisionChoice choose_precision(Precision requested, torch::Device device, const CpuCapabilities& cpu,
                                  const PrecisionGates& gates) {
-  if (requested == Precision::kFp16 && !device.is_cuda())
-    throw Error("fp16 needs a CUDA device (CPU half precision is slower than fp32; bf16 is the CPU's fast format)");
-  if (requested == Precision::kTf32 && !device.is_cuda())
-    throw Error("tf32 needs a CUDA device (TensorFloat-32 is a format of NVIDIA's tensor cores)");
+  check_placement({device, torch::kFloat32, requested});
   if (requested != Precision::kAuto) return {requested, "as asked"};
   if (device.is_cuda()) {
     if (gates.why_not_fp16.empty())

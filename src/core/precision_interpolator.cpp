@@ -9,26 +9,20 @@ class PrecisionInterpolator final : public FrameInterpolator {
   PrecisionInterpolator(std::unique_ptr<FrameInterpolator> model, PrecisionChoice choice)
       : model_(std::move(model)), choice_(std::move(choice)) {}
 
-  torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                            const std::vector<double>& times) override {
-    PrecisionScope scope(choice_.precision, model_->device());
-    return model_->interpolate(img0, img1, times);
-  }
-  torch::Tensor interpolate_window(const torch::Tensor& before, const torch::Tensor& img0, const torch::Tensor& img1,
-                                   const torch::Tensor& after, const std::vector<double>& times) override {
-    PrecisionScope scope(choice_.precision, model_->device());
-    return model_->interpolate_window(before, img0, img1, after, times);
-  }
   std::string name() const override { return model_->name(); }
   std::string mode() const override { return model_->mode(); }
-  int context_frames() const override { return model_->context_frames(); }
-  bool arbitrary_timestep() const override { return model_->arbitrary_timestep(); }
+  ModelTraits traits() const override { return model_->traits(); }
   torch::Device device() const override { return model_->device(); }
   torch::Dtype dtype() const override { return model_->dtype(); }
   PrecisionChoice precision() const override { return choice_; }
   double bytes_per_pixel() const override { return model_->bytes_per_pixel(); }
 
  private:
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override {
+    PrecisionScope scope(choice_.precision, model_->device());
+    return model_->interpolate(window, times);
+  }
+
   std::unique_ptr<FrameInterpolator> model_;
   PrecisionChoice choice_;
 };

@@ -2,17 +2,25 @@
 /// follow them.
 #include "interp/pipeline/job.h"
 
+#include "interp/base/error.h"
+
 namespace interp::pipeline {
 
-InputSpan::InputSpan(const JobOptions& options, int context_frames)
+InputSpan::InputSpan(const JobOptions& options, const ModelTraits& traits, int64_t source_frames)
     : read_limit(options.frame_limit), piece_(options.range.has_value()), frame_limit_(options.frame_limit) {
-  if (options.ends_are_neighbours) lead = 1, outer_ = 2;  // the last is known at the end: the job holds it back
-  if (!options.range) return;
+  if (!options.range) {
+    lead = options.neighbours_only.before;
+    trail = options.neighbours_only.after;
+    if (trail > 0 && source_frames <= 0) throw Error("the inputs' last frames are neighbours only: their count is needed");
+    trail_from_ = source_frames - trail + 1;
+    return;
+  }
   first = options.range->first;
   end = options.range->end;
   min_frames = first > 0 ? 1 : 2;
   lead = first - piece_source_start(*options.range);
-  trail = end > 0 && context_frames > 2 ? 1 : 0;
+  trail = end > 0 ? traits.frames_after : 0;
+  trail_from_ = lead + end - first + 2;
   if (read_limit > 0) read_limit += lead;
   if (end > 0 && (read_limit <= 0 || read_limit > lead + end - first + 1 + trail))
     read_limit = lead + end - first + 1 + trail;
@@ -20,7 +28,7 @@ InputSpan::InputSpan(const JobOptions& options, int context_frames)
 
 int64_t InputSpan::expected_outputs(const Timeline& timeline, int64_t frames, bool repeat_tail) const {
   if (frame_limit_ > 0 && (frames <= 0 || frames > frame_limit_)) frames = frame_limit_;
-  if (frames > 0) frames = std::max<int64_t>(frames - outer_, 0);
+  if (frames > 0 && !piece_) frames = std::max<int64_t>(frames - lead - trail, 0);
   if (piece_) {
     if (frames > 0 && end > 0 && end < frames) return timeline.output_count(end) - timeline.output_count(first);
     if (frames > first) return timeline.output_count(frames) - timeline.output_count(first);

@@ -93,7 +93,7 @@ struct JobState {
         source(source),
         sink(sink),
         options(options),
-        span(options, model.context_frames()),
+        span(options, model.traits(), source.frame_count()),
         control(options.pairs.cancel),
         loop(pairs, timeline, options.repeat_tail, [this] { return output_pool.acquire(); }) {
     loop.number_from(span.first);
@@ -156,7 +156,6 @@ void interpolate_stage(JobState& job) {
   };
   SourceItem item;
   int64_t frames_read = 0;
-  InputFrame held_back;
   while (!job.control.stopping() && job.decoded.pop(item)) {
     if (auto* packet = std::get_if<io::Packet>(&item)) {
       if (!job.made.push(std::move(*packet))) return;
@@ -184,15 +183,10 @@ void interpolate_stage(JobState& job) {
       check_memory(job.model, frame.image.width, frame.image.height, job.options.pairs.batch);
     InputFrame input{std::move(frame.image), torch::Tensor()};
     input.tensor = to_tensor(input.image, job.model.device(), job.model.dtype());
-    if (job.options.ends_are_neighbours) {  // the last input is only a neighbour: each waits for the next
-      std::swap(input, held_back);
-      if (!input.tensor.defined()) continue;
-    }
     if (!loop.push(std::move(input), emit)) return;
     for (auto& spare : loop.take_spares()) job.input_pool.release(std::move(spare));
   }
   if (job.control.stopping()) return;
-  if (held_back.tensor.defined()) loop.push_context(held_back.tensor);
   if (job.span.lead > 0 && frames_read == job.span.lead)  // the frame before the piece was its source's last
     throw Error(job.source.name() + ": has " + std::to_string(job.span.first) + " frames; there is no frame " +
                 std::to_string(job.span.first));
@@ -249,7 +243,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   result.input_frames = job.loop.input_frames() - job.repeated - (job.span.ends_at_boundary(job.decoded_frames) ? 1 : 0);
   result.repeated_frames = job.repeated;
   result.announced_input_frames = options.range ? 0 : source.frame_count();  // a piece reads only some
-  if (options.ends_are_neighbours && result.announced_input_frames > 0) result.announced_input_frames -= 2;
+  if (result.announced_input_frames > 0) result.announced_input_frames -= job.span.lead + job.span.trail;
   result.damage = source.damage();
   result.scene_cuts = job.loop.scene_cuts();
   result.still_pairs = job.loop.still_pairs();

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -62,7 +63,7 @@ double still_score(const torch::Tensor& a, const torch::Tensor& b) {
 
 TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, const FrameInterpolator& model) {
   if (recursion_requested) return TimingMode::Recursive;  // --exp: always dyadic
-  if (model.arbitrary_timestep()) return TimingMode::Direct;
+  if (model.traits().arbitrary_timestep) return TimingMode::Direct;
   if (timeline.dyadic()) return TimingMode::Recursive;
   throw Error(model.name() + " only makes midpoints: ask for a factor that is a power of two");
 }
@@ -70,7 +71,7 @@ TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, con
 PairInterpolator::PairInterpolator(FrameInterpolator& model, PairOptions options)
     : model_(model), options_(options) {
   if (options_.batch < 1) throw Error("the batch size must be at least 1");
-  if (options_.mode == TimingMode::Direct && !model_.arbitrary_timestep())
+  if (options_.mode == TimingMode::Direct && !model_.traits().arbitrary_timestep)
     throw Error(model_.name() + " is trained for t=0.5 only: ask for a factor that is a power of two");
 }
 
@@ -95,12 +96,29 @@ int64_t midpoint_denominator(const std::vector<OutputSlot>& inner) {
 
 }  // namespace
 
-std::pair<torch::Tensor, torch::Tensor> PairInterpolator::neighbours(const PairRequest& pair) const {
-  const auto same_shot = [&](const torch::Tensor& x, const torch::Tensor& y) {
-    return !is_scene_cut(x, y, options_.skip.scene);
+FrameWindow PairInterpolator::model_window(const FrameWindow& known) const {
+  const ModelTraits traits = model_.traits();
+  // Outward from the pair, each frame kept while no cut separates it from the nearer one.
+  const auto side = [&](int wanted, int held, int nearest, int direction) {
+    std::vector<torch::Tensor> frames;
+    torch::Tensor nearer = known.at(nearest);
+    bool same_shot = true;
+    for (int j = 1; j <= wanted; ++j) {
+      if (same_shot && j <= held) {
+        const auto& next = known.at(nearest + direction * j);
+        same_shot = !is_scene_cut(direction < 0 ? next : nearer, direction < 0 ? nearer : next, options_.skip.scene);
+        if (same_shot) nearer = next;
+      }
+      frames.push_back(nearer);
+    }
+    return frames;
   };
-  return {pair.before.defined() && same_shot(pair.before, pair.a) ? pair.before : pair.a,
-          pair.after.defined() && same_shot(pair.b, pair.after) ? pair.after : pair.b};
+  auto frames = side(traits.frames_before, known.before(), 0, -1);
+  std::reverse(frames.begin(), frames.end());
+  frames.push_back(known.left());
+  frames.push_back(known.right());
+  for (auto& f : side(traits.frames_after, known.after(), 1, 1)) frames.push_back(std::move(f));
+  return {std::move(frames), traits.frames_before};
 }
 
 std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>& pairs) {
@@ -109,12 +127,13 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     const auto inner = inner_slots(pairs[p].slots);
     if (inner.empty() || (options_.skip.scene <= 0 && options_.skip.still <= 0)) continue;
     torch::NoGradGuard no_grad;
-    const auto ya = luma(pairs[p].a), yb = luma(pairs[p].b);
+    const auto &a = pairs[p].frames.left(), &b = pairs[p].frames.right();
+    const auto ya = luma(a), yb = luma(b);
     frames[p].cut = cut_of_luma(ya, yb, options_.skip.scene);
     frames[p].still = !frames[p].cut && options_.skip.still > 0 &&
                       still_score_of_luma(ya, yb) <= options_.skip.still;
     // Never blend across a cut; a still pair's in-betweens are its first frame.
-    if (frames[p].cut || frames[p].still) frames[p].middles.assign(inner.size(), pairs[p].a);
+    if (frames[p].cut || frames[p].still) frames[p].middles.assign(inner.size(), a);
   }
   if (options_.mode == TimingMode::Recursive)
     recursive(pairs, frames);
@@ -138,46 +157,40 @@ void PairInterpolator::run(std::vector<Sample>& samples) {
   for (size_t start = 0; start < samples.size(); start += batch) {
     const size_t n = std::min(batch, samples.size() - start);
     stop_if_cancelled();
-    std::vector<torch::Tensor> left, right, before, after;
+    std::vector<FrameWindow> windows;
     std::vector<double> times;
     for (size_t i = start; i < start + n; ++i) {
-      left.push_back(samples[i].left);
-      right.push_back(samples[i].right);
+      windows.push_back(samples[i].window);
       times.push_back(samples[i].t);
-      before.push_back(samples[i].before.defined() ? samples[i].before : samples[i].left);
-      after.push_back(samples[i].after.defined() ? samples[i].after : samples[i].right);
     }
-    const auto result =
-        model_.context_frames() > 2
-            ? model_.interpolate_window(torch::cat(before), torch::cat(left), torch::cat(right), torch::cat(after), times)
-            : model_.interpolate(torch::cat(left), torch::cat(right), times);
+    const auto result = model_.interpolate(FrameWindow::cat(windows), times);
     for (size_t i = 0; i < n; ++i) *samples[start + i].out = result.slice(0, i, i + 1);
   }
 }
 
 void PairInterpolator::direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
-  const bool context = model_.context_frames() > 2;
   std::vector<Sample> samples;
   for (size_t p = 0; p < pairs.size(); ++p) {
     if (frames[p].cut || frames[p].still) continue;
     const auto inner = inner_slots(pairs[p].slots);
+    if (inner.empty()) continue;
     frames[p].middles.resize(inner.size());  // sized before samples point into it
-    const auto [before, after] = context ? neighbours(pairs[p]) : std::pair<torch::Tensor, torch::Tensor>();
-    for (size_t k = 0; k < inner.size(); ++k)
-      samples.push_back({pairs[p].a, pairs[p].b, inner[k].t, &frames[p].middles[k], before, after});
+    const FrameWindow window = model_window(pairs[p].frames);
+    for (size_t k = 0; k < inner.size(); ++k) samples.push_back({window, inner[k].t, &frames[p].middles[k]});
   }
   run(samples);
 }
 
 void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
   // Per pair, frames at k/den; midpoints filled level by level, each level across all
-  // pairs (a level needs the one above it). Four-frame models: the window's neighbours
-  // are nodes -den and 2den, and each midpoint also needs the nodes 3 steps either side
-  // that lie inside the pair (the header's rule).
-  const bool context = model_.context_frames() > 2;
+  // pairs (a level needs the one above it). Window models: the window's neighbours are
+  // nodes -den, -2den, ... and 2den, 3den, ...; a midpoint k between k - s and k + s
+  // also needs the nodes 2s, 4s, ... beyond those that lie inside the pair (the
+  // header's rule).
+  const ModelTraits traits = model_.traits();
   struct Tree {
     int64_t den = 0;  // 0: nothing to make
-    bool context = false;
+    ModelTraits traits;
     std::map<int64_t, torch::Tensor> nodes;
     std::set<int64_t> needed;  // the slots' nodes and the midpoints they are made from
     void need(int64_t k) {
@@ -185,16 +198,30 @@ void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vec
       const int64_t step = k & -k;  // k is the midpoint of k - step and k + step
       need(k - step);
       need(k + step);
-      if (context) {
-        need(k - 3 * step);
-        need(k + 3 * step);
-      }
+      for (int j = 1; j <= traits.frames_before; ++j) need(k - step - 2 * j * step);
+      for (int j = 1; j <= traits.frames_after; ++j) need(k + step + 2 * j * step);
     }
-    /// Node k's neighbour `offset` away, or `fallback` (the sub-pair's end) where the
-    /// window does not hold one.
-    const torch::Tensor& around(int64_t k, int64_t offset, int64_t fallback) const {
-      const auto it = nodes.find(k + offset);
-      return it != nodes.end() ? it->second : nodes.at(fallback);
+    /// The window of midpoint k: its ends k -/+ step, and beyond them every 2 steps the
+    /// nodes the tree holds, the nearest one held standing in past the first missing.
+    FrameWindow window(int64_t k, int64_t step) const {
+      const auto side = [&](int wanted, int64_t end, int64_t direction) {
+        std::vector<torch::Tensor> frames;
+        const torch::Tensor* nearer = &nodes.at(end);
+        bool held = true;
+        for (int j = 1; j <= wanted; ++j) {
+          const auto it = held ? nodes.find(end + direction * 2 * j * step) : nodes.end();
+          held = it != nodes.end();
+          if (held) nearer = &it->second;
+          frames.push_back(*nearer);
+        }
+        return frames;
+      };
+      auto frames = side(traits.frames_before, k - step, -1);
+      std::reverse(frames.begin(), frames.end());
+      frames.push_back(nodes.at(k - step));
+      frames.push_back(nodes.at(k + step));
+      for (auto& f : side(traits.frames_after, k + step, 1)) frames.push_back(std::move(f));
+      return {std::move(frames), traits.frames_before};
     }
   };
   std::vector<Tree> trees(pairs.size());
@@ -203,28 +230,17 @@ void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vec
     if (frames[p].cut || frames[p].still || inner.empty()) continue;
     Tree& tree = trees[p];
     tree.den = midpoint_denominator(inner);
-    tree.context = context;
-    tree.nodes = {{0, pairs[p].a}, {tree.den, pairs[p].b}};
-    if (context) {
-      const auto [before, after] = neighbours(pairs[p]);
-      tree.nodes[-tree.den] = before;
-      tree.nodes[2 * tree.den] = after;
-    }
+    tree.traits = traits;
+    const FrameWindow window = model_window(pairs[p].frames);
+    for (int j = -window.before(); j < 2 + window.after(); ++j) tree.nodes[j * tree.den] = window.at(j);
     for (const auto& slot : inner) tree.need(slot.t_num * (tree.den / slot.t_den));
   }
   for (int level = 1;; ++level) {
     std::vector<Sample> samples;
     for (auto& tree : trees) {
       const int64_t step = level < 62 ? tree.den >> level : 0;
-      for (int64_t k = step; step >= 1 && k < tree.den; k += 2 * step) {
-        if (!tree.needed.count(k)) continue;
-        Sample sample{tree.nodes.at(k - step), tree.nodes.at(k + step), 0.5, &tree.nodes[k], {}, {}};
-        if (context) {
-          sample.before = tree.around(k, -3 * step, k - step);
-          sample.after = tree.around(k, 3 * step, k + step);
-        }
-        samples.push_back(sample);
-      }
+      for (int64_t k = step; step >= 1 && k < tree.den; k += 2 * step)
+        if (tree.needed.count(k)) samples.push_back({tree.window(k, step), 0.5, &tree.nodes[k]});
     }
     if (samples.empty()) break;
     run(samples);

@@ -33,7 +33,7 @@ SlotLoop::SlotLoop(PairInterpolator& pairs, const Timeline& timeline, bool repea
       timeline_(timeline),
       repeat_tail_(repeat_tail),
       buffers_(std::move(buffers)),
-      lookahead_(pairs.context_frames() > 2 ? 1 : 0) {}
+      traits_(pairs.traits()) {}
 
 bool SlotLoop::push(InputFrame frame, const Emit& emit) {
   if (!window_.empty()) {
@@ -46,8 +46,42 @@ bool SlotLoop::push(InputFrame frame, const Emit& emit) {
 }
 
 void SlotLoop::push_context(const torch::Tensor& frame) {
-  if (lookahead_ == 0) return;  // two-frame models read no neighbours
-  (inputs_ == 0 ? before_ : after_) = rgb_of(frame);
+  if (!traits_.reads_neighbours()) return;
+  if (inputs_ > 0) return trailing_.push_back(rgb_of(frame));
+  remember(frame);
+}
+
+void SlotLoop::remember(const torch::Tensor& frame) {
+  if (traits_.frames_before == 0) return;
+  history_.push_back(rgb_of(frame));
+  if (history_.size() > static_cast<size_t>(traits_.frames_before)) history_.pop_front();
+}
+
+FrameWindow SlotLoop::known_window(size_t k) const {
+  // Outward from the pair, as far as the frames held reach.
+  std::vector<torch::Tensor> before, after;
+  for (size_t j = 1; j <= static_cast<size_t>(traits_.frames_before); ++j) {
+    if (j <= k)
+      before.push_back(rgb_of(window_[k - j].tensor));
+    else if (j - k <= history_.size())
+      before.push_back(history_[history_.size() - (j - k)]);
+    else
+      break;
+  }
+  for (size_t j = 1; j <= static_cast<size_t>(traits_.frames_after); ++j) {
+    const size_t i = k + 1 + j;
+    if (i < window_.size())
+      after.push_back(rgb_of(window_[i].tensor));
+    else if (i - window_.size() < trailing_.size())
+      after.push_back(trailing_[i - window_.size()]);
+    else
+      break;
+  }
+  std::vector<torch::Tensor> frames(before.rbegin(), before.rend());
+  frames.push_back(rgb_of(window_[k].tensor));
+  frames.push_back(rgb_of(window_[k + 1].tensor));
+  frames.insert(frames.end(), after.begin(), after.end());
+  return {std::move(frames), static_cast<int>(before.size())};
 }
 
 bool SlotLoop::push_repeat(const Emit& emit) {
@@ -76,20 +110,16 @@ bool SlotLoop::finish(const Emit& emit, bool at_boundary) {
 }
 
 bool SlotLoop::flush(const Emit& emit, bool final) {
-  const size_t held = final ? 0 : lookahead_;  // frames kept back as the last pair's neighbour
+  // Frames kept back as the last pair's neighbours.
+  const size_t held = final ? 0 : static_cast<size_t>(traits_.frames_after);
   if (window_.size() < 2 + held) return true;
   torch::InferenceMode guard;
   // window_.back() is input first_input_ + inputs_ - 1 (a repeat may stand for a lost frame).
   const int64_t first = first_input_ + inputs_ - static_cast<int64_t>(window_.size());
   const size_t ready = window_.size() - 1 - held;
   std::vector<PairRequest> requests;
-  for (size_t k = 0; k < ready; ++k) {
-    requests.push_back({rgb_of(window_[k].tensor), rgb_of(window_[k + 1].tensor),
-                        timeline_.slots_for_pair(first + static_cast<int64_t>(k)), {}, {}});
-    if (lookahead_ == 0) continue;
-    requests.back().before = k > 0 ? rgb_of(window_[k - 1].tensor) : before_;
-    requests.back().after = k + 2 < window_.size() ? rgb_of(window_[k + 2].tensor) : after_;
-  }
+  for (size_t k = 0; k < ready; ++k)
+    requests.push_back({known_window(k), timeline_.slots_for_pair(first + static_cast<int64_t>(k))});
   const auto start = std::chrono::steady_clock::now();
   const auto made = pairs_.between(requests);
   model_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -100,12 +130,14 @@ bool SlotLoop::flush(const Emit& emit, bool final) {
   }
   // Keep the first frame of the next pair (and the one after it, still waiting).
   while (window_.size() > 1 + held) {
-    if (lookahead_) before_ = rgb_of(window_.front().tensor);
+    remember(window_.front().tensor);
     spares_.push_back(std::move(window_.front().image));
     window_.pop_front();
   }
-  waiting_samples_ = held && window_.size() == 2 ? pairs_.samples_needed(timeline_.slots_for_pair(first + ready)) : 0;
-  if (final) after_ = torch::Tensor();
+  waiting_samples_ = 0;  // of the pairs still waiting for their neighbours
+  for (size_t k = 0; held && k + 1 < window_.size(); ++k)
+    waiting_samples_ += pairs_.samples_needed(timeline_.slots_for_pair(first + static_cast<int64_t>(ready + k)));
+  if (final) trailing_.clear();
   return true;
 }
 

@@ -71,7 +71,7 @@ TrainingData::TrainingData(const std::vector<JobInput>& inputs, const TrainingDa
   if (options_.max_span < 2) throw Error("training windows need a span of at least 2 frames");
   const int64_t share = options_.cache_bytes / static_cast<int64_t>(inputs.size());
   for (const auto& input : inputs) add_clip(input, share, note);
-  std::vector<FrameWindow> held_out;
+  std::vector<TrainingWindow> held_out;
   for (size_t i = 0; i < clips_.size(); ++i) {
     find_windows(i);
     for (const auto& w : validation_) held_out.push_back(w);
@@ -135,7 +135,7 @@ void TrainingData::find_windows(size_t index) {
     clip.cuts += cut_after[i];
   }
   // Windows inside [begin, end) of one shot whose ends move.
-  const auto add = [&](int64_t begin, int64_t end, int max_span, std::vector<FrameWindow>& into) {
+  const auto add = [&](int64_t begin, int64_t end, int max_span, std::vector<TrainingWindow>& into) {
     for (int64_t first = begin; first < end; ++first) {
       for (int span = 2; span <= max_span && first + span < end; ++span) {
         if (std::any_of(cut_after.begin() + first, cut_after.begin() + first + span, [](bool c) { return c; })) break;
@@ -152,7 +152,7 @@ void TrainingData::find_windows(size_t index) {
   add(clip.validation_from, n, 2, validation_);
 }
 
-std::pair<int64_t, int64_t> TrainingData::neighbours(const FrameWindow& w) const {
+std::vector<int64_t> TrainingData::window_frames(const TrainingWindow& w, const ModelTraits& traits) const {
   const TrainingClip& clip = clips_[w.clip];
   const bool held_out = w.first >= clip.validation_from;
   const int64_t begin = held_out ? clip.validation_from : 0;
@@ -160,10 +160,21 @@ std::pair<int64_t, int64_t> TrainingData::neighbours(const FrameWindow& w) const
   const auto one_shot = [&](int64_t from, int64_t to) {
     return std::none_of(clip.cut_after.begin() + from, clip.cut_after.begin() + to, [](bool c) { return c; });
   };
-  int64_t before = w.first - w.span, after = w.first + 2 * w.span;
-  if (before < begin || !one_shot(before, w.first)) before = w.first;
-  if (after >= end || !one_shot(w.first + w.span, after)) after = w.first + w.span;
-  return {before, after};
+  // Outward from the pair's ends, while the frames stay in the part and the shot.
+  std::vector<int64_t> before{w.first}, after{w.first + w.span};
+  for (bool held = true; static_cast<int>(before.size()) <= traits.frames_before;) {
+    const int64_t i = before.back() - w.span;
+    held = held && i >= begin && one_shot(i, before.back());
+    before.push_back(held ? i : before.back());
+  }
+  for (bool held = true; static_cast<int>(after.size()) <= traits.frames_after;) {
+    const int64_t i = after.back() + w.span;
+    held = held && i < end && one_shot(after.back(), i);
+    after.push_back(held ? i : after.back());
+  }
+  std::vector<int64_t> frames(before.rbegin(), before.rend());
+  frames.insert(frames.end(), after.begin(), after.end());
+  return frames;
 }
 
 int64_t TrainingData::smallest_side() const {

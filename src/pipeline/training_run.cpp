@@ -37,18 +37,25 @@ weights::StateDict trained_tensors(const weights::StateDict& base, torch::nn::Mo
 
 }  // namespace
 
+PlacementChoice place_training(const Placement& requested) {
+  const PlacementChoice placed = place(requested, {train::why_not_train_in_bf16(), "fp16 does not train"}, cpu_capabilities());
+  if (placed.placement.precision == Precision::kFp16) throw Error("fp16 does not train (fp32 or bf16 do)");
+  return placed;
+}
+
 TrainingResult run_training(const ModelWeights& base, const TrainingData& data, const TrainingRunOptions& options) {
   if (options.steps <= 0 && options.seconds <= 0) throw Error("training needs a number of steps or a time budget");
   if (options.batch < 1) throw Error("the training batch must hold at least one sample");
   if (options.resume && options.checkpoint.empty()) throw Error("nothing to resume from: no checkpoint named");
-  auto model = build_trainable(base, options.device, options.quality);
+  const Placement placement = place_training(options.placement).placement;
+  if (placement.device.is_cuda()) apply_cuda_math(placement.precision);  // the run owns the device's math
+  auto model = build_trainable(base, placement.device, options.quality);
   // Crops are multiples of the model's alignment and of what the Laplacian pyramid halves.
   const int64_t pyramid = int64_t{1} << train::kLaplacianLevels;
   SampleDrawer drawer(data, options.crop, std::lcm(model->alignment(options.crop), pyramid),
-                      model->arbitrary_timestep(), options.seed, model->context_frames());
-  const auto validation =
-      validation_samples(data, model->alignment(kValidationCropLimit), options.device, model->context_frames());
-  train::Trainer trainer(*model, options.optimiser, options.precision);
+                      model->traits(), options.seed);
+  const auto validation = validation_samples(data, model->alignment(kValidationCropLimit), placement.device, model->traits());
+  train::Trainer trainer(*model, options.optimiser, placement.precision);
   if (options.crop > data.smallest_side() && options.on_note)
     options.on_note("crops of " + std::to_string(drawer.crop()) + " pixels, not " + std::to_string(options.crop) +
                     ": the smallest frames are " + std::to_string(data.smallest_side()) + " pixels on a side");
@@ -98,7 +105,7 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
     }
     // The rate of the step about to be taken (the reference's first step has rate 0).
     progress.learning_rate = train::learning_rate_at(options.optimiser, share(progress.step + 1, seconds));
-    const auto batch = drawer.draw(options.batch, options.device);
+    const auto batch = drawer.draw(options.batch, placement.device);
     progress.loss = trainer.step(batch, progress.learning_rate).loss;
     progress.step = trainer.steps_taken();
     progress.seconds = earlier_seconds + since(start);

@@ -1,8 +1,12 @@
 #pragma once
-/// The interface every interpolation model offers the pipeline: given batches of frame
-/// pairs (N×3×H×W, RGB in [0,1], any H×W) — with their neighbours for models that read
-/// a window of four frames (interpolate_window) — and one time per pair, return the
-/// in-between frames at those times. Padding to the network's multiple happens inside.
+/// The interface every interpolation model offers the pipeline: given a batch of frame
+/// windows (frame_window.h: each pair with the neighbours its traits() read; RGB in
+/// [0,1], any H×W) and one time per window, return the in-between frames at those
+/// times. Padding to the network's multiple happens inside. One entry point: a model
+/// implements make(); callers go through interpolate(), which checks the window.
+#include "interp/core/frame_window.h"
+#include "interp/core/model_traits.h"
+#include "interp/core/placement.h"
 #include "interp/core/precision.h"
 
 #include <torch/types.h>
@@ -16,10 +20,15 @@ class FrameInterpolator {
  public:
   virtual ~FrameInterpolator() = default;
 
-  /// img0, img1: N×3×H×W on device(), any floating dtype; times: N values in (0,1).
-  /// Returns N×3×H×W in the model's dtype.
-  virtual torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                                    const std::vector<double>& times) = 0;
+  /// window: the frames traits() reads, N×3×H×W each on device(), any floating dtype;
+  /// times: N values in (0,1). Returns N×3×H×W in the model's dtype. Throws
+  /// interp::Error for a window of another shape or a count of times that does not fit.
+  torch::Tensor interpolate(const FrameWindow& window, const std::vector<double>& times);
+  /// A pair alone, its ends repeated as the neighbours a window model reads (a clip's
+  /// ends): FrameWindow::of_pair.
+  torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1, const std::vector<double>& times) {
+    return interpolate(FrameWindow::of_pair(img0, img1, traits()), times);
+  }
 
   /// Short model name, e.g. "rife-v4.6" or "film".
   virtual std::string name() const = 0;
@@ -27,23 +36,8 @@ class FrameInterpolator {
   /// The quality mode it runs (quality.h's names); empty for models with one mode.
   virtual std::string mode() const { return ""; }
 
-  /// Frames it reads for each in-between: 2 (the pair) or 4 (one frame before the pair,
-  /// the pair, one after, evenly spaced in time; ConvLSTM).
-  virtual int context_frames() const { return 2; }
-
-  /// The in-betweens of windows (before, img0, img1, after: N×3×H×W each). Models of two
-  /// frames ignore the neighbours; a four-frame model's interpolate() repeats the pair's
-  /// ends as its neighbours, as at a clip's ends.
-  virtual torch::Tensor interpolate_window(const torch::Tensor& before, const torch::Tensor& img0,
-                                           const torch::Tensor& img1, const torch::Tensor& after,
-                                           const std::vector<double>& times) {
-    (void)before, (void)after;
-    return interpolate(img0, img1, times);
-  }
-
-  /// True when any t in (0,1) is meaningful (RIFE v4); false when the network is trained
-  /// for t=0.5 only and callers should recurse (FILM).
-  virtual bool arbitrary_timestep() const = 0;
+  /// The frames it reads and the times it makes (model_traits.h), as its family states.
+  virtual ModelTraits traits() const = 0;
 
   virtual torch::Device device() const = 0;
   virtual torch::Dtype dtype() const = 0;
@@ -56,6 +50,10 @@ class FrameInterpolator {
   /// `interp bench` on CPU; 0 when unknown. For the check that refuses frames that
   /// cannot fit before any work starts.
   virtual double bytes_per_pixel() const { return 0; }
+
+ protected:
+  /// The in-betweens of a window that fits traits(), one time per window (checked).
+  virtual torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) = 0;
 };
 
 }  // namespace interp

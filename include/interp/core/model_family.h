@@ -2,13 +2,14 @@
 /// A model family (RIFE, UPR-Net, FILM, ConvLSTM) as one entry in one table: everything the
 /// rest of interp asks of a family — which weight files are its own, how to build it for
 /// inference or for training, what it is called, how to install it, which quality modes
-/// and flow scales it takes, how many frames it reads — answered in the family's own
+/// and flow scales it takes — answered in the family's own
 /// file. Nothing outside those files compares family names, so adding a family is its
 /// file plus its line in model_families.cpp.
 #include "interp/core/frame_interpolator.h"
 #include "interp/core/precision.h"
 #include "interp/core/quality.h"
 #include "interp/core/train/optimiser_settings.h"
+#include "interp/core/train/trainable_model.h"
 #include "interp/core/weights/state_dict.h"
 #include "interp/base/error.h"
 
@@ -32,9 +33,9 @@ struct ModelOptions {
   std::string model = kDefaultRifeModel;  ///< name (resolved under the models dirs) or file path
   std::string variant;              ///< forces the model of a .pkl that names none ("rife-v4.25")
   std::string models_dir;           ///< searched first for names (also $INTERP_MODELS_DIR)
-  torch::Device device = torch::kCPU;
-  torch::Dtype dtype = torch::kFloat32;  ///< storage; choose_precision()'s fp16 sets half
-  Precision precision = Precision::kFp32;
+  /// Where it runs and in what, as requested (precision kAuto too); the loader resolves
+  /// it with place() before a family builds, so build() receives it resolved.
+  Placement placement;
   double scale = 1.0;               ///< RIFE flow scale; UPR-Net: 0.5/0.25 skip its finest 1/2 levels
   /// Unset: the weights' default_quality() (model_loader.h). Families' build() receive
   /// it set.
@@ -58,60 +59,6 @@ struct ModelWeights {
   std::string variant;
   weights::StateDict tensors;
   weights::Metadata metadata;
-};
-
-/// Samples of one training step: the pair img0, img1 and its in-between gt at t (N×3×H×W
-/// in [0,1]; t: N values in (0,1)); for four-frame models also the frames one spacing
-/// before and after the pair (undefined otherwise).
-struct TrainingBatch {
-  torch::Tensor img0, img1, gt, t, before, after;
-};
-
-/// One term of a family's training loss: how far one of its outputs is from gt.
-struct LossTerm {
-  enum class Kind { LaplacianL1, L1 };
-  std::string output;  ///< a key of TrainableModel::outputs()
-  Kind kind = Kind::LaplacianL1;
-  double weight = 1;
-};
-
-/// A model built for training: the family's module holding the file's weights, run
-/// with plain ATen ops and autograd — no fused CPU glue, no inference-only weight
-/// rewrites — so that every parameter gets its gradient.
-class TrainableModel {
- public:
-  virtual ~TrainableModel() = default;
-  /// The parameters (under the reference's names) to optimise and save.
-  virtual torch::nn::Module& module() = 0;
-  /// img0, img1: N×3×H×W in [0,1], H and W multiples of alignment(W); t: N values in
-  /// (0,1). Returns the N×3×H×W frames at t. Throws interp::Error for unaligned sizes.
-  virtual torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) = 0;
-  /// What the height and width of frames `width` pixels wide must be multiples of.
-  virtual int64_t alignment(int64_t width) const = 0;
-  /// Throws interp::Error unless `frames` (N×C×H×W) fit alignment(): what every
-  /// forward() checks first. `who` names the model in the message.
-  void require_aligned(const torch::Tensor& frames, const std::string& who) const {
-    const int64_t m = alignment(frames.size(3));
-    if (frames.size(2) % m || frames.size(3) % m)
-      throw Error(who + " trains on frames whose sides are multiples of " + std::to_string(m));
-  }
-  /// Whether it learns any t in (0,1) (training samples then take t = j/n); false: t = 0.5 only.
-  virtual bool arbitrary_timestep() const { return true; }
-  /// Frames a sample holds: 2 (the pair) or 4 (TrainingBatch::before/after too).
-  virtual int context_frames() const { return 2; }
-  /// The frames it makes for a batch by name; "frame" is the result, the others are
-  /// what loss_terms() also scores (ConvLSTM's "rough").
-  virtual std::map<std::string, torch::Tensor> outputs(const TrainingBatch& batch) {
-    return {{"frame", forward(batch.img0, batch.img1, batch.t)}};
-  }
-  /// The loss as data: RIFE's authors score the frame with a Laplacian-pyramid L1.
-  virtual std::vector<LossTerm> loss_terms() const { return {{"frame", LossTerm::Kind::LaplacianL1, 1.0}}; }
-  /// False for a parameter its forward never uses (kept because the reference's files
-  /// hold it): it gets no gradient, and that is no fault.
-  virtual bool uses_parameter(const std::string& name) const {
-    (void)name;
-    return true;
-  }
 };
 
 class ModelFamily {
@@ -146,8 +93,8 @@ class ModelFamily {
   /// file's header; "refine" is what the refine and best modes run.
   virtual std::vector<std::string> parts(const ModelWeights&) const { return {name()}; }
 
-  /// For inference on options.device, in options.dtype. Throws interp::Error for
-  /// weights that do not fit or options it does not take.
+  /// For inference where options.placement says (resolved: its device and storage
+  /// type). Throws interp::Error for weights that do not fit or options it does not take.
   virtual std::unique_ptr<FrameInterpolator> build(const ModelWeights& weights, const ModelOptions& options) const = 0;
   /// For training (fp32, on `device`) as it runs in `quality` (one of qualities()): only
   /// the networks that mode runs are built, and train. Throws interp::Error for a mode
@@ -188,8 +135,6 @@ class ModelFamily {
   virtual std::string scale_help() const = 0;
   /// What its quality modes do, for --help ("" for a family of one mode).
   virtual std::string quality_help() const { return ""; }
-  /// Input frames it reads for each in-between: 2 (the pair) or 4 (ConvLSTM).
-  virtual int context_frames() const { return 2; }
 };
 
 /// Every family, in the order recognition and --help list them.

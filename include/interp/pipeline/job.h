@@ -30,6 +30,11 @@ struct FrameRange {
   int64_t end = 0;  ///< 0: to the end of the input (its last frame and tail written)
 };
 
+struct InputNeighbours {
+  int64_t before = 0;
+  int64_t after = 0;
+};
+
 struct JobOptions {
   /// How pairs are made: batch, the pairs not given to the model, cancellation (the
   /// timing mode is the job's to choose, from `recursive` and the model).
@@ -39,9 +44,10 @@ struct JobOptions {
   int64_t frame_limit = 0;  ///< read at most this many input frames (0: all)
   /// A piece of the input only; the source starts at range->first (open_source).
   std::optional<FrameRange> range;
-  /// The first and last inputs are only neighbours of the windows, never written
-  /// (`interp pair A B C D`: the frames between B and C for a four-frame model).
-  bool ends_are_neighbours = false;
+  /// Inputs at the start and the end that are only neighbours of windows, never written
+  /// (`interp pair A B C D`: one on each side, the frames between B and C for a window
+  /// model). Those at the end are counted from a source that knows its frame count.
+  InputNeighbours neighbours_only;
   io::DecodeOptions decode;  ///< strictness and the pixel limit of the inputs
   /// What the model was loaded with that its name does not say (weights' hash, flow
   /// scale), recorded in --range pieces so that join refuses pieces of other models.
@@ -54,31 +60,32 @@ struct JobOptions {
 /// closes its last pair but belongs to the next piece), needs one frame when it starts
 /// past 0 (the last piece may hold just the video's last frame), and expects the
 /// outputs of its frames alone. A piece past 0 also reads the frame before its first
-/// (the source opens there: piece_source_start), and for a four-frame model one more
-/// past its end: neighbours of its first and last windows, never written, so that
-/// pieces join into exactly one run's frames.
+/// (the source opens there: piece_source_start), and for a window model the frames it
+/// reads past its end: neighbours of its first and last windows, never written, so that
+/// pieces join into exactly one run's frames. Without a range, the inputs that are
+/// neighbours only (JobOptions::neighbours_only) are the lead and the trail.
 struct InputSpan {
   int64_t first = 0;       ///< input index of the first frame written
   int64_t end = 0;         ///< one past the last frame written; 0: to the end of the input
   int64_t read_limit = 0;  ///< frames to decode (0: all)
   int64_t min_frames = 2;  ///< fewer decoded frames is an error
   int64_t lead = 0;        ///< frames decoded before `first` (neighbours only)
-  int64_t trail = 0;       ///< frames decoded after frame `end` (neighbours only)
+  int64_t trail = 0;       ///< frames decoded after the last pair's end (neighbours only)
 
-  InputSpan(const JobOptions& options, int context_frames);
+  /// `source_frames`: the source's frame count (0: unknown). Throws interp::Error for
+  /// trailing neighbours of a source that cannot count its frames.
+  InputSpan(const JobOptions& options, const ModelTraits& traits, int64_t source_frames);
   /// Whether `decoded` frames read reach frame `end`: read for its pair, not written.
   bool ends_at_boundary(int64_t decoded) const { return end > 0 && decoded >= lead + end - first + 1; }
   /// Whether the `decoded`-th frame read (from 1) is only a window's neighbour.
-  bool is_neighbour(int64_t decoded) const {
-    return decoded <= lead || (trail > 0 && decoded > lead + end - first + 1);
-  }
+  bool is_neighbour(int64_t decoded) const { return decoded <= lead || (trail > 0 && decoded >= trail_from_); }
   /// Output frames expected from a source of `frames` frames (0: unknown), 0 when unknown.
   int64_t expected_outputs(const Timeline& timeline, int64_t frames, bool repeat_tail) const;
 
  private:
   bool piece_ = false;
   int64_t frame_limit_ = 0;
-  int64_t outer_ = 0;  ///< inputs that are neighbours only (JobOptions::ends_are_neighbours)
+  int64_t trail_from_ = 0;  ///< the first frame read (from 1) of the trail
 };
 
 /// Where a piece's source starts: the frame before its first (a neighbour: InputSpan).

@@ -6,13 +6,15 @@
 /// saved. Forward passes are batched across consecutive
 /// pairs, so that `--exp=1` (one frame per pair) fills a GPU's batch too.
 ///
-/// Four-frame models (ConvLSTM) get each pair's window (before, a, b, after). With
-/// recursive midpoints the window stays evenly spaced wherever the frames exist: a
-/// midpoint between frames h apart takes as neighbours the frames h before and after
-/// them when the pair's window holds those (the input neighbours at the first level,
-/// midpoints made at coarser levels after), else the sub-pair's own end repeated — the
-/// rule of a clip's ends. So each pair depends on its window alone: batches, pieces
-/// and one run give the same frames.
+/// Window models (ConvLSTM) get each pair's window (frame_window.h) with the neighbours
+/// their traits read. A neighbour exists when the input has it and no scene cut lies
+/// between it and the pair; where none does, the nearest frame kept stands in (a clip's
+/// ends). With recursive midpoints the window stays evenly spaced wherever the frames
+/// exist: a midpoint between frames h apart takes as neighbours the frames h, 2h, ...
+/// before and after them when the pair's window holds those (the input neighbours at
+/// the first level, midpoints made at coarser levels after), else the nearest one held.
+/// So each pair depends on its window alone: batches, pieces and one run give the same
+/// frames.
 #include "interp/core/frame_interpolator.h"
 #include "interp/pipeline/timeline.h"
 
@@ -79,12 +81,11 @@ double still_score(const torch::Tensor& a, const torch::Tensor& b);
 
 /// One input pair and the output slots between its frames.
 struct PairRequest {
-  torch::Tensor a, b;  ///< 1×3×H×W on the model's device, every pair the same size
+  /// The pair (1×3×H×W on the model's device, every pair the same size) with the input
+  /// frames around it that the model reads (ModelTraits), fewer at a clip's ends. One
+  /// across a scene cut from its pair is not used, so a window never mixes shots.
+  FrameWindow frames;
   std::vector<OutputSlot> slots;
-  /// The input frames before a and after b, for four-frame models (undefined at a
-  /// clip's ends). One across a scene cut from its pair is not used: the pair's own
-  /// end frame stands in, so a window never mixes shots.
-  torch::Tensor before, after;
 };
 
 struct PairFrames {
@@ -106,20 +107,19 @@ class PairInterpolator {
   int64_t samples_needed(const std::vector<OutputSlot>& slots) const;
 
   int batch() const { return options_.batch; }
-  /// The model's (frame_interpolator.h): 4 when pairs need their neighbours.
-  int context_frames() const { return model_.context_frames(); }
+  /// The model's (model_traits.h): the neighbours each pair's window reads.
+  ModelTraits traits() const { return model_.traits(); }
 
  private:
-  /// One frame to compute: the model at t between two known frames (with their
-  /// neighbours for four-frame models), into `*out`.
+  /// One frame to compute: the model at t in a window of known frames, into `*out`.
   struct Sample {
-    torch::Tensor left, right;
+    FrameWindow window;
     double t;
     torch::Tensor* out;
-    torch::Tensor before, after;
   };
-  /// The pair's neighbours as the model gets them (PairRequest::before/after).
-  std::pair<torch::Tensor, torch::Tensor> neighbours(const PairRequest& pair) const;
+  /// The pair's window as the model reads it: PairRequest::frames in the same shot,
+  /// the nearest kept frame where the input has none.
+  FrameWindow model_window(const FrameWindow& known) const;
   /// Runs the samples in batches of options_.batch, checking for cancellation first.
   void run(std::vector<Sample>& samples);
   void stop_if_cancelled() const;  ///< throws interp::Error("interrupted")

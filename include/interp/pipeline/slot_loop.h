@@ -3,9 +3,9 @@
 /// is the input frame itself, an in-between made by the model, or (after the last
 /// input) a repeat of the last frame, so durations hold. Video, image folders and pairs
 /// all go through it. Pairs wait until they fill a batch of forward passes
-/// (PairOptions::batch), then are made together and emitted in order. For a
-/// four-frame model a pair also waits for the frame after it, and keeps the one
-/// before: its window (pair_interpolator.h).
+/// (PairOptions::batch), then are made together and emitted in order. For a window
+/// model a pair also waits for the frames after it that the model reads, and the loop
+/// keeps those before it: its window (frame_window.h, pair_interpolator.h).
 #include "interp/core/frame_interpolator.h"
 #include "interp/io/image.h"
 #include "interp/pipeline/pair_interpolator.h"
@@ -46,8 +46,9 @@ class SlotLoop {
   /// Takes the next input frame; emits the outputs of the pairs waiting once they fill
   /// a batch.
   bool push(InputFrame frame, const Emit& emit);
-  /// A frame that is only a neighbour of a window, never an input: before the first
-  /// push, the frame before a piece's first; after the last, the one after its end.
+  /// A frame that is only a neighbour of windows, never an input: before the first
+  /// push, the frames before a piece's first; after the last, those after its end.
+  /// Ignored when the model reads no neighbours.
   void push_context(const torch::Tensor& frame);
   /// An input frame that was lost (damaged data): the previous one stands in for it, as
   /// copies, without the model, so the timeline after it stays exact.
@@ -85,12 +86,17 @@ class SlotLoop {
   const Timeline& timeline_;
   bool repeat_tail_;
   std::function<io::Image()> buffers_;
+  /// The pair's frames with those around it that the model reads (k: pair k of window_).
+  FrameWindow known_window(size_t k) const;
+  /// Keeps `frame` as the newest before the waiting pairs (as many as the model reads).
+  void remember(const torch::Tensor& frame);
+
   /// Frames of the waiting pairs: pair k is (window_[k], window_[k+1]); the last frame
   /// is always kept, as the first of the next pair.
   std::deque<InputFrame> window_;
-  torch::Tensor before_;  ///< the frame before window_.front() (four-frame models)
-  torch::Tensor after_;   ///< a neighbour pushed after the last input (push_context)
-  size_t lookahead_ = 0;  ///< frames a pair waits for after its own: 1 for four-frame models
+  ModelTraits traits_;
+  std::deque<torch::Tensor> history_;    ///< up to traits_.frames_before frames before window_.front()
+  std::vector<torch::Tensor> trailing_;  ///< neighbours pushed after the last input (push_context)
   int64_t waiting_samples_ = 0;
   std::vector<io::Image> spares_;
   int64_t inputs_ = 0;

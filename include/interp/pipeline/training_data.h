@@ -37,7 +37,7 @@ inline constexpr int64_t kValidationFrames = 3;
 inline constexpr size_t kValidationSamples = 16;
 
 /// Frames first..first+span of one clip.
-struct FrameWindow {
+struct TrainingWindow {
   size_t clip = 0;
   int64_t first = 0;
   int span = 2;
@@ -67,13 +67,14 @@ class TrainingData {
                const std::function<void(const std::string&)>& note = {});
 
   const std::vector<TrainingClip>& clips() const { return clips_; }
-  const std::vector<FrameWindow>& training_windows() const { return training_; }
-  const std::vector<FrameWindow>& validation_windows() const { return validation_; }
-  /// The frames one span before and after window `w`, for four-frame models: evenly
-  /// spaced like the windows a job gives them. Where that frame lies outside the
-  /// window's part of the clip (training or held-out), or across a cut, the pair's own
-  /// end frame stands in — as a job repeats it at a clip's ends and at cuts.
-  std::pair<int64_t, int64_t> neighbours(const FrameWindow& w) const;
+  const std::vector<TrainingWindow>& training_windows() const { return training_; }
+  const std::vector<TrainingWindow>& validation_windows() const { return validation_; }
+  /// The frames a model with `traits` reads around window `w`'s pair (its ends and the
+  /// neighbours one span apart, in time order): evenly spaced like the windows a job
+  /// gives it. Where a neighbour lies outside the window's part of the clip (training
+  /// or held-out), or across a cut, the nearest frame kept stands in — as a job
+  /// repeats the pair's end at a clip's ends and at cuts.
+  std::vector<int64_t> window_frames(const TrainingWindow& w, const ModelTraits& traits) const;
   /// The smallest frame side over all clips (crops cannot be larger).
   int64_t smallest_side() const;
   int64_t bytes() const { return bytes_; }
@@ -86,7 +87,7 @@ class TrainingData {
 
   TrainingDataOptions options_;
   std::vector<TrainingClip> clips_;
-  std::vector<FrameWindow> training_, validation_;
+  std::vector<TrainingWindow> training_, validation_;
   int64_t bytes_ = 0;
 };
 

@@ -7,6 +7,7 @@
 /// when the run is stopped, always atomically; a resumed run continues from its step
 /// exactly as if it had not stopped. The checkpoint replaces only a file this run owns
 /// (io/repeated_output.h): one that appears meanwhile is kept and the run stops.
+#include "interp/core/model_family.h"
 #include "interp/core/train/trainer.h"
 #include "interp/pipeline/training_data.h"
 
@@ -36,8 +37,8 @@ struct TrainingRunOptions {
   uint64_t seed = 1;
   train::OptimiserSettings optimiser;
   int validations = 5;      ///< validation runs spread over the run (besides before and after)
-  torch::Device device = torch::kCPU;
-  Precision precision = Precision::kFp32;  ///< fp32 or bf16 (train::Trainer)
+  /// Where it trains and in what, as requested: place_training() resolves it.
+  Placement placement;
   /// The mode trained for: its networks train, the file's others are kept as they are
   /// (default: every network the file holds).
   std::optional<Quality> quality;
@@ -64,7 +65,12 @@ struct TrainingResult {
   int64_t crop = 0;          ///< the crop side used
 };
 
-/// Trains `base` (read with read_model_weights) on `data`. Throws interp::Error for
+/// place()'s rule for training: auto takes bf16 only where it was measured to follow
+/// fp32's gradients (train::why_not_train_in_bf16), and fp16 is refused (it does not
+/// train). Throws interp::Error.
+PlacementChoice place_training(const Placement& requested);
+
+/// Trains `base` (read with read_model_weights) on `data`, placed by place_training. Throws interp::Error for
 /// options that cannot work, a checkpoint of another run, a diverging loss.
 TrainingResult run_training(const ModelWeights& base, const TrainingData& data, const TrainingRunOptions& options);
 

@@ -19,14 +19,13 @@ inline constexpr int64_t kValidationCropLimit = 512;
 
 class SampleDrawer {
  public:
-  /// `arbitrary_t`: in-betweens at any j/n of a window; otherwise only the midpoints of
-  /// windows of even span. `multiple`: what crop sides must be multiples of.
-  /// `context_frames` 4: samples carry the window's neighbours (TrainingData::neighbours),
-  /// each replaced by the pair's end one time in ten so that the model also learns the
-  /// clip ends and cuts where a job repeats that frame. Throws interp::Error when no
-  /// window suits, or the frames cannot hold one crop.
-  SampleDrawer(const TrainingData& data, int64_t crop, int64_t multiple, bool arbitrary_t, uint64_t seed,
-               int context_frames = 2);
+  /// The model's traits: in-betweens at any j/n of a window when it takes any t,
+  /// otherwise only the midpoints of windows of even span; samples hold the frames it
+  /// reads (TrainingData::window_frames), the neighbours of each side replaced by the
+  /// pair's end one time in ten so that the model also learns the clip ends and cuts
+  /// where a job repeats that frame. `multiple`: what crop sides must be multiples of.
+  /// Throws interp::Error when no window suits, or the frames cannot hold one crop.
+  SampleDrawer(const TrainingData& data, int64_t crop, int64_t multiple, const ModelTraits& traits, uint64_t seed);
 
   /// `count` samples, N×3×crop×crop, on `device`.
   train::TrainingBatch draw(int64_t count, torch::Device device);
@@ -38,18 +37,17 @@ class SampleDrawer {
 
  private:
   const TrainingData& data_;
-  std::vector<FrameWindow> windows_;
+  std::vector<TrainingWindow> windows_;
   int64_t crop_;
-  bool arbitrary_t_;
-  bool context_;
+  ModelTraits traits_;
   std::mt19937_64 rng_;
 };
 
 /// The held-out windows as samples of one each (clips differ in size): centred crops
 /// of at most kValidationCropLimit, sides a multiple of `multiple`, at t = 0.5, with
-/// their neighbours for four-frame models.
+/// the frames `traits` reads.
 std::vector<train::TrainingBatch> validation_samples(const TrainingData& data, int64_t multiple, torch::Device device,
-                                                     int context_frames = 2);
+                                                     const ModelTraits& traits);
 
 /// Mean PSNR of the model over `samples` (0 when there are none).
 double validation_psnr(train::Trainer& trainer, const std::vector<train::TrainingBatch>& samples);

@@ -34,18 +34,15 @@ class TrainableConvLstm : public TrainableModel {
     return net_->forward_frames(img0, img0, img1, img1).refined;
   }
   std::map<std::string, torch::Tensor> outputs(const TrainingBatch& b) override {
-    require_aligned(b.img0, "convlstm");
-    const auto& before = b.before.defined() ? b.before : b.img0;
-    const auto& after = b.after.defined() ? b.after : b.img1;
-    auto out = net_->forward_frames(before, b.img0, b.img1, after);
+    require_aligned(b.frames.left(), "convlstm");
+    auto out = net_->forward_frames(b.frames.at(-1), b.frames.left(), b.frames.right(), b.frames.at(2));
     return {{"rough", out.rough}, {"frame", out.refined}};
   }
   std::vector<LossTerm> loss_terms() const override {
     return {{"rough", LossTerm::Kind::L1, 0.5}, {"frame", LossTerm::Kind::L1, 1.0}};
   }
   int64_t alignment(int64_t) const override { return net_->config().size_multiple(); }
-  bool arbitrary_timestep() const override { return false; }
-  int context_frames() const override { return static_cast<int>(net_->config().frames); }
+  ModelTraits traits() const override { return net_->config().traits(); }
   bool uses_parameter(const std::string& name) const override { return !convlstm::is_unused_parameter(name); }
 
  private:
@@ -72,7 +69,7 @@ class ConvLstmFamily : public ModelFamily {
 
   std::unique_ptr<FrameInterpolator> build(const ModelWeights& w, const ModelOptions& options) const override {
     return std::make_unique<convlstm::ConvLstmInterpolator>(ConvLstmConfig{}, w.tensors,
-                                                            convlstm::ConvLstmOptions{options.device, options.dtype});
+                                                            options.placement);
   }
   std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device, Quality) const override {
     return std::make_unique<TrainableConvLstm>(w.tensors, device);
@@ -127,7 +124,6 @@ class ConvLstmFamily : public ModelFamily {
   }
   std::vector<double> scales() const override { return {1.0}; }
   std::string scale_help() const override { return "ConvLSTM 1 (it has no flow scale)"; }
-  int context_frames() const override { return static_cast<int>(ConvLstmConfig{}.frames); }
 };
 
 }  // namespace

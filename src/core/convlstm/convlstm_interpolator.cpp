@@ -20,11 +20,11 @@ bool looks_like_convlstm(const weights::StateDict& dict) {
 }
 
 ConvLstmInterpolator::ConvLstmInterpolator(const ConvLstmConfig& config, const weights::StateDict& dict,
-                                           ConvLstmOptions options)
-    : net_(config), options_(options) {
+                                           Placement placement)
+    : net_(config), placement_(placement) {
   weights::load_into(*net_, normalise_convlstm_keys(dict), config.name + " weights");
   net_->eval();  // BatchNorm with its running statistics
-  net_->to(options_.device, options_.dtype);
+  net_->to(placement_.device, placement_.dtype);
 }
 
 ConvLstmOutput ConvLstmInterpolator::interpolate_both(const torch::Tensor& before, const torch::Tensor& img0,
@@ -32,7 +32,7 @@ ConvLstmOutput ConvLstmInterpolator::interpolate_both(const torch::Tensor& befor
   torch::InferenceMode guard;
   const int64_t h = img0.size(2), w = img0.size(3), m = net_->config().size_multiple();
   const auto prepare = [&](const torch::Tensor& f) {
-    const auto x = f.to(options_.device, options_.dtype);
+    const auto x = f.to(placement_.device, placement_.dtype);
     // Edge pixels repeated: the padding continues the picture instead of adding an edge.
     return torch::replication_pad2d(x, {0, round_up(w, m) - w, 0, round_up(h, m) - h});
   };
@@ -40,13 +40,10 @@ ConvLstmOutput ConvLstmInterpolator::interpolate_both(const torch::Tensor& befor
   return {crop_to(out.rough, h, w), crop_to(out.refined, h, w)};
 }
 
-torch::Tensor ConvLstmInterpolator::interpolate_window(const torch::Tensor& before, const torch::Tensor& img0,
-                                                       const torch::Tensor& img1, const torch::Tensor& after,
-                                                       const std::vector<double>& times) {
-  if (static_cast<int64_t>(times.size()) != img0.size(0)) throw Error("one timestep per window is required");
+torch::Tensor ConvLstmInterpolator::make(const FrameWindow& window, const std::vector<double>& times) {
   for (double t : times)
     if (std::abs(t - 0.5) > 1e-9) throw Error(name() + " makes midpoints only (t = 0.5), not t = " + std::to_string(t));
-  return interpolate_both(before, img0, img1, after).refined;
+  return interpolate_both(window.at(-1), window.left(), window.right(), window.at(2)).refined;
 }
 
 // Peak RSS per input pixel of one window, `interp bench --size 1280x720` on CPU (fp32):

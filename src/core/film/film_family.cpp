@@ -23,7 +23,7 @@ class TrainableFilm : public TrainableModel {
     return net_->forward(img0, img1, t.to(img0.options()).view({img0.size(0), 1}));
   }
   int64_t alignment(int64_t) const override { return net_->config().pad_multiple(); }
-  bool arbitrary_timestep() const override { return false; }  // as its inference: t = 0.5
+  ModelTraits traits() const override { return net_->config().traits(); }
 
  private:
   film::Interpolator net_;
@@ -42,10 +42,7 @@ class FilmFamily : public ModelFamily {
   }
 
   std::unique_ptr<FrameInterpolator> build(const ModelWeights& w, const ModelOptions& options) const override {
-    film::FilmOptions fo;
-    fo.device = options.device;
-    fo.dtype = options.dtype;
-    return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, fo);
+    return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, options.placement);
   }
   std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device, Quality) const override {
     return std::make_unique<TrainableFilm>(w.tensors, device);

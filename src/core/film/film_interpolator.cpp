@@ -50,22 +50,21 @@ FilmConfig infer_config(const weights::StateDict& dict) {
   return c;
 }
 
-FilmInterpolator::FilmInterpolator(const FilmConfig& config, const weights::StateDict& dict, FilmOptions options)
-    : net_(config), options_(options), filters_(config.filters) {
+FilmInterpolator::FilmInterpolator(const FilmConfig& config, const weights::StateDict& dict, Placement placement)
+    : net_(config), placement_(placement), filters_(config.filters) {
   weights::load_into(*net_, dict, "FILM weights");
   net_->eval();
-  net_->to(options_.device, options_.dtype);
+  net_->to(placement_.device, placement_.dtype);
 }
 
-torch::Tensor FilmInterpolator::interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                                            const std::vector<double>& times) {
+torch::Tensor FilmInterpolator::make(const FrameWindow& window, const std::vector<double>& times) {
+  const auto &img0 = window.left(), &img1 = window.right();
   const int64_t n = img0.size(0), h = img0.size(2), w = img0.size(3);
-  if (static_cast<int64_t>(times.size()) != n) throw Error("one timestep per pair is required");
   torch::InferenceMode guard;
   const int64_t m = net_->config().pad_multiple();
   const int64_t ph = (m - h % m) % m, pw = (m - w % m) % m;
   const std::vector<int64_t> pad{pw / 2, pw - pw / 2, ph / 2, ph - ph / 2};
-  auto opts = torch::TensorOptions().device(options_.device).dtype(options_.dtype);
+  auto opts = torch::TensorOptions().device(placement_.device).dtype(placement_.dtype);
   auto a = torch::constant_pad_nd(img0.to(opts), pad, 0.0);
   auto b = torch::constant_pad_nd(img1.to(opts), pad, 0.0);
   auto t = torch::tensor(std::vector<double>(times.begin(), times.end()), opts).view({n, 1});

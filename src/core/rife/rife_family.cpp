@@ -36,6 +36,7 @@ class TrainableRife : public TrainableModel {
     return net_->forward(img0, img1, plane, 1.0, mode_);
   }
   int64_t alignment(int64_t) const override { return net_->variant().pad_multiple; }
+  ModelTraits traits() const override { return net_->variant().traits(); }
 
  private:
   rife::IFNet net_;
@@ -78,8 +79,7 @@ class RifeFamily : public ModelFamily {
 
   std::unique_ptr<FrameInterpolator> build(const ModelWeights& w, const ModelOptions& options) const override {
     rife::RifeOptions ro;
-    ro.device = options.device;
-    ro.dtype = options.dtype;
+    ro.placement = options.placement;
     ro.scale = options.scale;
     ro.mode = {refines(*options.quality), ensembles(*options.quality), options.fallback};
     return std::make_unique<rife::RifeInterpolator>(variant_of(w), w.tensors, ro);

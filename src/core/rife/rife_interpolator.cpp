@@ -60,7 +60,7 @@ RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::S
   if (const auto why = net_->unsupported(options_.mode); !why.empty()) throw Error(why);
   weights::load_into(*net_, used_weights(dict, variant), variant.name + " weights");
   net_->eval();
-  net_->to(options_.device, options_.dtype);
+  net_->to(options_.placement.device, options_.placement.dtype);
   {
     // Channels-last convolutions measured 3-8% faster on CPU (oneDNN); cuDNN prefers
     // them for fp16 too.
@@ -75,14 +75,13 @@ std::string RifeInterpolator::mode() const {
   return quality_name(quality_of(options_.mode.refine, options_.mode.ensemble));
 }
 
-torch::Tensor RifeInterpolator::interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                                            const std::vector<double>& times) {
+torch::Tensor RifeInterpolator::make(const FrameWindow& window, const std::vector<double>& times) {
+  const auto &img0 = window.left(), &img1 = window.right();
   const int64_t n = img0.size(0), h = img0.size(2), w = img0.size(3);
-  if (static_cast<int64_t>(times.size()) != n) throw Error("one timestep per pair is required");
   torch::InferenceMode guard;
   const int64_t m = net_->variant().pad_multiple;
   const int64_t multiple = std::max<int64_t>(m, static_cast<int64_t>(m / options_.scale));
-  auto opts = torch::TensorOptions().device(options_.device).dtype(options_.dtype);
+  auto opts = torch::TensorOptions().device(options_.placement.device).dtype(options_.placement.dtype);
   auto a = pad_to_multiple(img0.to(opts), multiple);
   auto b = pad_to_multiple(img1.to(opts), multiple);
   a = a.contiguous(torch::MemoryFormat::ChannelsLast);

@@ -36,7 +36,7 @@ Trainer::Trainer(TrainableModel& model, OptimiserSettings settings, Precision pr
                  torch::optim::AdamWOptions(settings.learning_rate).weight_decay(settings.weight_decay)) {}
 
 torch::Tensor Trainer::loss(const TrainingBatch& b) {
-  PrecisionScope scope(precision_, b.img0.device());
+  PrecisionScope scope(precision_, b.frames.left().device());
   const auto outputs = model_.outputs(b);
   torch::Tensor total;
   for (const auto& term : model_.loss_terms()) {
@@ -77,7 +77,7 @@ StepResult Trainer::step(const TrainingBatch& batch, double learning_rate) {
 double Trainer::psnr(const TrainingBatch& b) {
   torch::NoGradGuard no_grad;
   model_.module().eval();
-  PrecisionScope scope(precision_, b.img0.device());
+  PrecisionScope scope(precision_, b.frames.left().device());
   const auto frames = model_.outputs(b).at("frame").clamp(0, 1);
   const auto mse = (frames - b.gt).pow(2).flatten(1).mean(1).clamp_min(1e-10);
   return (-10 * torch::log10(mse)).mean().item<double>();

@@ -29,6 +29,7 @@ class TrainableUpr : public TrainableModel {
   int64_t alignment(int64_t width) const override {
     return upr::pad_multiple(upr::pyramid_levels_for_width(width));
   }
+  ModelTraits traits() const override { return net_->config().traits(); }
 
  private:
   upr::UprNet net_;
@@ -76,8 +77,7 @@ class UprFamily : public ModelFamily {
 
   std::unique_ptr<FrameInterpolator> build(const ModelWeights& w, const ModelOptions& options) const override {
     upr::UprOptions uo;
-    uo.device = options.device;
-    uo.dtype = options.dtype;
+    uo.placement = options.placement;
     // scale 0.5 / 0.25: the finest 1 / 2 levels skip motion estimation, as the authors
     // run 4K.
     uo.skipped_levels = static_cast<int64_t>(std::lround(-std::log2(options.scale)));

@@ -27,7 +27,7 @@ UprInterpolator::UprInterpolator(const UprConfig& config, const weights::StateDi
   if (options_.skipped_levels < 0) throw Error("the number of skipped pyramid levels must not be negative");
   weights::load_into(*net_, normalise_upr_keys(dict), config.name + " weights");
   net_->eval();
-  net_->to(options_.device, options_.dtype);
+  net_->to(options_.placement.device, options_.placement.dtype);
   // Channels-last convolutions: 4.9 -> 4.1 s a 720p pair on CPU (oneDNN); the
   // splatted maps come out channels-last already.
   torch::NoGradGuard no_grad;
@@ -43,18 +43,13 @@ UprOutput UprInterpolator::interpolate_with_flows(const torch::Tensor& img0, con
   const int64_t levels = pyramid_levels_for_width(w);
   const int64_t m = pad_multiple(levels);
   const std::vector<int64_t> pad{0, (m - w % m) % m, 0, (m - h % m) % m};
-  const auto opts = torch::TensorOptions().device(options_.device).dtype(options_.dtype);
+  const auto opts = torch::TensorOptions().device(options_.placement.device).dtype(options_.placement.dtype);
   const auto a = torch::constant_pad_nd(img0.to(opts), pad, 0.5).contiguous(torch::MemoryFormat::ChannelsLast);
   const auto b = torch::constant_pad_nd(img1.to(opts), pad, 0.5).contiguous(torch::MemoryFormat::ChannelsLast);
   const auto t = torch::tensor(std::vector<double>(times.begin(), times.end()), opts).view({n, 1, 1, 1});
   auto out = net_->forward(a, b, t, levels, std::min(options_.skipped_levels, levels - 1));
   out.frame = out.frame.slice(2, 0, h).slice(3, 0, w);
   return out;
-}
-
-torch::Tensor UprInterpolator::interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                                           const std::vector<double>& times) {
-  return interpolate_with_flows(img0, img1, times).frame;
 }
 
 // Peak RSS growth per (padded) input pixel from `interp bench` at 640x360 and 1280x720 on

@@ -3,6 +3,8 @@
 /// code: tomo-oga/ConvLSTM-Frame-Interpolation). The published network has one shape;
 /// it is written down here, not spread through the modules, so that the modules read
 /// like the reference and a wider or deeper variant would be a new entry.
+#include "interp/core/model_traits.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +21,11 @@ struct ConvLstmConfig {
 
   /// Frame sides must be multiples of this: one 2x2 max-pool per encoder level.
   int64_t size_multiple() const { return int64_t{1} << (channels.size() - 1); }
+  /// The pair in the middle of `frames`, evenly spaced; trained for the midpoint only.
+  ModelTraits traits() const {
+    const int side = static_cast<int>(frames / 2 - 1);
+    return {side, side, false};
+  }
 };
 
 }  // namespace interp::convlstm

@@ -14,38 +14,28 @@ weights::StateDict normalise_convlstm_keys(const weights::StateDict& dict);
 /// True when the names are the ConvLSTM interpolator's.
 bool looks_like_convlstm(const weights::StateDict& dict);
 
-struct ConvLstmOptions {
-  torch::Device device = torch::kCPU;
-  torch::Dtype dtype = torch::kFloat32;
-};
-
 class ConvLstmInterpolator : public FrameInterpolator {
  public:
-  ConvLstmInterpolator(const ConvLstmConfig& config, const weights::StateDict& dict, ConvLstmOptions options);
+  ConvLstmInterpolator(const ConvLstmConfig& config, const weights::StateDict& dict, Placement placement);
 
-  /// Midpoints of windows; sides padded at the right and bottom (edge pixels repeated)
-  /// to the network's multiple, the result cropped back. Every time must be 0.5.
-  torch::Tensor interpolate_window(const torch::Tensor& before, const torch::Tensor& img0, const torch::Tensor& img1,
-                                   const torch::Tensor& after, const std::vector<double>& times) override;
-  /// The same, with the rough frame too (for parity tests and the model card).
+  /// The midpoints of windows with the rough frame too (for parity tests and the model
+  /// card); sides padded at the right and bottom (edge pixels repeated) to the
+  /// network's multiple, the result cropped back.
   ConvLstmOutput interpolate_both(const torch::Tensor& before, const torch::Tensor& img0, const torch::Tensor& img1,
                                   const torch::Tensor& after);
-  /// A pair alone: its ends repeated as neighbours.
-  torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                            const std::vector<double>& times) override {
-    return interpolate_window(img0, img0, img1, img1, times);
-  }
 
   std::string name() const override { return net_->config().name; }
-  int context_frames() const override { return static_cast<int>(net_->config().frames); }
-  bool arbitrary_timestep() const override { return false; }  // trained for the midpoint only
-  torch::Device device() const override { return options_.device; }
-  torch::Dtype dtype() const override { return options_.dtype; }
+  ModelTraits traits() const override { return net_->config().traits(); }
+  torch::Device device() const override { return placement_.device; }
+  torch::Dtype dtype() const override { return placement_.dtype; }
   double bytes_per_pixel() const override;
 
  private:
+  /// The refined midpoints (interpolate_both); every time must be 0.5.
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override;
+
   ConvLstmNet net_;
-  ConvLstmOptions options_;
+  Placement placement_;
 };
 
 }  // namespace interp::convlstm

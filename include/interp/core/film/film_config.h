@@ -1,5 +1,7 @@
 #pragma once
 /// film_net's options, with the defaults of the released model (34.4M parameters).
+#include "interp/core/model_traits.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -16,6 +18,9 @@ struct FilmConfig {
 
   /// Inputs are padded to a multiple of this: 2^(pyramid_levels-1).
   int64_t pad_multiple() const { return int64_t{1} << (pyramid_levels - 1); }
+
+  /// The pair alone; the published models are trained for the midpoint only.
+  ModelTraits traits() const { return {0, 0, false}; }
 
   /// The small configuration of the golden parity vectors.
   static FilmConfig small() {

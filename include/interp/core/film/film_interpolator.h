@@ -18,21 +18,14 @@ bool looks_like_film(const weights::StateDict& dict);
 /// predictors from the shapes; pyramid depths at their defaults).
 FilmConfig infer_config(const weights::StateDict& dict);
 
-struct FilmOptions {
-  torch::Device device = torch::kCPU;
-  torch::Dtype dtype = torch::kFloat32;
-};
-
 class FilmInterpolator : public FrameInterpolator {
  public:
-  FilmInterpolator(const FilmConfig& config, const weights::StateDict& dict, FilmOptions options);
+  FilmInterpolator(const FilmConfig& config, const weights::StateDict& dict, Placement placement);
 
-  torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                            const std::vector<double>& times) override;
   std::string name() const override { return "film"; }
-  bool arbitrary_timestep() const override { return false; }  // published models: t = 0.5
-  torch::Device device() const override { return options_.device; }
-  torch::Dtype dtype() const override { return options_.dtype; }
+  ModelTraits traits() const override { return net_->config().traits(); }
+  torch::Device device() const override { return placement_.device; }
+  torch::Dtype dtype() const override { return placement_.dtype; }
   /// ~1180 B/px with 16 base filters (the golden small file), ~2800 with the released
   /// 64 (1080p peak RSS); in between by filter count.
   double bytes_per_pixel() const override { return 1180.0 + (filters_ - 16) * (2800.0 - 1180.0) / 48.0; }
@@ -40,8 +33,10 @@ class FilmInterpolator : public FrameInterpolator {
   Interpolator& net() { return net_; }
 
  private:
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override;
+
   Interpolator net_;
-  FilmOptions options_;
+  Placement placement_;
   int64_t filters_;
 };
 

@@ -1,6 +1,8 @@
 #pragma once
 /// What distinguishes the Practical-RIFE IFNet versions, as data: one IFNet
 /// implementation builds any of them from this description.
+#include "interp/core/model_traits.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +45,9 @@ struct IFNetVariant {
   /// The architecture has v3.9's refinement net (refine.h: "contextnet.*", "unet.*"). A
   /// file may hold it or not; without it only the fast mode runs.
   bool refinement = false;
+
+  /// Every version reads the pair alone and takes t as an input: any time in (0,1).
+  ModelTraits traits() const { return {0, 0, true}; }
   /// The reference offers `ensemble`: every block also runs on the swapped pair and the
   /// two predictions are averaged (v3.9, v4.6; the v4.25/v4.26 reference refuses it, as
   /// its blocks pass features on that a swapped pass has no counterpart for).

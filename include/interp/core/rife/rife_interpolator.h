@@ -13,8 +13,7 @@ inline constexpr double kFlowScales[] = {0.25, 0.5, 1.0, 2.0, 4.0};
 
 struct RifeOptions {
   double scale = 1.0;  ///< flow resolution factor: 0.25, 0.5, 1, 2 or 4 (0.5 for 4K)
-  torch::Device device = torch::kCPU;
-  torch::Dtype dtype = torch::kFloat32;
+  Placement placement;  ///< device and storage (the precision is the wrapper's: precision_interpolator.h)
   IFNetMode mode;  ///< refinement / ensemble (IFNet::unsupported says what a file allows)
 };
 
@@ -38,13 +37,11 @@ class RifeInterpolator : public FrameInterpolator {
   /// Throws interp::Error when `dict` does not fit `variant` or options are invalid.
   RifeInterpolator(const IFNetVariant& variant, const weights::StateDict& dict, RifeOptions options);
 
-  torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                            const std::vector<double>& times) override;
   std::string name() const override { return net_->variant().name; }
   std::string mode() const override;
-  bool arbitrary_timestep() const override { return true; }
-  torch::Device device() const override { return options_.device; }
-  torch::Dtype dtype() const override { return options_.dtype; }
+  ModelTraits traits() const override { return net_->variant().traits(); }
+  torch::Device device() const override { return options_.placement.device; }
+  torch::Dtype dtype() const override { return options_.placement.dtype; }
   /// v3.9/v4.6 ~264 B/px, v4.25+ (with the Head encoder) ~441 B/px at scale 1; flow at
   /// half resolution takes about half (bench: 1920x1080 minus 640x360, peak RSS). The
   /// refinement net adds ~500 B/px at any scale (bench: 1280x720 minus 854x480, refine
@@ -57,6 +54,8 @@ class RifeInterpolator : public FrameInterpolator {
   IFNet& net() { return net_; }
 
  private:
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override;
+
   IFNet net_;
   RifeOptions options_;
 };

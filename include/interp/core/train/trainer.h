@@ -6,7 +6,8 @@
 /// linearly and then follows a cosine down to a floor, and (our addition, for
 /// fine-tuning on small, odd data) a cap on the gradient's global norm. The loop around
 /// it (data, time budget, checkpoints) is the pipeline's; this is the arithmetic.
-#include "interp/core/model_family.h"
+#include "interp/core/precision.h"
+#include "interp/core/train/trainable_model.h"
 #include "interp/core/train/optimiser_settings.h"
 
 #include <torch/optim/adamw.h>

@@ -3,6 +3,8 @@
 /// and LARGE files (core/models/upr_base.py, upr_large.py, upr_llarge.py) are one network
 /// whose every width is a multiple of the feature pyramid's first-stage channels
 /// (16, 24, 32); one implementation builds any of them from this.
+#include "interp/core/model_traits.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +20,9 @@ struct UprConfig {
   int64_t stage_channels(int64_t stage) const { return channels << stage; }
   /// Output channels of the motion estimator's five hidden convs (base: 160 128 112 96 64).
   std::vector<int64_t> motion_widths() const { return {10 * channels, 8 * channels, 7 * channels, 6 * channels, 4 * channels}; }
+
+  /// The pair alone; t is an input of its synthesis: any time in (0,1).
+  ModelTraits traits() const { return {0, 0, true}; }
 
   static UprConfig base() { return {"upr-base", 16}; }
   static UprConfig large() { return {"upr-large", 24}; }

@@ -23,8 +23,7 @@ bool looks_like_upr(const weights::StateDict& dict);
 std::optional<UprConfig> detect_config(const weights::StateDict& dict);
 
 struct UprOptions {
-  torch::Device device = torch::kCPU;
-  torch::Dtype dtype = torch::kFloat32;
+  Placement placement;  ///< device and storage (the precision is the wrapper's: precision_interpolator.h)
   /// Finest pyramid levels whose motion estimation is skipped (the reference's
   /// nr_lvl_skipped; 1-2 for 4K), capped at the depth less one.
   int64_t skipped_levels = 0;
@@ -34,22 +33,24 @@ class UprInterpolator : public FrameInterpolator {
  public:
   UprInterpolator(const UprConfig& config, const weights::StateDict& dict, UprOptions options);
 
-  /// Each pair at its own t; inputs padded right/bottom with 0.5 grey to the depth's
-  /// multiple (as the authors' demo), the depth chosen from the width.
-  torch::Tensor interpolate(const torch::Tensor& img0, const torch::Tensor& img1,
-                            const std::vector<double>& times) override;
-  /// The same, with every level's flow (for parity tests and flow inspection).
+  /// Each pair at its own t, with every level's flow (for parity tests and flow
+  /// inspection); inputs padded right/bottom with 0.5 grey to the depth's multiple (as
+  /// the authors' demo), the depth chosen from the width.
   UprOutput interpolate_with_flows(const torch::Tensor& img0, const torch::Tensor& img1,
                                    const std::vector<double>& times);
 
   std::string name() const override { return net_->config().name; }
-  bool arbitrary_timestep() const override { return true; }  // t is an input of synthesis
-  torch::Device device() const override { return options_.device; }
-  torch::Dtype dtype() const override { return options_.dtype; }
+  ModelTraits traits() const override { return net_->config().traits(); }
+  torch::Device device() const override { return options_.placement.device; }
+  torch::Dtype dtype() const override { return options_.placement.dtype; }
   /// Measured (`interp bench`, CPU): base ~1970 B/px, large ~2560, llarge ~4270.
   double bytes_per_pixel() const override;
 
  private:
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override {
+    return interpolate_with_flows(window.left(), window.right(), times).frame;
+  }
+
   UprNet net_;
   UprOptions options_;
 };

@@ -1,0 +1,18 @@
+/// The checks every model's entry point makes before its own work.
+#include "interp/core/frame_interpolator.h"
+
+#include "interp/base/error.h"
+
+namespace interp {
+
+torch::Tensor FrameInterpolator::interpolate(const FrameWindow& window, const std::vector<double>& times) {
+  const ModelTraits t = traits();
+  if (!window.fits(t))
+    throw Error(name() + " reads " + std::to_string(t.frames_before) + " frame(s) before a pair and " +
+                std::to_string(t.frames_after) + " after it, not " + std::to_string(window.before()) + " and " +
+                std::to_string(window.after()));
+  if (static_cast<int64_t>(times.size()) != window.batch()) throw Error("one timestep per pair is required");
+  return make(window, times);
+}
+
+}  // namespace interp
