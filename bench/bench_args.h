@@ -85,6 +85,7 @@ inline std::unique_ptr<FrameInterpolator> load_and_describe(BenchArgs& a) {
   configure_cpu_threads(0);
   a.model.placement.device = parse_device(a.device);
   auto model = load_model(a.model);
+  apply_run_switches(model->precision().precision, a.model.placement.device, a.model.cudnn_benchmark);
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
   std::printf("%s%s on %s (%s: %s), %s\n", model->name().c_str(), mode.c_str(), a.model.placement.device.str().c_str(),
               precision_name(model->precision().precision), model->precision().why.c_str(), runtime_summary().c_str());

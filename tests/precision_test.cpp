@@ -83,6 +83,22 @@ TEST(Precision, Fp32AndTf32SetCudaMathAsStated) {
   }
 }
 
+// The run's switches are set by its owner for a CUDA run and left alone for a CPU run.
+TEST(Precision, RunSwitchesChangeNothingOffCuda) {
+  auto& context = at::globalContext();
+  apply_cuda_math(Precision::kFp32);
+  const bool benchmark = context.benchmarkCuDNN();
+  apply_run_switches(Precision::kTf32, torch::kCPU, !benchmark);
+  EXPECT_FALSE(context.allowTF32CuDNN(at::Float32Op::CONV));
+  EXPECT_EQ(context.benchmarkCuDNN(), benchmark);
+  apply_run_switches(Precision::kTf32, torch::Device(torch::kCUDA, 0), !benchmark);  // a description: nothing runs
+  EXPECT_TRUE(context.allowTF32CuDNN(at::Float32Op::CONV));
+  EXPECT_EQ(context.benchmarkCuDNN(), !benchmark);
+  apply_run_switches(Precision::kFp32, torch::Device(torch::kCUDA, 0), benchmark);
+  EXPECT_FALSE(context.allowTF32CuDNN(at::Float32Op::CONV));
+  EXPECT_EQ(context.benchmarkCuDNN(), benchmark);
+}
+
 TEST(Precision, WhatIsAskedIsWhatRuns) {
   EXPECT_EQ(choose_precision(Precision::kBf16, torch::kCPU, avx2_only()).precision, Precision::kBf16);
   EXPECT_EQ(choose_precision(Precision::kFp32, torch::kCPU, avx2_only()).precision, Precision::kFp32);

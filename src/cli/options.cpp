@@ -196,6 +196,7 @@ std::unique_ptr<FrameInterpolator> load_model_with(ModelOptions options, const M
                        : interp::load_model(options);
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
   const PrecisionChoice precision = model->precision();
+  apply_run_switches(precision.precision, options.placement.device, options.cudnn_benchmark);  // this run owns them
   log::info("model " + model->name() + mode + " on " + options.placement.device.str() + " in " +
             precision_name(precision.precision) + " (" + precision.why + ")");
   return model;

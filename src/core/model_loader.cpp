@@ -97,11 +97,6 @@ std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, Mod
                                        cpu_capabilities());
   options.placement = placed.placement;
   PrecisionChoice precision = placed.precision();
-  if (options.placement.device.is_cuda()) {
-    apply_cuda_math(precision.precision);  // fp32 means IEEE fp32; tf32 only when chosen
-    // cuDNN picks the fastest convolution algorithms once per (fixed) frame size.
-    at::globalContext().setBenchmarkCuDNN(options.cudnn_benchmark);
-  }
   auto model = family.build(w, options);
   // On a CPU where bf16 is a candidate, auto takes what measures faster here.
   if (automatic && precision.precision == Precision::kBf16 && options.placement.device.is_cpu())

@@ -76,6 +76,12 @@ void apply_cuda_math(Precision precision) {
   at::globalContext().setFloat32MatmulPrecision(tf32 ? "high" : "highest");
 }
 
+void apply_run_switches(Precision precision, torch::Device device, bool cudnn_benchmark) {
+  if (!device.is_cuda()) return;
+  apply_cuda_math(precision);  // fp32 means IEEE fp32; tf32 only when chosen
+  at::globalContext().setBenchmarkCuDNN(cudnn_benchmark);
+}
+
 PrecisionScope::PrecisionScope(Precision precision, torch::Device device)
     : previous_bf16_(scope_bf16), previous_device_(scope_device) {
   scope_bf16 = precision == Precision::kBf16;

@@ -45,7 +45,8 @@ struct ModelOptions {
   VerdictStore* verdicts = nullptr;
   /// CUDA: cuDNN times its convolution algorithms once per frame size and keeps the
   /// fastest. Its trials' workspaces count in the peak memory: the GPU check measures
-  /// both ways (scripts/gpu_check.sh).
+  /// both ways (scripts/gpu_check.sh). A process-wide switch: the caller that owns the
+  /// run applies it with the model's precision (apply_run_switches), not the loader.
   bool cudnn_benchmark = true;
   /// Frames give way to the pair's blend where the model's motion cannot be trusted
   /// (RIFE: rife/motion_confidence.h); off: the network's frame as published.

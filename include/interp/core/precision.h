@@ -69,6 +69,12 @@ PrecisionChoice choose_precision(Precision requested, torch::Device device, cons
 /// run applies it once it knows the precision.
 void apply_cuda_math(Precision precision);
 
+/// The process-wide switches of a run on `device`, set once by the caller that owns the
+/// run (the CLI, a bench) after the model is built, never by a builder: on CUDA the
+/// float32 math of `precision` (apply_cuda_math) and whether cuDNN times its
+/// convolution algorithms per frame size (`cudnn_benchmark`); nothing elsewhere.
+void apply_run_switches(Precision precision, torch::Device device, bool cudnn_benchmark);
+
 /// While alive, convolved() stacks on this thread run in bf16 when `choice` is bf16 (on
 /// `device`'s autocast); otherwise it changes nothing. Nests; restores what it found.
 class PrecisionScope {
