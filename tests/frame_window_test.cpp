@@ -4,6 +4,7 @@
 #include "interp/base/error.h"
 #include "interp/core/frame_window.h"
 #include "interp/pipeline/frame_tensor.h"
+#include "interp/pipeline/job.h"
 #include "interp/pipeline/slot_loop.h"
 
 #include <gtest/gtest.h>
@@ -68,7 +69,9 @@ class SixFrameModel : public FrameInterpolator {
   }
 };
 
-std::vector<Window> windows_of(const std::vector<int>& values, int64_t factor, int batch) {
+/// `before`: frames pushed as neighbours only, ahead of the inputs (a piece's lead).
+std::vector<Window> windows_of(const std::vector<int>& values, int64_t factor, int batch,
+                               const std::vector<int>& before = {}) {
   SixFrameModel model;
   PairOptions options;
   options.mode = TimingMode::Recursive;
@@ -78,12 +81,14 @@ std::vector<Window> windows_of(const std::vector<int>& values, int64_t factor, i
   const Timeline timeline({factor, 1});
   SlotLoop loop(pairs, timeline, true);
   const SlotLoop::Emit emit = [](OutputFrame&&) { return true; };
-  for (int v : values) {
+  const auto frame = [](int v) {
     io::Image image;
     image.allocate(4, 4, 3, 8);
     std::fill(image.data.begin(), image.data.end(), static_cast<uint8_t>(v));
-    EXPECT_TRUE(loop.push({image, to_tensor(image, torch::kCPU, torch::kFloat32)}, emit));
-  }
+    return InputFrame{image, to_tensor(image, torch::kCPU, torch::kFloat32)};
+  };
+  for (int v : before) loop.push_context(frame(v).tensor);
+  for (int v : values) EXPECT_TRUE(loop.push(frame(v), emit));
   EXPECT_TRUE(loop.finish(emit));
   return model.windows;
 }
@@ -96,6 +101,18 @@ TEST(SixFrameWindow, EachPairGetsTwoNeighboursASideAndTheNearestStandsInAtTheEnd
                                      {30, 40, 50, 60, 60, 60}};
   EXPECT_EQ(windows_of({10, 20, 30, 40, 50, 60}, 2, 1), expected);
   EXPECT_EQ(windows_of({10, 20, 30, 40, 50, 60}, 2, 3), expected);  // the loop waits for two frames after a pair
+}
+
+TEST(SixFrameWindow, APiecesTwoFramesBeforeItsFirstComeFromOutsideIt) {
+  // The frames 10 and 20 read before a piece starting at 30, as piece_source_start opens
+  // the source piece_lead() frames early (piece_lead: the most any family reads).
+  const auto w = windows_of({30, 40, 50}, 2, 1, {10, 20});
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0], (Window{10, 20, 30, 40, 50, 50}));
+  EXPECT_EQ(w[1], (Window{20, 30, 40, 50, 50, 50}));
+  EXPECT_GE(piece_lead(), 1);
+  EXPECT_EQ(piece_source_start({5, 9}), 5 - piece_lead());
+  EXPECT_EQ(piece_source_start({0, 9}), 0);
 }
 
 TEST(SixFrameWindow, DeeperLevelsKeepTheWindowEvenlySpacedWhereTheFramesExist) {

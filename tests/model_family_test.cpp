@@ -22,6 +22,7 @@ TEST(Families, EveryModelNameBelongsToExactlyOneFamily) {
     EXPECT_FALSE(family->model_names().empty()) << family->name();
     EXPECT_FALSE(family->scales().empty()) << family->name();
     EXPECT_EQ(family->qualities().front(), Quality::kFast) << family->name();  // the default mode
+    EXPECT_EQ(family->traits().window_frames(), family->name() == "convlstm" ? 4 : 2) << family->name();
     for (const auto& name : family->model_names()) {
       EXPECT_TRUE(names.insert(name).second) << name << " is in two families";
       EXPECT_EQ(family_of_model(name), family) << name;

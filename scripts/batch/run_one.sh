@@ -24,8 +24,9 @@ finish_one() {  # index status seconds clip [note]: the result file, then a prog
 }
 
 run_one() {  # index clip
-  local i=$1 clip=$2 rel out log record temp_log t0 rc stop=0 device=() replace=() feed=() expected
-  trap 'stop=1' TERM
+  local i=$1 clip=$2 rel out log record temp_log t0 rc stop=0 device=() replace=() feed=() expected child=""
+  # A stop passes on to interp once it runs: one that came while it started too.
+  trap 'stop=1; [ -z "$child" ] || kill -TERM "$child" 2>/dev/null' TERM
   rel=$(rel_of "$clip")
   out="$OUT/$rel"
   log="$out.interp-log"
@@ -59,8 +60,15 @@ run_one() {  # index clip
   temp_log=$(temp_beside "$log")
   echo "$OURS" >"$temp_log"
   t0=$EPOCHREALTIME
-  "$INTERP" "${OPTIONS[@]}" "${replace[@]}" "${device[@]}" "${feed[@]}" "$clip" "$out" >>"$temp_log" 2>&1
+  "$INTERP" "${OPTIONS[@]}" "${replace[@]}" "${device[@]}" "${feed[@]}" "$clip" "$out" >>"$temp_log" 2>&1 <&0 &
+  child=$!
+  [ $stop -eq 1 ] && kill -TERM "$child" 2>/dev/null  # stopped between the check above and here
+  wait "$child"
   rc=$?
+  while kill -0 "$child" 2>/dev/null; do  # the wait was cut short by the stop: interp is ending
+    wait "$child"
+    rc=$?
+  done
   if [ $stop -eq 1 ]; then
     rm -f -- "$temp_log"
     release_lock "$out"

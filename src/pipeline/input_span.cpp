@@ -3,8 +3,19 @@
 #include "interp/pipeline/job.h"
 
 #include "interp/base/error.h"
+#include "interp/core/model_family.h"
+
+#include <algorithm>
 
 namespace interp::pipeline {
+
+int64_t piece_lead() {
+  int64_t lead = 1;
+  for (const ModelFamily* family : model_families()) lead = std::max<int64_t>(lead, family->traits().frames_before);
+  return lead;
+}
+
+int64_t piece_source_start(const FrameRange& range) { return std::max<int64_t>(range.first - piece_lead(), 0); }
 
 InputSpan::InputSpan(const JobOptions& options, const ModelTraits& traits, int64_t source_frames)
     : read_limit(options.frame_limit), piece_(options.range.has_value()), frame_limit_(options.frame_limit) {

@@ -136,6 +136,9 @@ class ModelFamily {
   virtual std::string scale_help() const = 0;
   /// What its quality modes do, for --help ("" for a family of one mode).
   virtual std::string quality_help() const { return ""; }
+  /// What its models read and make (model_traits.h; the widest window of its models), for
+  /// plans made before a model is loaded: how far before a --range piece its source opens.
+  virtual ModelTraits traits() const = 0;
 };
 
 /// Every family, in the order recognition and --help list them.

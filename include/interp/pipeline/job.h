@@ -59,7 +59,7 @@ struct JobOptions {
 /// piece numbers its frames from its first, reads one frame past its end (that frame
 /// closes its last pair but belongs to the next piece), needs one frame when it starts
 /// past 0 (the last piece may hold just the video's last frame), and expects the
-/// outputs of its frames alone. A piece past 0 also reads the frame before its first
+/// outputs of its frames alone. A piece past 0 also reads the frames before its first
 /// (the source opens there: piece_source_start), and for a window model the frames it
 /// reads past its end: neighbours of its first and last windows, never written, so that
 /// pieces join into exactly one run's frames. Without a range, the inputs that are
@@ -88,8 +88,13 @@ struct InputSpan {
   int64_t trail_from_ = 0;  ///< the first frame read (from 1) of the trail
 };
 
-/// Where a piece's source starts: the frame before its first (a neighbour: InputSpan).
-inline int64_t piece_source_start(const FrameRange& range) { return range.first > 0 ? range.first - 1 : 0; }
+/// Frames a piece past 0 reads before its first: the most any family's models read before
+/// a pair (ModelFamily::traits; a piece is planned before its model loads), and at
+/// least one, whose timestamp also times frames lost before the piece's first.
+int64_t piece_lead();
+/// Where a piece's source starts: piece_lead() frames before its first, or at 0
+/// (neighbours: InputSpan).
+int64_t piece_source_start(const FrameRange& range);
 
 struct JobResult {
   int64_t input_frames = 0;

@@ -67,6 +67,7 @@ class ConvLstmFamily : public ModelFamily {
   }
   std::vector<std::string> parts(const ModelWeights&) const override { return {"synthesis", "refinement"}; }
 
+  ModelTraits traits() const override { return ConvLstmConfig{}.traits(); }
   std::unique_ptr<FrameInterpolator> build(const ModelWeights& w, const ModelOptions& options) const override {
     return std::make_unique<convlstm::ConvLstmInterpolator>(ConvLstmConfig{}, w.tensors,
                                                             options.placement);

@@ -41,6 +41,7 @@ class FilmFamily : public ModelFamily {
     return {name(), "film", std::move(tensors), {}};
   }
 
+  ModelTraits traits() const override { return film::FilmConfig{}.traits(); }
   std::unique_ptr<FrameInterpolator> build(const ModelWeights& w, const ModelOptions& options) const override {
     return std::make_unique<film::FilmInterpolator>(film::infer_config(w.tensors), w.tensors, options.placement);
   }

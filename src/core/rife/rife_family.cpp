@@ -77,6 +77,7 @@ class RifeFamily : public ModelFamily {
     return {"ifnet"};
   }
 
+  ModelTraits traits() const override { return rife::IFNetVariant{}.traits(); }
   std::unique_ptr<FrameInterpolator> build(const ModelWeights& w, const ModelOptions& options) const override {
     rife::RifeOptions ro;
     ro.placement = options.placement;

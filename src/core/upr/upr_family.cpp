@@ -75,6 +75,7 @@ class UprFamily : public ModelFamily {
     return w;
   }
 
+  ModelTraits traits() const override { return upr::UprConfig::base().traits(); }
   std::unique_ptr<FrameInterpolator> build(const ModelWeights& w, const ModelOptions& options) const override {
     upr::UprOptions uo;
     uo.placement = options.placement;
