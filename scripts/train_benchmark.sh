@@ -11,7 +11,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 INTERP=${INTERP:-$ROOT/build/interp}
-MINUTES=10
+MINUTES=4
 MODEL=rife-v3.9
 CLIPS=()
 QUALITIES=()

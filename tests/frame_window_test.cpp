@@ -45,8 +45,6 @@ TEST(FrameWindow, WindowsOfOneShapeShareABatchAndOthersAreRefused) {
   EXPECT_EQ(value_of(both.at(-1), 1), 4);
   EXPECT_EQ(value_of(both.right(), 0), 3);
   EXPECT_THROW(FrameWindow::cat({a, FrameWindow({flat_tensor(1), flat_tensor(2), flat_tensor(3)}, 0)}), Error);
-  const auto doubled = a.map([](const torch::Tensor& x) { return x * 2; });
-  EXPECT_EQ(value_of(doubled.left(), 0), 4);
 }
 
 /// Reads two frames on each side of its pair, makes midpoints only; records its windows.

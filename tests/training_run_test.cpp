@@ -48,10 +48,11 @@ TEST(TrainingData, WindowsStayInOneShotMoveAndNeverReachTheHeldOutEnd) {
   for (int i = 0; i < 6; ++i) frames.push_back({200, 70});
   TrainingDataOptions options;
   options.validation_share = 0.3;  // frames 14..19 held out
+  options.max_span = 4;
   const TrainingData data({pictures(dir, frames)}, options);
   const auto& clip = data.clips().front();
   EXPECT_EQ(clip.cuts, 1);
-  EXPECT_EQ(clip.validation_from, 14);
+  EXPECT_EQ(clip.held_out, (std::vector<std::pair<int64_t, int64_t>>{{14, 20}}));
   ASSERT_FALSE(data.training_windows().empty());
   for (const auto& w : data.training_windows()) {
     EXPECT_TRUE(w.first + w.span <= 7 || w.first >= 8) << w.first << "+" << w.span << " crosses the cut";
@@ -61,6 +62,36 @@ TEST(TrainingData, WindowsStayInOneShotMoveAndNeverReachTheHeldOutEnd) {
   }
   EXPECT_TRUE(data.validation_windows().empty());  // the held-out end does not move
   EXPECT_GT(clip.still_windows, 0);
+}
+
+TEST(TrainingData, SpreadHeldOutStretchesCoverTheClipAndNoTrainingWindowTouchesThem) {
+  TempDir dir;
+  std::vector<std::pair<int, int>> frames;
+  for (int i = 0; i < 60; ++i) frames.push_back({30 + i, 2 * i});  // one moving shot
+  TrainingDataOptions options;
+  options.validation_share = 0.25;  // 15 frames: five stretches of 3
+  options.held_out = HeldOut::kSpread;
+  const TrainingData data({pictures(dir, frames)}, options);
+  const auto& clip = data.clips().front();
+  ASSERT_EQ(clip.held_out.size(), 5u);
+  std::vector<bool> held(frames.size(), false);
+  for (const auto& [first, end] : clip.held_out) {
+    EXPECT_EQ(end - first, kValidationFrames);
+    for (int64_t i = first; i < end; ++i) held[i] = true;
+  }
+  EXPECT_LT(clip.held_out.front().first, 15);  // near the start, the middle and the end
+  EXPECT_LT(std::abs(clip.held_out[2].first + 1 - 30), 2);
+  EXPECT_GT(clip.held_out.back().second, 45);
+  for (const auto& w : data.training_windows())
+    for (int64_t i = w.first; i <= w.first + w.span; ++i) EXPECT_FALSE(held[i]) << w.first << "+" << w.span;
+  ASSERT_EQ(data.validation_windows().size(), 5u);  // a pair two frames apart in each stretch
+  const ModelTraits neighbours{1, 1, false};
+  for (const auto& w : data.validation_windows()) {
+    EXPECT_EQ(w.span, 2);
+    for (const auto i : data.window_frames(w, neighbours)) EXPECT_TRUE(held[i]) << "neighbour " << i << " of " << w.first;
+  }
+  for (const auto& w : data.training_windows())
+    for (const auto i : data.window_frames(w, neighbours)) EXPECT_FALSE(held[i]) << "neighbour " << i << " of " << w.first;
 }
 
 TEST(TrainingData, NothingToLearnIsOneErrorBeforeTraining) {

@@ -178,6 +178,7 @@ TEST(LaplacianLoss, EveryLevelCounts) {
 TEST(LearningRate, WarmsUpThenFollowsACosineToItsFloor) {
   train::OptimiserSettings s;
   s.learning_rate = 1e-3;
+  s.schedule = train::RateSchedule::kWarmupCosine;
   EXPECT_DOUBLE_EQ(train::learning_rate_at(s, 0), 0);
   EXPECT_NEAR(train::learning_rate_at(s, s.warmup_share / 2), 5e-4, 1e-12);
   EXPECT_NEAR(train::learning_rate_at(s, s.warmup_share), 1e-3, 1e-12);
@@ -186,6 +187,13 @@ TEST(LearningRate, WarmsUpThenFollowsACosineToItsFloor) {
   EXPECT_NEAR(train::learning_rate_at(s, mid), (1e-3 + 1e-5) / 2, 1e-12);
   for (double p = s.warmup_share; p < 1; p += 0.01)
     EXPECT_GE(train::learning_rate_at(s, p), train::learning_rate_at(s, p + 0.01));
+}
+
+TEST(LearningRate, AConstantScheduleHoldsThePeakFromTheFirstStep) {
+  train::OptimiserSettings s;
+  s.learning_rate = 3e-5;
+  s.schedule = train::RateSchedule::kConstant;
+  for (const double p : {0.0, 0.01, 0.5, 1.0}) EXPECT_DOUBLE_EQ(train::learning_rate_at(s, p), 3e-5);
 }
 
 /// A model one of whose parts is cut off the graph: training must refuse it.

@@ -17,6 +17,9 @@ std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const M
   pipeline::TrainingDataOptions data_options;
   data_options.decode = shared.decode;
   data_options.skip = skip;
+  // The guard asks whether the adapted weights are better on the whole clip they will
+  // interpolate, not on its end alone: the held-out frames are spread over it.
+  data_options.held_out = pipeline::HeldOut::kSpread;
   data_options.cancel = shared.cancel;
   std::optional<pipeline::TrainingData> data;
   try {

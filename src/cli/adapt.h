@@ -1,8 +1,9 @@
 #pragma once
 /// `--adapt MINUTES`: before interpolating, fine-tune the model on the input's own
 /// frames (a video is its own ground truth: its frames between others are in-betweens)
-/// for that long, and keep the adapted weights only if they score better on the
-/// input's held-out end than the weights it started from.
+/// for that long, and keep the adapted weights only if they score better than the
+/// weights it started from on the input's held-out frames, stretches spread over the
+/// whole clip (never trained on).
 #include "commands.h"
 
 #include <optional>

@@ -4,6 +4,7 @@
 /// Ctrl-C or the end of the budget leaves a checkpoint that --resume continues.
 #include "commands.h"
 
+#include "interp/base/decimal.h"
 #include "interp/base/error.h"
 #include "interp/io/output_file.h"
 #include "interp/pipeline/training_plan.h"
@@ -13,7 +14,6 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 namespace interp::cli {
 namespace {
@@ -22,14 +22,8 @@ namespace fs = std::filesystem;
 struct TrainSettings {
   pipeline::TrainingRequest request;  ///< the flags (its model, overwrite and cancel from the shared settings)
   std::string progress;               ///< --progress: a feed of the run's state
+  std::string schedule;               ///< --schedule: a name of train::kRateSchedules, "" unset
 };
-
-std::string fixed(double value, int digits) {
-  std::ostringstream text;
-  text.precision(digits);
-  text << std::fixed << value;
-  return text.str();
-}
 
 int run_train(const SharedSettings& shared, TrainSettings t) {
   pipeline::TrainingRequest& r = t.request;
@@ -37,6 +31,7 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
   r.overwrite = shared.overwrite;
   r.data_options.decode = shared.decode;
   r.data_options.cancel = r.run.cancel = shared.cancel;
+  if (!t.schedule.empty()) r.schedule = value_named(train::kRateSchedules, t.schedule);
   r.on_info = [](const std::string& line) { log::info(line); };
   r.run.on_note = [](const std::string& note) { log::warn(note); };
   pipeline::PlannedTraining plan = pipeline::plan_training(std::move(r));
@@ -52,11 +47,11 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
   try {
     const pipeline::TrainedModel m = pipeline::run_planned_training(plan);
     progress.finish("ok");
-    const std::string validation = m.validated ? "validation PSNR " + fixed(m.validation_psnr_before, 2) + " -> " +
-                                                     fixed(m.validation_psnr_after, 2) + " dB"
+    const std::string validation = m.validated ? "validation PSNR " + decimal(m.validation_psnr_before, 2) + " -> " +
+                                                     decimal(m.validation_psnr_after, 2) + " dB"
                                                : "no validation";
     log::info(planned.output + ": " + m.variant + " trained " + std::to_string(m.steps) + " steps in " +
-              fixed(m.seconds / 60, 1) + " min; " + validation + " (checkpoint " + planned.checkpoint + ")");
+              decimal(m.seconds / 60, 1) + " min; " + validation + " (checkpoint " + planned.checkpoint + ")");
   } catch (const std::exception& e) {
     const bool cancelled = shared.cancel && shared.cancel->load();
     progress.finish(cancelled ? "interrupted" : "failed", first_line(e.what()));
@@ -84,9 +79,13 @@ void add_train_command(CLI::App& root, SharedSettings& shared, Run& run) {
       ->capture_default_str()->check(within(64, 4096));
   train->add_option("--batch", r.run.batch, "samples per step")->capture_default_str()->check(within(1, 1024));
   train->add_option("--lr", r.learning_rate,
-                    "peak learning rate (warm-up, then cosine to 1% of it); default 2e-05, from scratch the "
-                    "authors' (ConvLSTM: a constant 1e-4, Adam)")
+                    "learning rate (the peak with --schedule cosine); default 2e-05, from scratch the authors' "
+                    "(ConvLSTM: a constant 1e-4, Adam)")
       ->check(within(1e-9, 1.0));
+  train->add_option("--schedule", t.schedule,
+                    "the learning rate's course: constant (the default: the rate all along), or cosine (the RIFE "
+                    "authors': a warm-up over 5% of the run, then a cosine down to 1% of --lr)")
+      ->check(CLI::IsMember(names_in(train::kRateSchedules)));
   train->add_flag("--from-scratch", r.from_scratch,
                   "start from the model's own random initialisation (seeded by --seed) instead of its file; "
                   "families without published weights (convlstm)");

@@ -194,7 +194,7 @@ void add_video_command(CLI::App& root, SharedSettings& shared, Run& run) {
       ->check(range_validator());
   root.add_option("--adapt", v.adapt,
                   "first fine-tune the model on the input's own frames for MINUTES (kept only if it scores better on "
-                  "the input's held-out end)")
+                  "held-out stretches spread over the input)")
       ->check(within(0.01, 1e4));
   add_rate_options(root, shared.rate, /*with_fps=*/true);
   add_model_options(root, shared.model);

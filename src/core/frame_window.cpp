@@ -43,10 +43,14 @@ const torch::Tensor& FrameWindow::at(int offset) const {
   return frames_[i];
 }
 
-FrameWindow FrameWindow::map(const std::function<torch::Tensor(const torch::Tensor&)>& change) const {
-  std::vector<torch::Tensor> frames;
-  for (const auto& f : frames_) frames.push_back(change(f));
-  return {std::move(frames), before_};
+std::vector<int> steps_reached(int wanted, const std::function<bool(int)>& reaches) {
+  std::vector<int> steps;
+  int reached = 0;
+  for (int j = 1; j <= wanted; ++j) {
+    if (reached == j - 1 && reaches(j)) reached = j;
+    steps.push_back(reached);
+  }
+  return steps;
 }
 
 }  // namespace interp

@@ -99,18 +99,14 @@ int64_t midpoint_denominator(const std::vector<OutputSlot>& inner) {
 FrameWindow PairInterpolator::model_window(const FrameWindow& known) const {
   const ModelTraits traits = model_.traits();
   // Outward from the pair, each frame kept while no cut separates it from the nearer one.
-  const auto side = [&](int wanted, int held, int nearest, int direction) {
+  const auto side = [&](int wanted, int held, int end, int direction) {
     std::vector<torch::Tensor> frames;
-    torch::Tensor nearer = known.at(nearest);
-    bool same_shot = true;
-    for (int j = 1; j <= wanted; ++j) {
-      if (same_shot && j <= held) {
-        const auto& next = known.at(nearest + direction * j);
-        same_shot = !is_scene_cut(direction < 0 ? next : nearer, direction < 0 ? nearer : next, options_.skip.scene);
-        if (same_shot) nearer = next;
-      }
-      frames.push_back(nearer);
-    }
+    const auto at = [&](int step) { return known.at(end + direction * step); };
+    for (const int step : steps_reached(wanted, [&](int j) {
+           return j <= held && !is_scene_cut(direction < 0 ? at(j) : at(j - 1), direction < 0 ? at(j - 1) : at(j),
+                                             options_.skip.scene);
+         }))
+      frames.push_back(at(step));
     return frames;
   };
   auto frames = side(traits.frames_before, known.before(), 0, -1);
@@ -205,15 +201,10 @@ void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vec
     /// nodes the tree holds, the nearest one held standing in past the first missing.
     FrameWindow window(int64_t k, int64_t step) const {
       const auto side = [&](int wanted, int64_t end, int64_t direction) {
+        const auto node = [&](int j) { return end + direction * 2 * j * step; };
         std::vector<torch::Tensor> frames;
-        const torch::Tensor* nearer = &nodes.at(end);
-        bool held = true;
-        for (int j = 1; j <= wanted; ++j) {
-          const auto it = held ? nodes.find(end + direction * 2 * j * step) : nodes.end();
-          held = it != nodes.end();
-          if (held) nearer = &it->second;
-          frames.push_back(*nearer);
-        }
+        for (const int j : steps_reached(wanted, [&](int j) { return nodes.count(node(j)) > 0; }))
+          frames.push_back(nodes.at(node(j)));
         return frames;
       };
       auto frames = side(traits.frames_before, k - step, -1);

@@ -31,6 +31,25 @@ torch::Tensor to_rgb8(const io::Image& image) {
 
 torch::Tensor as_float(const torch::Tensor& frame) { return frame.unsqueeze(0).to(torch::kFloat32) / 255.0; }
 
+/// The held-out stretches [first, end) of a clip of n frames that hold `held` of them
+/// (at most n - kValidationFrames): its end, or up to kHeldOutStretches stretches of
+/// equal length (at least kValidationFrames) centred at equal distances.
+std::vector<std::pair<int64_t, int64_t>> held_out_stretches(int64_t n, int64_t held, HeldOut where) {
+  if (held <= 0) return {};
+  if (where == HeldOut::kEnd) return {{n - held, n}};
+  const int64_t count = std::clamp(held / kValidationFrames, int64_t{1}, kHeldOutStretches), length = held / count;
+  std::vector<std::pair<int64_t, int64_t>> stretches;
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t first = std::clamp((2 * i + 1) * n / (2 * count) - length / 2, int64_t{0}, n - length);
+    if (!stretches.empty() && first < stretches.back().second) {
+      stretches.back().second = first + length;  // rounding made them touch: one stretch
+      continue;
+    }
+    stretches.push_back({first, first + length});
+  }
+  return stretches;
+}
+
 std::string mib(int64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
 
 }  // namespace
@@ -60,7 +79,11 @@ std::vector<JobInput> training_inputs(const std::string& path) {
   std::sort(files.begin(), files.end());
   if (files.empty()) throw Error(path + ": a folder without clips or pictures");
   std::vector<JobInput> clips;
-  for (const auto& file : files) clips.push_back(JobInput{file, {}, file, {0, 1}});
+  for (const auto& file : files) {
+    JobInput clip;
+    clip.video = clip.name = file;
+    clips.push_back(std::move(clip));
+  }
   return clips;
 }
 
@@ -84,7 +107,7 @@ TrainingData::TrainingData(const std::vector<JobInput>& inputs, const TrainingDa
     for (const auto& c : clips_) frames += c.frames.size(), cuts += c.cuts, still += c.still_windows;
     throw Error("no usable triplets in the training data (" + std::to_string(frames) + " frames, " +
                 std::to_string(cuts) + " scene cuts, " + std::to_string(still) +
-                " still windows): training needs at least three moving frames of one shot before the held-out end");
+                " still windows): training needs at least three moving frames of one shot outside the held-out frames");
   }
 }
 
@@ -122,58 +145,59 @@ void TrainingData::add_clip(const JobInput& input, int64_t byte_share,
 void TrainingData::find_windows(size_t index) {
   TrainingClip& clip = clips_[index];
   const auto n = static_cast<int64_t>(clip.frames.size());
-  // A clip too short to keep one window on each side is all for training.
+  // A clip too short to keep one window held out and one to train on is all for training.
   auto held = options_.validation_share > 0
                   ? std::max(kValidationFrames, static_cast<int64_t>(std::llround(options_.validation_share * n)))
                   : 0;
   if (n - held < kValidationFrames) held = 0;
-  clip.validation_from = std::max<int64_t>(0, n - held);
+  clip.held_out = held_out_stretches(n, held, options_.held_out);
+  std::vector<bool> is_held(n, false);
+  for (const auto& [first, end] : clip.held_out) std::fill(is_held.begin() + first, is_held.begin() + end, true);
+  clip.part.assign(n, 0);
+  for (int64_t i = 1; i < n; ++i) clip.part[i] = clip.part[i - 1] + (is_held[i] != is_held[i - 1]);
   std::vector<bool>& cut_after = clip.cut_after;
   cut_after.assign(std::max<int64_t>(n - 1, 0), false);
   for (int64_t i = 0; i + 1 < n && options_.skip.scene > 0; ++i) {
     cut_after[i] = is_scene_cut(as_float(clip.frames[i]), as_float(clip.frames[i + 1]), options_.skip.scene);
     clip.cuts += cut_after[i];
   }
-  // Windows inside [begin, end) of one shot whose ends move.
-  const auto add = [&](int64_t begin, int64_t end, int max_span, std::vector<TrainingWindow>& into) {
-    for (int64_t first = begin; first < end; ++first) {
-      for (int span = 2; span <= max_span && first + span < end; ++span) {
-        if (std::any_of(cut_after.begin() + first, cut_after.begin() + first + span, [](bool c) { return c; })) break;
-        if (options_.skip.still > 0 &&
-            still_score(as_float(clip.frames[first]), as_float(clip.frames[first + span])) <= options_.skip.still) {
-          ++clip.still_windows;
-          continue;
-        }
-        into.push_back({index, first, span});
+  // Windows inside one stretch and one shot whose ends move: the held-out ones are pairs
+  // two frames apart, what restoring a dropped frame asks.
+  for (int64_t first = 0; first < n; ++first) {
+    const int max_span = is_held[first] ? 2 : options_.max_span;
+    for (int span = 2; span <= max_span && first + span < n && clip.part[first + span] == clip.part[first]; ++span) {
+      if (std::any_of(cut_after.begin() + first, cut_after.begin() + first + span, [](bool c) { return c; })) break;
+      if (options_.skip.still > 0 &&
+          still_score(as_float(clip.frames[first]), as_float(clip.frames[first + span])) <= options_.skip.still) {
+        ++clip.still_windows;
+        continue;
       }
+      (is_held[first] ? validation_ : training_).push_back({index, first, span});
     }
-  };
-  add(0, clip.validation_from, options_.max_span, training_);
-  add(clip.validation_from, n, 2, validation_);
+  }
 }
 
 std::vector<int64_t> TrainingData::window_frames(const TrainingWindow& w, const ModelTraits& traits) const {
   const TrainingClip& clip = clips_[w.clip];
-  const bool held_out = w.first >= clip.validation_from;
-  const int64_t begin = held_out ? clip.validation_from : 0;
-  const int64_t end = held_out ? static_cast<int64_t>(clip.frames.size()) : clip.validation_from;
-  const auto one_shot = [&](int64_t from, int64_t to) {
-    return std::none_of(clip.cut_after.begin() + from, clip.cut_after.begin() + to, [](bool c) { return c; });
+  const auto n = static_cast<int64_t>(clip.frames.size());
+  const auto kept = [&](int64_t from, int64_t to) {  // to is in the window's stretch, no cut from `from` to it
+    const auto [a, b] = std::minmax(from, to);
+    return to >= 0 && to < n && clip.part[to] == clip.part[w.first] &&
+           std::none_of(clip.cut_after.begin() + a, clip.cut_after.begin() + b, [](bool c) { return c; });
   };
-  // Outward from the pair's ends, while the frames stay in the part and the shot.
-  std::vector<int64_t> before{w.first}, after{w.first + w.span};
-  for (bool held = true; static_cast<int>(before.size()) <= traits.frames_before;) {
-    const int64_t i = before.back() - w.span;
-    held = held && i >= begin && one_shot(i, before.back());
-    before.push_back(held ? i : before.back());
-  }
-  for (bool held = true; static_cast<int>(after.size()) <= traits.frames_after;) {
-    const int64_t i = after.back() + w.span;
-    held = held && i < end && one_shot(after.back(), i);
-    after.push_back(held ? i : after.back());
-  }
-  std::vector<int64_t> frames(before.rbegin(), before.rend());
-  frames.insert(frames.end(), after.begin(), after.end());
+  // Outward from the pair's ends, while the frames stay in the stretch and the shot.
+  const auto side = [&](int wanted, int64_t end, int64_t direction) {
+    const auto frame = [&](int j) { return end + direction * j * w.span; };
+    std::vector<int64_t> frames;
+    for (const int j : steps_reached(wanted, [&](int j) { return kept(frame(j - 1), frame(j)); }))
+      frames.push_back(frame(j));
+    return frames;
+  };
+  std::vector<int64_t> frames = side(traits.frames_before, w.first, -1);
+  std::reverse(frames.begin(), frames.end());
+  frames.push_back(w.first);
+  frames.push_back(w.first + w.span);
+  for (const auto i : side(traits.frames_after, w.first + w.span, 1)) frames.push_back(i);
   return frames;
 }
 

@@ -1,6 +1,7 @@
 /// interp train's plan and run (training_plan.h).
 #include "interp/pipeline/training_plan.h"
 
+#include "interp/base/decimal.h"
 #include "interp/base/error.h"
 #include "interp/base/fingerprint.h"
 #include "interp/core/model_loader.h"
@@ -8,28 +9,21 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <sstream>
 
 namespace interp::pipeline {
 namespace {
 namespace fs = std::filesystem;
 
-std::string fixed(double value, int digits) {
-  std::ostringstream text;
-  text.precision(digits);
-  text << std::fixed << value;
-  return text.str();
-}
-
-/// What makes two runs the same run, serialised: the base weights, the data and every
-/// setting that changes what is learned (not the limits, which a resumed run may extend).
-std::string identity_of(const std::string& base, const TrainingRequest& r) {
-  const nlohmann::json identity{
-      {"base", base},
-      {"data", r.data},
+/// Every setting that changes what a run learns (not its limits, which a resumed run may
+/// extend): what a resumed checkpoint must match, and the model card's record of how
+/// the model was trained.
+nlohmann::json settings_of(const TrainingRequest& r) {
+  return {
+      {"quality", r.run.quality ? quality_name(*r.run.quality) : "every network"},
       {"crop", r.run.crop},
       {"batch", r.run.batch},
       {"learning_rate", r.run.optimiser.learning_rate},
+      {"schedule", name_in(train::kRateSchedules, r.run.optimiser.schedule)},
       {"seed", r.run.seed},
       {"max_span", r.data_options.max_span},
       {"validation_share", r.data_options.validation_share},
@@ -37,7 +31,11 @@ std::string identity_of(const std::string& base, const TrainingRequest& r) {
       {"still_threshold", r.data_options.skip.still},
       {"cache_mb", r.cache_mb},
   };
-  return identity.dump();
+}
+
+/// What makes two runs the same run, serialised: the base weights, the data, the settings.
+std::string identity_of(const std::string& base, const TrainingRequest& r) {
+  return nlohmann::json{{"base", base}, {"data", r.data}, {"settings", settings_of(r)}}.dump();
 }
 
 }  // namespace
@@ -50,6 +48,7 @@ PlannedTraining plan_training(TrainingRequest r) {
   plan.model_path = plan.scratch ? "" : resolve_model_path(r.model);
   if (plan.scratch) r.run.optimiser = family_named(plan.scratch->arch)->scratch_optimiser();
   if (r.learning_rate) r.run.optimiser.learning_rate = *r.learning_rate;
+  if (r.schedule) r.run.optimiser.schedule = *r.schedule;
   for (const auto& d : r.data)
     for (auto& input : training_inputs(d)) plan.inputs.push_back(std::move(input));
   std::vector<std::string> read;
@@ -112,15 +111,16 @@ TrainedModel run_planned_training(PlannedTraining& plan) {
   for (const auto& input : plan.inputs) names += (names.empty() ? "" : ", ") + fs::path(input.name).filename().string();
   meta["interp.train.data"] = names + " (" + data.summary() + ")";
   meta["interp.train.steps"] = std::to_string(result.steps);
-  meta["interp.train.seconds"] = fixed(result.seconds, 1);
+  meta["interp.train.seconds"] = decimal(result.seconds, 1);
   meta["interp.train.device"] = where.device.str();
   meta["interp.train.precision"] = precision_name(where.precision);
-  meta["interp.train.settings"] = "crop " + std::to_string(result.crop) + ", batch " + std::to_string(r.run.batch) +
-                                  ", lr " + fixed(r.run.optimiser.learning_rate, 7) + ", seed " + std::to_string(r.run.seed);
+  auto settings = settings_of(r);
+  settings["crop"] = result.crop;  // the side used: the asked one fitted to the frames
+  meta["interp.train.settings"] = settings.dump();
   const bool validated = !data.validation_windows().empty();
   if (validated) {
-    meta["interp.train.validation_psnr_before"] = fixed(result.validation_psnr_before, 3);
-    meta["interp.train.validation_psnr_after"] = fixed(result.validation_psnr_after, 3);
+    meta["interp.train.validation_psnr_before"] = decimal(result.validation_psnr_before, 3);
+    meta["interp.train.validation_psnr_after"] = decimal(result.validation_psnr_after, 3);
   } else {
     meta["interp.train.validation"] = "none (--validation 0 or too few frames)";
   }

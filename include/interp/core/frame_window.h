@@ -34,12 +34,17 @@ class FrameWindow {
   }
   int64_t batch() const { return left().size(0); }
   const std::vector<torch::Tensor>& frames() const { return frames_; }
-  /// The same window with `change` applied to every frame (moved, padded, cropped).
-  FrameWindow map(const std::function<torch::Tensor(const torch::Tensor&)>& change) const;
 
  private:
   std::vector<torch::Tensor> frames_;
   int before_ = 0;
 };
+
+/// The rule every window builder shares for one side of a pair: walking outward from the
+/// pair's end, step j (1..wanted) is taken while reaches(j) says the frame j steps out
+/// is there and in the pair's shot; past the first refusal the farthest frame reached
+/// stands in, as a job repeats a clip's end. Returns, for each j, the step whose frame
+/// fills it (0: the end itself).
+std::vector<int> steps_reached(int wanted, const std::function<bool(int)>& reaches);
 
 }  // namespace interp

@@ -5,24 +5,35 @@
 /// window's ends are the pair, a frame inside it the in-between at t = j/n: a video is
 /// its own ground truth. Windows across a scene cut, or whose ends do not move, are
 /// left out by the pipeline's own detectors (pair_interpolator.h), so training sees
-/// what interpolation is asked to do. The last share of every clip is held out, by
-/// time, for validation.
+/// what interpolation is asked to do. A share of every clip is held out for
+/// validation: its end (will the model do well on what comes next?) or stretches spread
+/// over it (is it better on the whole clip? what --adapt must know).
 #include "interp/pipeline/frame_source.h"
 #include "interp/pipeline/pair_interpolator.h"
 
 #include <atomic>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace interp::pipeline {
 
+/// Where a clip's held-out frames lie.
+enum class HeldOut {
+  kEnd,     ///< its last frames
+  kSpread,  ///< up to kHeldOutStretches stretches evenly spread over it
+};
+
 struct TrainingDataOptions {
-  /// The last share of every clip (at least kValidationFrames frames) is for validation
+  /// This share of every clip (at least kValidationFrames frames) is for validation
   /// only, unless that would leave fewer than kValidationFrames to train on; 0: none.
   double validation_share = 0.1;
+  HeldOut held_out = HeldOut::kEnd;
   /// Windows span 2..max_span frame intervals: in-betweens of pairs up to that far apart.
-  int max_span = 4;
+  /// 2 (frames i, i+1, i+2 only) is the motion closest to a job's pairs, and gained as
+  /// much as 4 in 4-minute runs (README, "Does it help?").
+  int max_span = 2;
   /// Decoded frames kept, in bytes, shared equally by the sources; a source beyond its
   /// share keeps its first frames.
   int64_t cache_bytes = int64_t{4} << 30;
@@ -31,8 +42,11 @@ struct TrainingDataOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-/// Frames held out at the least from the end of a clip when validating.
+/// Frames held out at the least from a clip when validating.
 inline constexpr int64_t kValidationFrames = 3;
+/// Held-out stretches at most (HeldOut::kSpread), each at least kValidationFrames long:
+/// as many as the held-out frames allow, so that short clips are sampled all over too.
+inline constexpr int64_t kHeldOutStretches = 8;
 /// Validation samples at most (evenly spaced over the held-out windows).
 inline constexpr size_t kValidationSamples = 16;
 
@@ -46,7 +60,11 @@ struct TrainingWindow {
 struct TrainingClip {
   std::string name;
   std::vector<torch::Tensor> frames;  ///< 3×H×W uint8 RGB, in order
-  int64_t validation_from = 0;        ///< frames from here on are for validation only
+  /// The held-out stretches [first, end), in order: for validation only.
+  std::vector<std::pair<int64_t, int64_t>> held_out;
+  /// The stretch (of training or held-out frames) each frame is in: windows and the
+  /// neighbours a model reads stay inside one.
+  std::vector<int> part;
   std::vector<bool> cut_after;        ///< cut_after[i]: a scene cut between frames i and i+1
   int64_t cuts = 0, still_windows = 0;
   bool shortened = false;             ///< kept its first frames only (cache share)
@@ -71,8 +89,8 @@ class TrainingData {
   const std::vector<TrainingWindow>& validation_windows() const { return validation_; }
   /// The frames a model with `traits` reads around window `w`'s pair (its ends and the
   /// neighbours one span apart, in time order): evenly spaced like the windows a job
-  /// gives it. Where a neighbour lies outside the window's part of the clip (training
-  /// or held-out), or across a cut, the nearest frame kept stands in — as a job
+  /// gives it. Where a neighbour lies outside the window's stretch of the clip
+  /// (training or held-out), or across a cut, the nearest frame kept stands in — as a job
   /// repeats the pair's end at a clip's ends and at cuts.
   std::vector<int64_t> window_frames(const TrainingWindow& w, const ModelTraits& traits) const;
   /// The smallest frame side over all clips (crops cannot be larger).

@@ -29,6 +29,7 @@ struct TrainingRequest {
   int64_t steps = 0;       ///< at least one of steps and minutes
   double minutes = 0;
   std::optional<double> learning_rate;  ///< unset: fine-tuning's default, or the family's from scratch
+  std::optional<train::RateSchedule> schedule;  ///< unset: as learning_rate
   int64_t cache_mb = 4096;              ///< memory for decoded frames
   TrainingRunOptions run;               ///< its placement, quality, limits, checkpoint and identity are planned
   TrainingDataOptions data_options;

@@ -112,8 +112,7 @@ class ConvLstmFamily : public ModelFamily {
   train::OptimiserSettings scratch_optimiser() const override {
     train::OptimiserSettings adam;
     adam.learning_rate = 1e-4;
-    adam.floor_share = 1.0;   // constant: the rate never falls
-    adam.warmup_share = 0.0;  // nor warms up
+    adam.schedule = train::RateSchedule::kConstant;
     adam.weight_decay = 0.0;  // AdamW without decay is Adam
     adam.gradient_clip = 0.0;
     return adam;

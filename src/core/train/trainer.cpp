@@ -21,6 +21,7 @@ std::string why_not_train_in_bf16() {
 }
 
 double learning_rate_at(const OptimiserSettings& s, double progress) {
+  if (s.schedule == RateSchedule::kConstant) return s.learning_rate;
   progress = std::clamp(progress, 0.0, 1.0);
   if (progress < s.warmup_share) return s.learning_rate * progress / s.warmup_share;
   const double along = s.warmup_share < 1 ? (progress - s.warmup_share) / (1 - s.warmup_share) : 1;

@@ -2,10 +2,11 @@
 /// One optimisation step of a TrainableModel as RIFE's authors train IFNet: the model's
 /// own loss (TrainableModel::loss_terms: RIFE's Laplacian-pyramid L1, ConvLSTM's L1 of
 /// its two frames), AdamW (weight decay 1e-3, the reference's guard against NaN
-/// losses; a family's from-scratch settings may differ), a learning rate that warms up
-/// linearly and then follows a cosine down to a floor, and (our addition, for
-/// fine-tuning on small, odd data) a cap on the gradient's global norm. The loop around
-/// it (data, time budget, checkpoints) is the pipeline's; this is the arithmetic.
+/// losses; a family's from-scratch settings may differ), a learning rate that stays at
+/// its peak or (the authors') warms up linearly and then follows a cosine down to a
+/// floor, and (our addition, for fine-tuning on small, odd data) a cap on the gradient's
+/// global norm. The loop around it (data, time budget, checkpoints) is the pipeline's;
+/// this is the arithmetic.
 #include "interp/core/precision.h"
 #include "interp/core/train/trainable_model.h"
 #include "interp/core/train/optimiser_settings.h"
@@ -23,7 +24,8 @@ using interp::TrainingBatch;
 /// closely enough for --precision auto to pick it, else why not.
 std::string why_not_train_in_bf16();
 
-/// The rate `progress` (0..1) of the way through a run: linear warm-up, then cosine.
+/// The rate `progress` (0..1) of the way through a run: the peak throughout, or a
+/// linear warm-up and then a cosine down to the floor.
 double learning_rate_at(const OptimiserSettings& settings, double progress);
 
 struct StepResult {
