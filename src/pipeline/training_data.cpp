@@ -33,18 +33,15 @@ torch::Tensor as_float(const torch::Tensor& frame) { return frame.unsqueeze(0).t
 
 /// The held-out stretches [first, end) of a clip of n frames that hold `held` of them
 /// (at most n - kValidationFrames): its end, or up to kHeldOutStretches stretches of
-/// equal length (at least kValidationFrames) centred at equal distances.
+/// equal length (at least kValidationFrames) centred at equal distances. Centres n/count
+/// apart and length <= held/count < n/count: the stretches never touch or leave the clip.
 std::vector<std::pair<int64_t, int64_t>> held_out_stretches(int64_t n, int64_t held, HeldOut where) {
   if (held <= 0) return {};
   if (where == HeldOut::kEnd) return {{n - held, n}};
   const int64_t count = std::clamp(held / kValidationFrames, int64_t{1}, kHeldOutStretches), length = held / count;
   std::vector<std::pair<int64_t, int64_t>> stretches;
   for (int64_t i = 0; i < count; ++i) {
-    const int64_t first = std::clamp((2 * i + 1) * n / (2 * count) - length / 2, int64_t{0}, n - length);
-    if (!stretches.empty() && first < stretches.back().second) {
-      stretches.back().second = first + length;  // rounding made them touch: one stretch
-      continue;
-    }
+    const int64_t first = (2 * i + 1) * n / (2 * count) - length / 2;
     stretches.push_back({first, first + length});
   }
   return stretches;
