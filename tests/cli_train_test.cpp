@@ -227,11 +227,27 @@ TEST_F(Train, AdaptFineTunesOnTheInputThenInterpolates) {
                      quote(dir / "clip.mkv") + " " + quote(dir / "out.mkv"));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("adapted in "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("held-out PSNR as the job runs "), std::string::npos) << r.err;
   EXPECT_EQ(probe(dir / "out.mkv", "v:0", "nb_read_frames", true), "48");
   const auto piece = run(interp_cmd("--adapt 1 --range 0:8 --model " + quote(test_model()) + " " +
                                     quote(dir / "clip.mkv") + " " + quote(dir / "piece.mkv")));
   EXPECT_EQ(piece.code, 1);
   EXPECT_NE(piece.err.find("--adapt with --range"), std::string::npos) << piece.err;
+}
+
+// Weights that cannot be checked are not used: a clip too short to hold a pair out
+// trains, then runs exactly as it would without --adapt.
+TEST_F(Train, AdaptWithNothingHeldOutRunsTheOriginalWeights) {
+  make_clip(dir / "short.mkv", 128, 96, "25", 4, "-c:v ffv1");
+  const std::string tail = " --threads 2 --model " + quote(test_model()) + " --codec ffv1 " + quote(dir / "short.mkv") + " ";
+  const auto adapted = run(quote(INTERP_BINARY) + " --adapt 0.01" + tail + quote(dir / "adapted.mkv"));
+  ASSERT_EQ(adapted.code, 0) << adapted.err;
+  EXPECT_NE(adapted.err.find("no pair could be held out to tell whether it helps: the original weights run"),
+            std::string::npos)
+      << adapted.err;
+  const auto plain = run(quote(INTERP_BINARY) + tail + quote(dir / "plain.mkv"));
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  EXPECT_EQ(gray_frames(dir / "adapted.mkv", 128, 96), gray_frames(dir / "plain.mkv", 128, 96));
 }
 
 }  // namespace

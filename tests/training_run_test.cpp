@@ -1,9 +1,10 @@
 // Training data and the training loop on their own: which windows are kept (cuts, still
-// frames, the held-out end), the sampler's resumable state, and that a trained model
-// saved to a file is exactly the model that was trained.
+// frames, the held-out end), the sampler's resumable state, that a trained model saved
+// to a file is exactly the model that was trained, and the held-out check of --adapt.
 #include "cli_support.h"
 #include "interp/core/model_loader.h"
 #include "interp/io/image_file.h"
+#include "interp/pipeline/held_out_check.h"
 #include "interp/pipeline/training_run.h"
 #include "interp/pipeline/training_samples.h"
 
@@ -155,6 +156,64 @@ TEST(TrainingRun, TheSavedFileIsExactlyTheTrainedModel) {
   const auto in_memory = load_model(result.weights, {}, "trained")->interpolate(a, b, {0.5});
   const auto from_file = load_model(saved, {}, "file")->interpolate(a, b, {0.5});
   EXPECT_TRUE(torch::equal(in_memory, from_file));
+}
+
+/// The pair's blend as a model that reads a neighbour each side: what the held-out
+/// check measures of it is known by hand.
+class BlendModel : public FrameInterpolator {
+ public:
+  std::string name() const override { return "blend"; }
+  ModelTraits traits() const override { return {1, 1, false}; }
+  torch::Device device() const override { return torch::kCPU; }
+  torch::Dtype dtype() const override { return torch::kFloat32; }
+
+ protected:
+  torch::Tensor make(const FrameWindow& window, const std::vector<double>&) override {
+    return (window.left() + window.right()) / 2;
+  }
+};
+
+TEST(HeldOutCheck, ErrorsAreThoseOfTheWrittenFramesOnEvenlySpacedHeldOutPairs) {
+  TempDir dir;
+  std::vector<std::pair<int, int>> frames;
+  for (int i = 0; i < 100; ++i) frames.push_back({30 + i, i});  // one moving shot
+  TrainingDataOptions options;
+  options.validation_share = 0.6;  // 8 stretches of 7 frames: 5 pairs each
+  options.held_out = HeldOut::kSpread;
+  const TrainingData data({pictures(dir, frames)}, options);
+  const auto& held_out = data.held_out_windows();
+  ASSERT_GT(held_out.size(), kHeldOutCheckPairs);
+  BlendModel blend;
+  const auto errors = held_out_errors(blend, data);
+  ASSERT_EQ(errors.size(), kHeldOutCheckPairs);
+  for (size_t i = 0; i < errors.size(); ++i) {
+    const auto& w = held_out[i * held_out.size() / errors.size()];
+    const auto& f = data.clips()[w.clip].frames;
+    // The blend in 8-bit levels as the job writes it, against the held-out middle frame.
+    const auto written = ((f[w.first].to(torch::kFloat32) + f[w.first + 2].to(torch::kFloat32)) / 2).round();
+    const double expected = (written - f[w.first + 1].to(torch::kFloat32)).pow(2).mean().item<double>();
+    // A level's tie (x.5) may round either way after the model's float path: a few pixels.
+    EXPECT_NEAR(errors[i], expected, 0.01) << "pair " << i << " at frame " << w.first;
+  }
+}
+
+TEST(HeldOutCheck, AdaptedWeightsWinOnlyWhenTheHeldOutGainIsSure) {
+  const std::vector<double> before{100, 100, 100, 100};
+  // Every pair gains about 0.45 dB.
+  const auto even = compare_held_out(before, {90, 91, 89, 90});
+  EXPECT_TRUE(even.better) << even.summary();
+  EXPECT_NEAR(even.psnr_after - even.psnr_before, 10 * std::log10(100 / 90.0), 1e-9);
+  // One pair gains 10 dB, the others lose a little: better as a whole, but by chance.
+  const auto lucky = compare_held_out(before, {10, 105, 105, 105});
+  EXPECT_GT(lucky.psnr_after, lucky.psnr_before);
+  EXPECT_FALSE(lucky.better) << lucky.summary();
+  // Easy pairs gain 3 dB each, the hard one loses 0.4: the clip's PSNR would fall.
+  const auto easy = compare_held_out({1000, 1, 1, 1, 1, 1, 1, 1}, {1100, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5});
+  EXPECT_GT(easy.mean_gain, kSureGain * easy.standard_error);
+  EXPECT_FALSE(easy.better) << easy.summary();
+  EXPECT_FALSE(compare_held_out({100}, {10}).better);  // one pair cannot tell
+  EXPECT_FALSE(compare_held_out({}, {}).better);
+  EXPECT_THROW(compare_held_out({1, 2}, {1}), Error);
 }
 
 }  // namespace

@@ -91,14 +91,9 @@ TrainingData::TrainingData(const std::vector<JobInput>& inputs, const TrainingDa
   if (options_.max_span < 2) throw Error("training windows need a span of at least 2 frames");
   const int64_t share = options_.cache_bytes / static_cast<int64_t>(inputs.size());
   for (const auto& input : inputs) add_clip(input, share, note);
-  std::vector<TrainingWindow> held_out;
-  for (size_t i = 0; i < clips_.size(); ++i) {
-    find_windows(i);
-    for (const auto& w : validation_) held_out.push_back(w);
-    validation_.clear();
-  }
-  const size_t count = std::min(held_out.size(), kValidationSamples);
-  for (size_t i = 0; i < count; ++i) validation_.push_back(held_out[i * held_out.size() / count]);
+  for (size_t i = 0; i < clips_.size(); ++i) find_windows(i);
+  const size_t count = std::min(held_out_.size(), kValidationSamples);
+  for (size_t i = 0; i < count; ++i) validation_.push_back(held_out_[i * held_out_.size() / count]);
   if (training_.empty()) {
     int64_t frames = 0, cuts = 0, still = 0;
     for (const auto& c : clips_) frames += c.frames.size(), cuts += c.cuts, still += c.still_windows;
@@ -169,7 +164,7 @@ void TrainingData::find_windows(size_t index) {
         ++clip.still_windows;
         continue;
       }
-      (is_held[first] ? validation_ : training_).push_back({index, first, span});
+      (is_held[first] ? held_out_ : training_).push_back({index, first, span});
     }
   }
 }

@@ -86,7 +86,11 @@ class TrainingData {
 
   const std::vector<TrainingClip>& clips() const { return clips_; }
   const std::vector<TrainingWindow>& training_windows() const { return training_; }
+  /// At most kValidationSamples of the held-out windows, evenly spaced: what training
+  /// validates on now and then.
   const std::vector<TrainingWindow>& validation_windows() const { return validation_; }
+  /// Every held-out window (pairs two frames apart, in clip order).
+  const std::vector<TrainingWindow>& held_out_windows() const { return held_out_; }
   /// The frames a model with `traits` reads around window `w`'s pair (its ends and the
   /// neighbours one span apart, in time order): evenly spaced like the windows a job
   /// gives it. Where a neighbour lies outside the window's stretch of the clip
@@ -105,7 +109,7 @@ class TrainingData {
 
   TrainingDataOptions options_;
   std::vector<TrainingClip> clips_;
-  std::vector<TrainingWindow> training_, validation_;
+  std::vector<TrainingWindow> training_, validation_, held_out_;
   int64_t bytes_ = 0;
 };
 
