@@ -127,15 +127,19 @@ TEST(SlotLoop, PairEndsOnItsSecondPicture) {
   EXPECT_EQ(out[4].value, 200);
 }
 
-TEST(SlotLoop, SceneCutRepeatsTheFirstFrame) {
+TEST(SlotLoop, SceneCutRepeatsTheFrameNearerInTime) {
   BlendModel model;
   PairOptions options;
   options.skip.scene = 0.2;  // 0 -> 200 is a difference of 0.78
   PairInterpolator pairs(model, options);
-  const Timeline timeline({2, 1});
-  SlotLoop loop(pairs, timeline, true);
+  const Timeline timeline({4, 1});
+  SlotLoop loop(pairs, timeline, /*repeat_tail=*/false);
   const auto out = run_loop(loop, {flat(0), flat(200)});
-  EXPECT_EQ(out[1].value, 0);  // never blended across the cut
+  ASSERT_EQ(out.size(), 5u);
+  // Never blended across the cut: t = 0.25 and 0.5 repeat the first frame, 0.75 the second.
+  EXPECT_EQ(out[1].value, 0);
+  EXPECT_EQ(out[2].value, 0);
+  EXPECT_EQ(out[3].value, 200);
   EXPECT_EQ(loop.scene_cuts(), 1);
   EXPECT_EQ(model.calls, 0);
 }

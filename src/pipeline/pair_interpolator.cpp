@@ -128,8 +128,10 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     frames[p].cut = cut_of_luma(ya, yb, options_.skip.scene);
     frames[p].still = !frames[p].cut && options_.skip.still > 0 &&
                       still_score_of_luma(ya, yb) <= options_.skip.still;
-    // Never blend across a cut; a still pair's in-betweens are its first frame.
-    if (frames[p].cut || frames[p].still) frames[p].middles.assign(inner.size(), a);
+    // Never blend across a cut: each in-between repeats the frame nearer in time (the
+    // first at t = 0.5, as ffmpeg's minterpolate does). A still pair's are its first.
+    if (frames[p].cut || frames[p].still)
+      for (const auto& slot : inner) frames[p].middles.push_back(frames[p].cut && slot.t > 0.5 ? b : a);
   }
   if (options_.mode == TimingMode::Recursive)
     recursive(pairs, frames);

@@ -1,9 +1,9 @@
 #pragma once
 /// Makes the in-between frames of input pairs for their output slots: at their exact
-/// times (Direct) or by recursive midpoints (Recursive), and as copies of the first frame
-/// when a pair straddles a scene cut or does not move (a held drawing in animation, a
-/// paused picture): the model is not run there, so nothing is invented and time is
-/// saved. Forward passes are batched across consecutive
+/// times (Direct) or by recursive midpoints (Recursive), and as copies when a pair
+/// straddles a scene cut (of the frame nearer in time: the cut lies somewhere between
+/// them) or does not move (a held drawing in animation, a paused picture: its first
+/// frame): the model is not run there, so nothing is invented and time is saved. Forward passes are batched across consecutive
 /// pairs, so that `--exp=1` (one frame per pair) fills a GPU's batch too.
 ///
 /// Window models (ConvLSTM) get each pair's window (frame_window.h) with the neighbours
@@ -90,7 +90,7 @@ struct PairRequest {
 
 struct PairFrames {
   std::vector<torch::Tensor> middles;  ///< one per slot with t > 0, in order
-  bool cut = false;                    ///< treated as a scene cut (middles copy a)
+  bool cut = false;                    ///< treated as a scene cut (middles copy the nearer of a, b)
   bool still = false;                  ///< the frames (nearly) match (middles copy a)
 };
 
