@@ -3,8 +3,9 @@
 /// times (Direct) or by recursive midpoints (Recursive), and as copies when a pair
 /// straddles a scene cut (of the frame nearer in time: the cut lies somewhere between
 /// them) or does not move (a held drawing in animation, a paused picture: its first
-/// frame): the model is not run there, so nothing is invented and time is saved. Forward passes are batched across consecutive
-/// pairs, so that `--exp=1` (one frame per pair) fills a GPU's batch too.
+/// frame): the model is not run there, so nothing is invented and time is saved.
+/// Forward passes are batched across consecutive pairs, so that `--exp=1` (one frame
+/// per pair) fills a GPU's batch too.
 ///
 /// Window models (ConvLSTM) get each pair's window (frame_window.h) with the neighbours
 /// their traits read. A neighbour exists when the input has it and no scene cut lies
