@@ -1,5 +1,6 @@
 // Pipeline pieces on their own: the bounded queue, the slot loop, the folder sink, the
 // reader's frame/packet/end values and a whole job, with a model whose output is known.
+#include "blend_model.h"
 #include "cli_support.h"
 #include "error_of.h"
 #include "interp/io/image_file.h"
@@ -14,24 +15,6 @@
 namespace interp::test {
 namespace {
 using namespace interp::pipeline;
-
-/// (1-t)·a + t·b: an in-between whose every value can be computed by hand.
-class BlendModel : public FrameInterpolator {
- public:
-  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override {
-    const auto &a = window.left(), &b = window.right();
-    ++calls;
-    batch_sizes.push_back(a.size(0));
-    auto t = torch::tensor(times, torch::kFloat32).view({-1, 1, 1, 1});
-    return a * (1 - t) + b * t;
-  }
-  std::string name() const override { return "blend"; }
-  ModelTraits traits() const override { return {}; }
-  torch::Device device() const override { return torch::kCPU; }
-  torch::Dtype dtype() const override { return torch::kFloat32; }
-  int calls = 0;
-  std::vector<int64_t> batch_sizes;
-};
 
 io::Image flat(int value, int channels = 3, int alpha = 255) {
   io::Image image;

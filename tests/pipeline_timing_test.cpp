@@ -2,6 +2,7 @@
 // is the real job, every pair reaching the model and every frame reaching the sink, on
 // whichever device the tests run (INTERP_TEST_DEVICE=cuda on a GPU box). Linked with
 // interp_job alone, as on a box without FFmpeg.
+#include "blend_model.h"
 #include "interp/pipeline/pipeline_timing.h"
 
 #include "interp/pipeline/frame_tensor.h"
@@ -18,25 +19,6 @@
 namespace interp::pipeline {
 namespace {
 
-/// In-betweens by linear blending, on a given device: every output is predictable.
-class BlendOn : public FrameInterpolator {
- public:
-  explicit BlendOn(torch::Device device) : device_(device) {}
-  torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override {
-    const auto &a = window.left(), &b = window.right();
-    EXPECT_EQ(a.device(), device_);
-    auto t = torch::tensor(times, a.options()).view({-1, 1, 1, 1});
-    return a * (1 - t) + b * t;
-  }
-  std::string name() const override { return "blend"; }
-  ModelTraits traits() const override { return {}; }
-  torch::Device device() const override { return device_; }
-  torch::Dtype dtype() const override { return torch::kFloat32; }
-
- private:
-  torch::Device device_;
-};
-
 int max_level_difference(const io::Image& a, const io::Image& b) {
   int worst = 0;
   for (size_t i = 0; i < a.data.size(); ++i) worst = std::max(worst, std::abs(int(a.data[i]) - int(b.data[i])));
@@ -51,7 +33,7 @@ io::Image mean_of(const io::Image& a, const io::Image& b) {
 }
 
 TEST(JobOnFramesInMemory, EveryPairReachesTheModelAndEveryFrameTheSinkInOrder) {
-  BlendOn model(test::test_device());
+  test::BlendModel model(test::test_device());
   const int64_t frames = 9;
   SlidingTextureSource source(64, 48, frames);
   std::map<int64_t, io::Image> written;
@@ -113,7 +95,7 @@ TEST(PipelineTiming, TimesTheJobBesideTheModelAloneOnARealModel) {
 }
 
 TEST(PipelineTiming, RefusesAJobWithoutAPair) {
-  BlendOn model(torch::kCPU);
+  test::BlendModel model;
   PipelineBenchOptions options;
   options.frames = 1;
   EXPECT_THROW(time_pipeline(model, options), Error);

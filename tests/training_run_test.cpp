@@ -1,6 +1,7 @@
 // Training data and the training loop on their own: which windows are kept (cuts, still
 // frames, the held-out end), the sampler's resumable state, that a trained model saved
 // to a file is exactly the model that was trained, and the held-out check of --adapt.
+#include "blend_model.h"
 #include "cli_support.h"
 #include "interp/core/model_loader.h"
 #include "interp/io/image_file.h"
@@ -158,21 +159,6 @@ TEST(TrainingRun, TheSavedFileIsExactlyTheTrainedModel) {
   EXPECT_TRUE(torch::equal(in_memory, from_file));
 }
 
-/// The pair's blend as a model that reads a neighbour each side: what the held-out
-/// check measures of it is known by hand.
-class BlendModel : public FrameInterpolator {
- public:
-  std::string name() const override { return "blend"; }
-  ModelTraits traits() const override { return {1, 1, false}; }
-  torch::Device device() const override { return torch::kCPU; }
-  torch::Dtype dtype() const override { return torch::kFloat32; }
-
- protected:
-  torch::Tensor make(const FrameWindow& window, const std::vector<double>&) override {
-    return (window.left() + window.right()) / 2;
-  }
-};
-
 TEST(HeldOutCheck, ErrorsAreThoseOfTheWrittenFramesOnEvenlySpacedHeldOutPairs) {
   TempDir dir;
   std::vector<std::pair<int, int>> frames;
@@ -183,7 +169,7 @@ TEST(HeldOutCheck, ErrorsAreThoseOfTheWrittenFramesOnEvenlySpacedHeldOutPairs) {
   const TrainingData data({pictures(dir, frames)}, options);
   const auto& held_out = data.held_out_windows();
   ASSERT_GT(held_out.size(), kHeldOutCheckPairs);
-  BlendModel blend;
+  BlendModel blend(torch::kCPU, {1, 1, false});  // reads a neighbour each side, uses none
   const auto errors = held_out_errors(blend, data);
   ASSERT_EQ(errors.size(), kHeldOutCheckPairs);
   for (size_t i = 0; i < errors.size(); ++i) {
