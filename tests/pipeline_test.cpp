@@ -127,6 +127,26 @@ TEST(SlotLoop, SceneCutRepeatsTheFrameNearerInTime) {
   EXPECT_EQ(model.calls, 0);
 }
 
+// At a cut's midpoint either frame could be the dropped one; a black frame (a leader, a
+// flash) is not repeated when the other shows a picture.
+TEST(SlotLoop, SceneCutMidpointRepeatsThePictureNotABlackFrame) {
+  BlendModel model;
+  PairOptions options;
+  options.skip.scene = 0.2;
+  PairInterpolator pairs(model, options);
+  io::Image picture = flat(0);
+  for (size_t i = 0; i < picture.data.size(); ++i) picture.data[i] = static_cast<uint8_t>(100 + i % 97);
+  const Timeline timeline({2, 1});
+  for (const auto& [first, second, expected] : {std::tuple{flat(0), picture, 100}, std::tuple{picture, flat(0), 100}}) {
+    SlotLoop loop(pairs, timeline, /*repeat_tail=*/false);
+    const auto out = run_loop(loop, {first, second});
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[1].value, expected) << "pair " << int(first.data.front()) << " | " << int(second.data.front());
+    EXPECT_EQ(loop.scene_cuts(), 1);
+  }
+  EXPECT_EQ(model.calls, 0);
+}
+
 // --batch N groups forward passes across consecutive pairs (a GPU sees full batches at
 // --exp=1); the frames, their order and their indices are those of batch 1.
 TEST(SlotLoop, BatchesAcrossPairsWithTheFramesOfBatchOne) {

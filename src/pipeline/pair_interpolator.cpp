@@ -39,6 +39,8 @@ double still_score_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
   return torch::avg_pool2d(diff, 16, 16, 0, /*ceil_mode=*/true, /*count_include_pad=*/false).max().item<double>();
 }
 
+bool flat_luma(const torch::Tensor& y) { return y.std().item<double>() < kFlatLuma; }
+
 }  // namespace
 
 double scene_change_score(const torch::Tensor& a, const torch::Tensor& b) {
@@ -128,10 +130,17 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     frames[p].cut = cut_of_luma(ya, yb, options_.skip.scene);
     frames[p].still = !frames[p].cut && options_.skip.still > 0 &&
                       still_score_of_luma(ya, yb) <= options_.skip.still;
-    // Never blend across a cut: each in-between repeats the frame nearer in time (the
-    // first at t = 0.5, as ffmpeg's minterpolate does). A still pair's are its first.
-    if (frames[p].cut || frames[p].still)
-      for (const auto& slot : inner) frames[p].middles.push_back(frames[p].cut && slot.t > 0.5 ? b : a);
+    // Never blend across a cut: each in-between repeats the frame nearer in time; at the
+    // midpoint the first, unless only the second shows a picture (kFlatLuma). A still
+    // pair's are its first.
+    if (frames[p].still) frames[p].middles.assign(inner.size(), a);
+    if (frames[p].cut) {
+      const bool midpoint_takes_b = flat_luma(ya) && !flat_luma(yb);
+      for (const auto& slot : inner) {
+        const int64_t twice = 2 * slot.t_num;  // against t_den: exact, where t is rounded
+        frames[p].middles.push_back(twice > slot.t_den || (twice == slot.t_den && midpoint_takes_b) ? b : a);
+      }
+    }
   }
   if (options_.mode == TimingMode::Recursive)
     recursive(pairs, frames);
