@@ -25,7 +25,7 @@ QUALITIES=()
 LOWRES=1
 EXTRA=()
 VARIANTS=("")
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --clip) CLIPS+=("$2"); shift 2 ;;
