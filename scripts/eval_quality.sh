@@ -53,10 +53,10 @@ score() {  # output, frames: prints "PSNR SSIM" over the odd (restored) frames b
   local out=$1 frames=$2 psnr ssim fmt=$REF_FORMAT
   local pick="select='mod(n\,2)*lt(n\,$frames)',setpts=N/TB"
   psnr=$(ffmpeg -v info -i "$out" -i "$WORK/ref.mkv" -lavfi \
-    "[0:v]format=$fmt,$pick[a];[1:v]$pick[b];[a][b]psnr" -f null - 2>&1 |
+    "[0:v]format=$fmt,${pick}[a];[1:v]${pick}[b];[a][b]psnr" -f null - 2>&1 |
     sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | tail -n 1)
   ssim=$(ffmpeg -v info -i "$out" -i "$WORK/ref.mkv" -lavfi \
-    "[0:v]format=$fmt,$pick[a];[1:v]$pick[b];[a][b]ssim" -f null - 2>&1 |
+    "[0:v]format=$fmt,${pick}[a];[1:v]${pick}[b];[a][b]ssim" -f null - 2>&1 |
     sed -n 's/.*SSIM.*All:\([0-9.]*\).*/\1/p' | tail -n 1)
   echo "${psnr:-?} ${ssim:-?}"
 }
@@ -86,7 +86,7 @@ row() {  # name, then the command that writes $WORK/out.mkv
 }
 
 scored_rows() {  # frames of half.mkv: prints the table
-  local half=$1 frames=$((2 * ($1 - 1))) i p s count
+  local frames=$((2 * ($1 - 1))) i p s count
   for i in "${!OUTS[@]}"; do
     [ -n "${OUTS[$i]}" ] || continue
     count=$(frame_count "${OUTS[$i]}")
