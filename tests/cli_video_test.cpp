@@ -196,6 +196,39 @@ TEST_F(VideoCli, FilmRecursesAndRefusesNonDyadicFactors) {
   EXPECT_FALSE(std::filesystem::exists(dir / "f3.mp4"));
 }
 
+// Limited-range video may store codes below black (16) and above white (235); the kept
+// frames of a video-to-video run come back as they were (io/full_swing.h), where a trip
+// through the picture's RGB clipped them. To pictures, the frames are the picture's RGB.
+TEST_F(VideoCli, CodesBelowBlackAndAboveWhiteSurviveAVideoRun) {
+  const std::string in = dir / "in.mkv", out = dir / "out.mkv";
+  make_clip(in, 160, 96, "12", 4,
+            "-vf 'lutyuv=y=clip((val-128)*1.4+128\\,0\\,255):u=128:v=128' -pix_fmt yuv420p -color_range tv -c:v ffv1");
+  const auto luma_planes = [](const std::string& file) {
+    const std::string frames = run("ffmpeg -v error -i " + quote(file) + " -f rawvideo -pix_fmt yuv420p -").out;
+    std::vector<std::string> planes;
+    const size_t size = 160 * 96, frame = size * 3 / 2;
+    for (size_t off = 0; off + frame <= frames.size(); off += frame) planes.push_back(frames.substr(off, size));
+    return planes;
+  };
+  const auto source = luma_planes(in);
+  ASSERT_EQ(source.size(), 4u);
+  const auto [lowest, highest] = std::minmax_element(source[0].begin(), source[0].end(), [](char x, char y) {
+    return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+  });
+  ASSERT_LT(static_cast<unsigned char>(*lowest), 16);
+  ASSERT_GT(static_cast<unsigned char>(*highest), 235);
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --exp=1 --codec ffv1 " + quote(in) + " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto made = luma_planes(out);
+  ASSERT_EQ(made.size(), 8u);
+  for (size_t k = 0; k < source.size(); ++k) EXPECT_EQ(mean_abs_diff(made[2 * k], source[k]), 0.0) << "frame " << k;
+  r = run(interp_cmd("--model " + quote(test_model()) + " --exp=1 " + quote(in) + " " + quote(dir / "frames")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto picture = gray_frames(dir / "frames/0000.png", 160, 96), decoded = gray_frames(in, 160, 96);
+  ASSERT_EQ(picture.size(), 1u);
+  EXPECT_LT(mean_abs_diff(picture[0], decoded[0]), 1.0) << "ffmpeg's picture of the frame";
+}
+
 }  // namespace
 }  // namespace interp::test
 

@@ -1,6 +1,8 @@
 // What counts as a scene cut (pair_interpolator.h: is_scene_cut): the luma difference
-// and the brightness histogram must both change.
+// and the brightness histogram must both change; and whose luma the pair skips judge.
 #include "interp/pipeline/pair_interpolator.h"
+
+#include "blend_model.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -26,6 +28,27 @@ TEST(SceneCuts, ScrollingCreditsAreMotionAnotherShotIsACut) {
   EXPECT_GT(histogram_change(a, other_shot), 2 * kCutHistogramChange);
   EXPECT_TRUE(is_scene_cut(a, other_shot, kDefaultSceneThreshold));
   EXPECT_FALSE(is_scene_cut(a, other_shot, 0)) << "0 disables";
+}
+
+// Frames read with full swing (io/full_swing.h) hold limited-range codes, 219/255 of the
+// picture's contrast: the pair's thresholds still judge the picture (PairOptions::luma),
+// so a run to a video and a run to pictures skip the same pairs.
+TEST(SceneCuts, FullSwingFramesAreJudgedAsThePicture) {
+  const double gain = 255.0 / 219, black = 16.0 / 219;
+  const auto codes = [&](const torch::Tensor& picture) { return (picture + black) / gain; };
+  const auto a = torch::full({1, 3, 64, 64}, 0.5);
+  auto b = a.clone();
+  b.slice(2, 0, 16).slice(3, 0, 16).add_(kDefaultStaticThreshold * 1.1);  // one block moves: not still
+  const std::vector<OutputSlot> slots = {{0, 0.0, 0, 2}, {1, 0.5, 1, 2}};
+  for (const bool judged_as_picture : {false, true}) {
+    test::BlendModel model;
+    PairOptions options;
+    if (judged_as_picture) options.luma = {gain, black};
+    PairInterpolator pairs(model, options);
+    const auto made = pairs.between({{FrameWindow::of_pair(codes(a), codes(b), model.traits()), slots}});
+    EXPECT_EQ(made.at(0).still, !judged_as_picture) << "the codes alone differ by less than the threshold";
+    EXPECT_EQ(model.calls, judged_as_picture ? 1 : 0);
+  }
 }
 
 }  // namespace

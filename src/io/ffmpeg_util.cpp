@@ -2,6 +2,7 @@
 /// for demuxing only (frame counts, joins).
 #include "ffmpeg_util.h"
 
+#include <cmath>
 #include <filesystem>
 
 namespace interp::io::av {
@@ -24,22 +25,51 @@ int keep_only_video(AVFormatContext* format, const std::string& path) {
   return video;
 }
 
-void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, bool yuv_is_source) {
-  int sws_space = SWS_CS_DEFAULT;
+namespace {
+
+int sws_space_of(AVColorSpace space) {
   switch (space) {
-    case AVCOL_SPC_BT709: sws_space = SWS_CS_ITU709; break;
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
     case AVCOL_SPC_BT2020_NCL:
-    case AVCOL_SPC_BT2020_CL: sws_space = SWS_CS_BT2020; break;
-    case AVCOL_SPC_FCC: sws_space = SWS_CS_FCC; break;
-    case AVCOL_SPC_SMPTE240M: sws_space = SWS_CS_SMPTE240M; break;
-    default: sws_space = SWS_CS_ITU601; break;
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    default: return SWS_CS_ITU601;
   }
-  const int* coeffs = sws_getCoefficients(sws_space);
-  const int yuv_full = range == AVCOL_RANGE_JPEG ? 1 : 0;
+}
+
+}  // namespace
+
+void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, bool yuv_is_source, bool full_swing) {
+  const int* coeffs = sws_getCoefficients(sws_space_of(space));
+  const int yuv_full = range == AVCOL_RANGE_JPEG || full_swing ? 1 : 0;
   // RGB side is always full range.
   const int src_range = yuv_is_source ? yuv_full : 1;
   const int dst_range = yuv_is_source ? 1 : yuv_full;
   sws_setColorspaceDetails(sws, coeffs, src_range, coeffs, dst_range, 0, 1 << 16, 1 << 16);
+}
+
+std::optional<FullSwing> full_swing_for(AVPixelFormat format, AVColorSpace space, AVColorRange range) {
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(format);
+  const uint64_t not_yuv = AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BAYER;
+  const bool xyz = format == AV_PIX_FMT_XYZ12LE || format == AV_PIX_FMT_XYZ12BE;
+  if (!d || (d->flags & not_yuv) || xyz || d->nb_components < 3 || range == AVCOL_RANGE_JPEG) return std::nullopt;
+  FullSwing swing;
+  switch (sws_space_of(space)) {  // the weights of the matrix set_colorspace() picks
+    case SWS_CS_ITU709: swing.kr = 0.2126, swing.kb = 0.0722; break;
+    case SWS_CS_BT2020: swing.kr = 0.2627, swing.kb = 0.0593; break;
+    case SWS_CS_FCC: swing.kr = 0.30, swing.kb = 0.11; break;
+    case SWS_CS_SMPTE240M: swing.kr = 0.212, swing.kb = 0.087; break;
+    default: break;  // BT.601's defaults
+  }
+  // N-bit limited range: Y' from 16 to 235 and Cb, Cr 224 steps wide, times 2^(N-8),
+  // against full range's 2^N - 1.
+  const double full = std::ldexp(1.0, d->comp[0].depth) - 1;
+  const double step = std::ldexp(1.0, d->comp[0].depth - 8);
+  swing.luma_gain = full / (219 * step);
+  swing.chroma_gain = full / (224 * step);
+  swing.black = 16.0 / 219;
+  return swing;
 }
 
 }  // namespace interp::io::av

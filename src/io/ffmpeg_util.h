@@ -11,10 +11,12 @@ extern "C" {
 }
 
 #include "interp/base/error.h"
+#include "interp/io/full_swing.h"
 
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace interp::io::av {
@@ -119,6 +121,12 @@ void for_each_shown_video_packet(const std::string& path, const std::function<vo
 
 /// Sets swscale's YUV<->RGB matrix and ranges from the stream's colour properties, so
 /// that BT.709/BT.2020 and full-range inputs are not converted with BT.601 defaults.
-void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, bool yuv_is_source);
+/// With `full_swing`, limited-range Y'CbCr is converted as full range (full_swing.h).
+void set_colorspace(SwsContext* sws, AVColorSpace space, AVColorRange range, bool yuv_is_source,
+                    bool full_swing = false);
+
+/// What a frame of `format` in `space` and `range` reads as under full swing: set for
+/// limited-range (or unstated) Y'CbCr only, the map for its bit depth and matrix.
+std::optional<FullSwing> full_swing_for(AVPixelFormat format, AVColorSpace space, AVColorRange range);
 
 }  // namespace interp::io::av

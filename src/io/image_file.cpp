@@ -57,6 +57,8 @@ Image read_image(const std::string& path, int64_t max_pixels) {
 }
 
 void write_png(const std::string& path, const Image& image) {
+  // Full-swing samples are a video's codes, not the picture (full_swing.h).
+  if (image.full_swing) throw Error(path + ": a frame read with full swing cannot be written as a picture");
   const int type = CV_MAKETYPE(image.bit_depth > 8 ? CV_16U : CV_8U, image.channels);
   cv::Mat rgb(image.height, image.width, type, const_cast<uint8_t*>(image.data.data()), image.row_bytes());
   cv::Mat bgr;

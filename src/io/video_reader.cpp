@@ -148,6 +148,17 @@ double frame_step(const VideoInfo& info) {
 }
 
 const VideoInfo& VideoReader::info() const { return state_->info; }
+
+std::optional<FullSwing> VideoReader::full_swing() const {
+  const VideoInfo& info = state_->info;
+  return av::full_swing_for(av_get_pix_fmt(info.pixel_format.c_str()), static_cast<AVColorSpace>(info.colorspace),
+                            static_cast<AVColorRange>(info.color_range));
+}
+
+void VideoReader::read_full_swing(const FullSwing& swing) {
+  state_->full_swing_wanted = swing;
+  state_->sws.reset();  // a frame already converted does not set how the next are
+}
 const DecodeDamage& VideoReader::damage() const { return state_->damage; }
 
 SourceStreams VideoReader::streams() const {

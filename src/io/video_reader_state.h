@@ -34,6 +34,8 @@ struct VideoReader::State {
   bool packet_pending = false;  // a video packet the decoder refused with EAGAIN: resend it
   av::Sws sws;
   int sws_w = 0, sws_h = 0, sws_fmt = -1;
+  std::optional<FullSwing> full_swing_wanted;  ///< read_full_swing(): read so when the frames match it
+  std::optional<FullSwing> full_swing;         ///< how `sws` reads, stamped on each Image
   int video_index = -1;
   std::vector<int> copy_indices;
   bool input_done = false;
@@ -79,11 +81,15 @@ struct VideoReader::State {
       int space = av::enum_or(frame->colorspace, AVCOL_SPC_NB, AVCOL_SPC_UNSPECIFIED);
       if (range == AVCOL_RANGE_UNSPECIFIED) range = info.color_range;
       if (space == AVCOL_SPC_UNSPECIFIED) space = info.colorspace;
+      full_swing = av::full_swing_for(static_cast<AVPixelFormat>(frame->format), static_cast<AVColorSpace>(space),
+                                      static_cast<AVColorRange>(range));
+      if (full_swing != full_swing_wanted) full_swing.reset();
       av::set_colorspace(sws.get(), static_cast<AVColorSpace>(space), static_cast<AVColorRange>(range),
-                         /*yuv_is_source=*/true);
+                         /*yuv_is_source=*/true, full_swing.has_value());
       sws_fmt = frame->format;
     }
     out.allocate(frame->width, frame->height, 3, depth);
+    out.full_swing = full_swing;
     uint8_t* dst[4] = {out.data.data(), nullptr, nullptr, nullptr};
     int dst_stride[4] = {static_cast<int>(out.row_bytes()), 0, 0, 0};
     if (sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dst_stride) != frame->height)

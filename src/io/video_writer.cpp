@@ -121,6 +121,7 @@ struct VideoWriter::State {
   av::Frame frame = av::make_frame();
   av::Packet packet = av::make_packet();
   av::Sws sws;
+  bool sws_full_swing = false;  ///< `sws` takes full-swing samples (full_swing.h)
   AVStream* video = nullptr;
   StreamCopier streams;  // the source's audio and subtitles
   int64_t start_offset = 0;         // source start in encoder time base
@@ -232,12 +233,16 @@ VideoWriter::~VideoWriter() = default;
 void VideoWriter::write_frame(const Image& rgb, int64_t index) {
   auto& s = *state_;
   const AVPixelFormat src_fmt = rgb.bit_depth > 8 ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24;
-  if (!s.sws) {
+  if (rgb.full_swing && rgb.full_swing != full_swing())
+    throw Error(s.path + ": a frame read with full swing reached an output that cannot write it back");
+  if (!s.sws || s.sws_full_swing != rgb.full_swing.has_value()) {
     s.sws.reset(sws_getContext(rgb.width, rgb.height, src_fmt, s.encoder->width, s.encoder->height,
                                s.encoder->pix_fmt, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, nullptr,
                                nullptr, nullptr));
     if (!s.sws) throw Error(s.path + ": cannot convert RGB to the encoder's pixel format");
-    av::set_colorspace(s.sws.get(), s.encoder->colorspace, s.encoder->color_range, /*yuv_is_source=*/false);
+    s.sws_full_swing = rgb.full_swing.has_value();
+    av::set_colorspace(s.sws.get(), s.encoder->colorspace, s.encoder->color_range, /*yuv_is_source=*/false,
+                       s.sws_full_swing);
   }
   av::check(av_frame_make_writable(s.frame.get()), "frame buffer");
   const uint8_t* src[4] = {rgb.data.data(), nullptr, nullptr, nullptr};
@@ -262,6 +267,11 @@ void VideoWriter::finish() {
   s.drain(true);
   s.muxer->finish();
   s.finished = true;
+}
+
+std::optional<FullSwing> VideoWriter::full_swing() const {
+  const auto& enc = *state_->encoder;
+  return av::full_swing_for(enc.pix_fmt, enc.colorspace, enc.color_range);
 }
 
 std::string VideoWriter::pixel_format() const { return av_get_pix_fmt_name(state_->encoder->pix_fmt); }

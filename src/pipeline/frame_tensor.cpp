@@ -100,7 +100,8 @@ torch::Tensor to_tensor(const io::Image& image, torch::Device device, torch::Dty
   return t.permute({2, 0, 1}).unsqueeze(0).to(dtype).div_(scale);
 }
 
-void to_image(const torch::Tensor& tensor, int bit_depth, io::Image& image) {
+void to_image(const torch::Tensor& tensor, int bit_depth, io::Image& image,
+              const std::optional<io::FullSwing>& full_swing) {
   const bool deep = bit_depth > 8;
   const double scale = deep ? 65535.0 : 255.0;
   auto t = tensor.squeeze(0).to(torch::kFloat32).clamp(0.0, 1.0).mul(scale).round_();
@@ -109,6 +110,7 @@ void to_image(const torch::Tensor& tensor, int bit_depth, io::Image& image) {
   if (deep) t = t.to(torch::kCPU).to(torch::kUInt16);
   t = t.contiguous();
   image.allocate(static_cast<int>(t.size(1)), static_cast<int>(t.size(0)), static_cast<int>(t.size(2)), deep ? 16 : 8);
+  image.full_swing = full_swing;
   if (t.is_cuda()) {
     download(t, image.data.data());
   } else {

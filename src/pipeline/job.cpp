@@ -151,6 +151,7 @@ void interpolate_stage(JobState& job) {
       item.image = job.output_pool.acquire();
       item.image.allocate(frame.copy->width, frame.copy->height, frame.copy->channels, frame.copy->bit_depth);
       std::copy(frame.copy->data.begin(), frame.copy->data.end(), item.image.data.begin());
+      item.image.full_swing = frame.copy->full_swing;
     }
     return job.made.push(std::move(item));
   };

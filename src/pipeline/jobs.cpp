@@ -68,6 +68,9 @@ VideoJobResult run_planned_job(FrameInterpolator& model, PlannedJob& job) {
     const int64_t expected = job.timeline.output_count(std::max<int64_t>(job.source->frame_count(), 2));  // names' width
     sink = std::make_unique<ImageFolderSink>(output.path, output.overwrite, inputs, expected, output.frame_pattern);
   }
+  // Codes outside a limited range survive only where the output writes them back.
+  if (const auto swing = sink->full_swing(); swing && job.source->read_full_swing(*swing))
+    job.options.pairs.luma = {swing->luma_gain, swing->black};
   VideoJobResult result;
   static_cast<JobResult&>(result) = run_job(model, *job.source, *sink, job.timeline, job.options);
   result.output_rate = job.output_rate;

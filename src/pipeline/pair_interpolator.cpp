@@ -126,7 +126,11 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     if (inner.empty() || (options_.skip.scene <= 0 && options_.skip.still <= 0)) continue;
     torch::NoGradGuard no_grad;
     const auto &a = pairs[p].frames.left(), &b = pairs[p].frames.right();
-    const auto ya = luma(a), yb = luma(b);
+    const auto picture_luma = [&](const torch::Tensor& x) {
+      const auto y = luma(x);
+      return options_.luma.gain == 1 && options_.luma.offset == 0 ? y : y * options_.luma.gain - options_.luma.offset;
+    };
+    const auto ya = picture_luma(a), yb = picture_luma(b);
     frames[p].cut = cut_of_luma(ya, yb, options_.skip.scene);
     frames[p].still = !frames[p].cut && options_.skip.still > 0 &&
                       still_score_of_luma(ya, yb) <= options_.skip.still;

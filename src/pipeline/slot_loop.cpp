@@ -152,7 +152,7 @@ bool SlotLoop::emit_slots(int64_t first, const InputFrame& frame, const InputFra
       out.copy = &frame.image;  // the frame itself, or the tail's repeats
     } else {
       if (buffers_) out.made = buffers_();
-      to_image(with_alpha(middles[m++], frame.tensor, next->tensor, slot.t), depth, out.made);
+      to_image(with_alpha(middles[m++], frame.tensor, next->tensor, slot.t), depth, out.made, frame.image.full_swing);
     }
     if (!emit(std::move(out))) return false;
   }

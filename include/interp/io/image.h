@@ -1,9 +1,12 @@
 #pragma once
 /// An interleaved RGB(A) picture in host memory, 8 or 16 bits per sample: what the
-/// decoders produce and the encoders consume. Reused between frames to avoid
+/// decoders produce and the encoders consume (full swing: full_swing.h). Reused between frames to avoid
 /// reallocating in steady state.
+#include "interp/io/full_swing.h"
+
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,9 @@ struct Image {
   int bit_depth = 8; ///< 8 (uint8 samples) or 16 (uint16 samples, native endian)
   std::vector<uint8_t> data;
   std::string damage;  ///< what the decoder concealed (a damaged JPEG), empty when clean
+  /// Set when the samples are a limited-range video's codes read as full range
+  /// (full_swing.h), not the picture's RGB.
+  std::optional<FullSwing> full_swing;
 
   size_t bytes_per_sample() const { return bit_depth > 8 ? 2 : 1; }
   size_t row_bytes() const { return static_cast<size_t>(width) * channels * bytes_per_sample(); }

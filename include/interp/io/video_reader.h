@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -101,6 +102,13 @@ class VideoReader {
   /// Stops handing out audio/subtitle packets (a piece of the video has no use for
   /// the whole soundtrack): streams() no longer offers them.
   void drop_other_streams();
+
+  /// What full swing (full_swing.h) this video's frames would be read with; none for
+  /// RGB or full-range sources.
+  std::optional<FullSwing> full_swing() const;
+  /// Reads frames with full swing when it is `swing` (what the output writes back),
+  /// stamping it on their Images; others as the picture's RGB. Call before next().
+  void read_full_swing(const FullSwing& swing);
 
   /// The video's properties and the streams whose packets next() hands out, for an
   /// output to copy (see source_streams.h).

@@ -6,6 +6,7 @@
 #include "interp/io/source_streams.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,7 +51,12 @@ class VideoWriter {
   VideoWriter& operator=(const VideoWriter&) = delete;
 
   /// Encodes one RGB frame shown at `index` / frame_rate seconds (after the source start).
+  /// A frame read with full swing must carry this writer's full_swing().
   void write_frame(const Image& rgb, int64_t index);
+
+  /// The full swing (full_swing.h) this output writes back: its encoder's limited-range
+  /// Y'CbCr; none for RGB or full-range outputs.
+  std::optional<FullSwing> full_swing() const;
 
   /// Muxes a packet the source reader returned (dropped when its stream is not copied).
   void write_copied(Packet packet);

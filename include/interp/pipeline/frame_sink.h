@@ -23,6 +23,9 @@ class FrameSink {
   virtual std::string format() const = 0;
   /// What happened to the source's other streams (converted, dropped).
   virtual std::vector<io::StreamNote> stream_notes() const { return {}; }
+  /// The full swing (full_swing.h) the output writes back, if any: frames that carry
+  /// it are written back as the codes they were read as.
+  virtual std::optional<io::FullSwing> full_swing() const { return std::nullopt; }
 };
 
 /// A video file (or standard output, "-"): encoded frames muxed with the source's copied
@@ -37,6 +40,7 @@ class VideoFileSink : public FrameSink {
   void finish() override;
   std::string format() const override { return writer_->pixel_format(); }
   std::vector<io::StreamNote> stream_notes() const override { return writer_->notes(); }
+  std::optional<io::FullSwing> full_swing() const override { return writer_->full_swing(); }
 
  private:
   std::optional<io::PendingOutput> pending_;  // none for standard output

@@ -53,6 +53,9 @@ class FrameSource {
   /// The frames' properties and the streams an output copies (source_streams.h); after
   /// start_at(), a piece's: no audio or subtitles.
   virtual io::SourceStreams streams() const = 0;
+  /// Reads limited-range video with full swing (full_swing.h) when it is `swing`, the
+  /// one the output writes back; true if it will. Before the first next().
+  virtual bool read_full_swing(const io::FullSwing& /*swing*/) { return false; }
 };
 
 /// The source for `input`; a piece's (`piece_from`: its first input frame) started
@@ -78,6 +81,11 @@ class VideoFileSource : public FrameSource {
     reader_.seek_to_frame(index);
   }
   io::SourceStreams streams() const override { return reader_.streams(); }
+  bool read_full_swing(const io::FullSwing& swing) override {
+    if (reader_.full_swing() != swing) return false;
+    reader_.read_full_swing(swing);
+    return true;
+  }
 
  private:
   std::string path_;

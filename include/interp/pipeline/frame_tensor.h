@@ -5,13 +5,18 @@
 
 #include <torch/types.h>
 
+#include <optional>
+
 namespace interp::pipeline {
 
-/// 1×C×H×W in [0,1] on `device` as `dtype` (C = image.channels).
+/// 1×C×H×W in [0,1] on `device` as `dtype` (C = image.channels): the samples as they
+/// are, full swing's too (full_swing.h: what models see of such a video).
 torch::Tensor to_tensor(const io::Image& image, torch::Device device, torch::Dtype dtype);
 
 /// Writes a 1×C×H×W tensor in [0,1] (clamped, rounded) into `image` at `bit_depth`,
-/// reusing image's buffer.
-void to_image(const torch::Tensor& tensor, int bit_depth, io::Image& image);
+/// reusing image's buffer, marked as samples of `full_swing` when given (the frames it
+/// was made from were).
+void to_image(const torch::Tensor& tensor, int bit_depth, io::Image& image,
+              const std::optional<io::FullSwing>& full_swing = std::nullopt);
 
 }  // namespace interp::pipeline

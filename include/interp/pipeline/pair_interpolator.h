@@ -60,10 +60,19 @@ struct SkipThresholds {
   static SkipThresholds none() { return {0, 0}; }
 };
 
+/// The picture's luma from the frames': gain·Y' − offset. Frames read with full swing
+/// (io/full_swing.h) hold a limited-range video's codes, 219/255 of the picture's
+/// contrast; the skip thresholds are the picture's, whatever the output.
+struct LumaScale {
+  double gain = 1;
+  double offset = 0;
+};
+
 struct PairOptions {
   TimingMode mode = TimingMode::Direct;  ///< run_job chooses it (choose_timing)
   int batch = 1;                         ///< frames per forward pass, from one or more pairs
   SkipThresholds skip;
+  LumaScale luma;
   const std::atomic<bool>* cancel = nullptr;  ///< checked before every forward pass
 };
 
