@@ -5,8 +5,8 @@
 /// code from 0 to 255: cameras keep highlights above white, old codecs overshoot at
 /// edges. The standard matrix maps those codes outside RGB's [0, 255], where they are
 /// clipped, so a video read into RGB and written back loses them on every frame, the
-/// kept ones too. (OpenCV's vtest.avi, 1.7% of it outside: 42 dB Y' after the round
-/// trip alone, and the in-betweens 0.3 dB below minterpolate, which stays in Y'CbCr.)
+/// kept ones too. (OpenCV's vtest.avi, 1.7% of it outside: its kept frames came back at
+/// 43.5 dB Y', and the in-betweens 0.3 dB below minterpolate, which stays in Y'CbCr.)
 /// Read as full range instead, every code lands inside RGB's range; written back as
 /// full range into limited Y'CbCr of the same matrix, it returns as it was. So a job
 /// whose output is such a video reads it so (pipeline/jobs.cpp). Models then see the
