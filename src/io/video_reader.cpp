@@ -159,6 +159,7 @@ void VideoReader::read_full_swing(const FullSwing& swing) {
   state_->full_swing_wanted = swing;
   state_->sws.reset();  // a frame already converted does not set how the next are
 }
+
 const DecodeDamage& VideoReader::damage() const { return state_->damage; }
 
 SourceStreams VideoReader::streams() const {

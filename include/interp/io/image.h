@@ -1,7 +1,7 @@
 #pragma once
 /// An interleaved RGB(A) picture in host memory, 8 or 16 bits per sample: what the
-/// decoders produce and the encoders consume (full swing: full_swing.h). Reused between frames to avoid
-/// reallocating in steady state.
+/// decoders produce and the encoders consume (or a video's codes: full_swing.h).
+/// Reused between frames to avoid reallocating in steady state.
 #include "interp/io/full_swing.h"
 
 #include <cstddef>
