@@ -3,6 +3,7 @@
 #include "interp/pipeline/pair_interpolator.h"
 
 #include "blend_model.h"
+#include "interp/io/full_swing.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -34,8 +35,8 @@ TEST(SceneCuts, ScrollingCreditsAreMotionAnotherShotIsACut) {
 // picture's contrast: the pair's thresholds still judge the picture (PairOptions::luma),
 // so a run to a video and a run to pictures skip the same pairs.
 TEST(SceneCuts, FullSwingFramesAreJudgedAsThePicture) {
-  const double gain = 255.0 / 219, black = 16.0 / 219;
-  const auto codes = [&](const torch::Tensor& picture) { return (picture + black) / gain; };
+  const io::FullSwing swing;  // 8-bit limited range
+  const auto codes = [&](const torch::Tensor& picture) { return (picture + swing.black) / swing.luma_gain; };
   const auto a = torch::full({1, 3, 64, 64}, 0.5);
   auto b = a.clone();
   b.slice(2, 0, 16).slice(3, 0, 16).add_(kDefaultStaticThreshold * 1.1);  // one block moves: not still
@@ -43,7 +44,7 @@ TEST(SceneCuts, FullSwingFramesAreJudgedAsThePicture) {
   for (const bool judged_as_picture : {false, true}) {
     test::BlendModel model;
     PairOptions options;
-    if (judged_as_picture) options.luma = {gain, black};
+    if (judged_as_picture) options.luma = {swing.luma_gain, swing.black};
     PairInterpolator pairs(model, options);
     const auto made = pairs.between({{FrameWindow::of_pair(codes(a), codes(b), model.traits()), slots}});
     EXPECT_EQ(made.at(0).still, !judged_as_picture) << "the codes alone differ by less than the threshold";

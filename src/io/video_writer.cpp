@@ -122,6 +122,7 @@ struct VideoWriter::State {
   av::Packet packet = av::make_packet();
   av::Sws sws;
   bool sws_full_swing = false;  ///< `sws` takes full-swing samples (full_swing.h)
+  std::optional<FullSwing> full_swing;  ///< what the encoder writes back, set once it is open
   AVStream* video = nullptr;
   StreamCopier streams;  // the source's audio and subtitles
   int64_t start_offset = 0;         // source start in encoder time base
@@ -225,6 +226,7 @@ VideoWriter::VideoWriter(const std::string& path, const std::string& format_hint
   s.frame->colorspace = enc->colorspace;
   s.frame->color_primaries = enc->color_primaries;
   s.frame->color_trc = enc->color_trc;
+  s.full_swing = av::full_swing_for(enc->pix_fmt, enc->colorspace, enc->color_range);
   av::check(av_frame_get_buffer(s.frame.get(), 0), "frame buffer");
 }
 
@@ -233,7 +235,7 @@ VideoWriter::~VideoWriter() = default;
 void VideoWriter::write_frame(const Image& rgb, int64_t index) {
   auto& s = *state_;
   const AVPixelFormat src_fmt = rgb.bit_depth > 8 ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24;
-  if (rgb.full_swing && rgb.full_swing != full_swing())
+  if (rgb.full_swing && rgb.full_swing != s.full_swing)
     throw Error(s.path + ": a frame read with full swing reached an output that cannot write it back");
   if (!s.sws || s.sws_full_swing != rgb.full_swing.has_value()) {
     s.sws.reset(sws_getContext(rgb.width, rgb.height, src_fmt, s.encoder->width, s.encoder->height,
@@ -269,10 +271,7 @@ void VideoWriter::finish() {
   s.finished = true;
 }
 
-std::optional<FullSwing> VideoWriter::full_swing() const {
-  const auto& enc = *state_->encoder;
-  return av::full_swing_for(enc.pix_fmt, enc.colorspace, enc.color_range);
-}
+std::optional<FullSwing> VideoWriter::full_swing() const { return state_->full_swing; }
 
 std::string VideoWriter::pixel_format() const { return av_get_pix_fmt_name(state_->encoder->pix_fmt); }
 std::string VideoWriter::codec_name() const { return state_->encoder->codec->name; }
