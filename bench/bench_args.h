@@ -3,6 +3,7 @@
 // two take a model, a device, a precision and sizes the same way.
 #include "interp/core/device.h"
 #include "interp/core/frame_interpolator.h"
+#include "interp/core/graph_replay.h"
 #include "interp/core/model_loader.h"
 #include "interp/core/quality.h"
 
@@ -58,6 +59,10 @@ inline BenchArgs parse_bench_args(int argc, char** argv, const char* program, co
       const std::string v = value();
       if (v != "on" && v != "off") usage(program, "--cudnn-benchmark takes on or off", options);
       a.model.cudnn_benchmark = v == "on";
+    } else if (arg == "--cuda-graphs") {
+      const std::string v = value();
+      if (v != "on" && v != "off") usage(program, "--cuda-graphs takes on or off", options);
+      a.model.cuda_graphs = v == "on";
     } else if (arg == "--fallback") {
       const std::string v = value();
       if (v != "on" && v != "off") usage(program, "--fallback takes on or off", options);
@@ -90,6 +95,16 @@ inline std::unique_ptr<FrameInterpolator> load_and_describe(BenchArgs& a) {
   std::printf("%s%s on %s (%s: %s), %s\n", model->name().c_str(), mode.c_str(), a.model.placement.device.str().c_str(),
               precision_name(model->precision().precision), model->precision().why.c_str(), runtime_summary().c_str());
   return model;
+}
+
+/// "CUDA graphs: 2 recorded, 40 replays, 6 direct" for a model run with --cuda-graphs
+/// on; "" otherwise.
+inline std::string replay_summary(const FrameInterpolator& model) {
+  const auto counts = replay_counts(model);
+  if (!counts) return "";
+  std::string line = "CUDA graphs: " + std::to_string(counts->recorded) + " recorded, " +
+                     std::to_string(counts->replays) + " replays, " + std::to_string(counts->direct) + " direct";
+  return counts->refused.empty() ? line : line + " (refused: " + counts->refused + ")";
 }
 
 /// "1234 MiB", or "n/a" off CUDA (-1).

@@ -2,7 +2,7 @@
 // without FFmpeg (scripts/gpu_build.sh builds it). Prints, never asserts.
 //
 //   interp_model_bench MODEL [--device cpu|cuda[:N]] [--precision auto|fp32|bf16|fp16|tf32] [--fp16]
-//                      [--quality fast|refine|ensemble|best] [--cudnn-benchmark on|off]
+//                      [--quality fast|refine|ensemble|best] [--cudnn-benchmark on|off] [--cuda-graphs on|off]
 //                      [--size WxH]... [--batch N]...
 //                      [--runs N] [--warmup N] [--scale S]
 // MODEL: a weight file or a model name (rife, rife-v4.6, film, ...). One line per size ×
@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   interp::keep_freed_memory_for_reuse();
   try {
     auto a = interp::bench::parse_bench_args(argc, argv, "interp_model_bench",
-                                             "[--device D] [--precision P] [--quality Q] [--cudnn-benchmark on|off] "
+                                             "[--device D] [--precision P] [--quality Q] [--cudnn-benchmark on|off] [--cuda-graphs on|off] "
                                              "[--size WxH]... [--batch N]... [--runs N] [--warmup N] [--scale S]",
                                              /*frames=*/false);
     auto model = interp::bench::load_and_describe(a);
@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
         json.push_back(line);
       }
     }
+    if (const auto replays = interp::bench::replay_summary(*model); !replays.empty()) std::printf("%s\n", replays.c_str());
     for (const auto& line : json) std::printf("%s\n", line.c_str());
     return 0;
   } catch (const std::exception& e) {

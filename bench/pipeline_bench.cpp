@@ -5,7 +5,7 @@
 // as well. Prints, never asserts.
 //
 //   interp_pipeline_bench MODEL [--device cpu|cuda[:N]] [--precision P] [--fp16] [--quality Q]
-//                         [--cudnn-benchmark on|off] [--size WxH]... [--batch N]...
+//                         [--cudnn-benchmark on|off] [--cuda-graphs on|off] [--size WxH]... [--batch N]...
 //                         [--frames N] [--runs N] [--warmup N] [--scale S]
 // One line per size × batch (job and model-only pairs/s, their ratio), then a JSON line
 // per result.
@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   try {
     auto a = interp::bench::parse_bench_args(
         argc, argv, "interp_pipeline_bench",
-        "[--device D] [--precision P] [--quality Q] [--cudnn-benchmark on|off] [--size WxH]... [--batch N]... "
+        "[--device D] [--precision P] [--quality Q] [--cudnn-benchmark on|off] [--cuda-graphs on|off] [--size WxH]... [--batch N]... "
         "[--frames N] [--runs N] [--warmup N] [--scale S]",
         /*frames=*/true);
     auto model = interp::bench::load_and_describe(a);
@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
         json.push_back(line);
       }
     }
+    if (const auto replays = interp::bench::replay_summary(*model); !replays.empty()) std::printf("%s\n", replays.c_str());
     for (const auto& line : json) std::printf("%s\n", line.c_str());
     return 0;
   } catch (const std::exception& e) {

@@ -26,8 +26,11 @@
 # the real job on frames from memory, discarded) beside the model alone, v4.6 and v3.9
 # fast in fp16 and v3.9's default, and the job's own tests on the device (frames up and
 # down through pinned buffers); the peak memory of v3.9 with cuDNN's
-# benchmark mode on and off; and the default job at 3840x2160 with the allocator held to
-# an 8 GiB card's share of this GPU (PYTORCH_CUDA_ALLOC_CONF per_process_memory_fraction).
+# benchmark mode on and off, and with its workspace capped (CUDNN_CONV_WSCAP_DBG=256); and
+# the default job at 3840x2160 with the allocator held to
+# an 8 GiB card's share of this GPU (PYTORCH_CUDA_ALLOC_CONF per_process_memory_fraction);
+# v4.6 with CUDA graphs (--cuda-graphs on: each shape recorded once, then replayed),
+# model alone and the whole job, beside the same rows without.
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GPU=$ROOT/.gpu
@@ -72,8 +75,8 @@ export INTERP_TEST_DEVICE=$device
 
 # 2. Parity on the device (fp32) and fp16 against fp32, each test's verdict kept.
 parity_filter='*RifeParity*:*RifeV39*:*RifeQuality*:*FilmParity*:*UprParity*:*ConvLstmParity*:*TrainingReference*'
-parity_filter+=':UprHalfPrecision.*:HalfPrecision.*:Bf16Precision.*:-*Bf16Gradients*'
-[ $quick = 1 ] && parity_filter='*RifeParity*:*FilmParity*:HalfPrecision.*'
+parity_filter+=':UprHalfPrecision.*:HalfPrecision.*:Bf16Precision.*:GraphReplay.*:-*Bf16Gradients*'
+[ $quick = 1 ] && parity_filter='*RifeParity*:*FilmParity*:HalfPrecision.*:GraphReplay.*'
 log "parity tests on $device"
 "$tests" --gtest_filter="$parity_filter" > "$tmp/parity.log" 2>&1 && parity_rc=0 || parity_rc=$?
 # The job itself on the device: frames up and down through pinned buffers and streams.
@@ -88,6 +91,7 @@ grep -E '^(HALF|BF16)\|' "$tmp/parity.log" | awk -F'|' '{ printf "| %s | %s | %s
 sizes=(1280x720 1920x1080) big=3840x2160 batches=(1 8) precisions=(fp32 tf32 fp16 bf16) runs=(--runs 10 --warmup 3)
 if [ $quick = 1 ]; then sizes=(256x144) big="" batches=(1) precisions=(fp32) runs=(--runs 1 --warmup 0); fi
 [ "$device" = cpu ] && precisions=(fp32)  # fp16 is CUDA's
+graphs=on; [ "$device" = cpu ] && graphs=off  # CUDA's too: the rehearsal runs the rows without
 model_file() {  # the carried or installed file of a model name, else ""
   local name=$1 d
   for d in "${INTERP_MODELS_DIR:-}" "$ROOT/models"; do [ -n "$d" ] && [ -f "$d/$name.safetensors" ] && { echo "$d/$name.safetensors"; return; }; done
@@ -108,6 +112,7 @@ bench_one() {  # label model precision scale sizes... (BENCH_EXTRA: more interp_
   fi
   [ -s "$tmp/bench.log" ] || grep -v '^{' "$tmp/one.out" | head -n 1 > "$tmp/bench.log"  # the runtime line
   grep '^{' "$tmp/one.out" | sed "s/^{/{\"label\":\"$label\",\"scale\":$scale,/" >> "$tmp/bench.jsonl"
+  grep '^CUDA graphs' "$tmp/one.out" | sed "s/^/$label, $precision, scale $scale: /" >> "$tmp/graphs.log" || true
 }
 reference_one() {  # arch precision scale sizes...
   local arch=$1 precision=$2 scale=$3; shift 3
@@ -120,7 +125,7 @@ reference_one() {  # arch precision scale sizes...
     --scale "$scale" "${runs[@]}" "${args[@]}" 2>>"$tmp/bench.err" |
     sed "s/^{/{\"label\":\"reference $arch\",\"scale\":$scale,/" >> "$tmp/bench.jsonl" || echo "reference $arch $precision: failed" >> "$tmp/bench.err"
 }
-: > "$tmp/bench.jsonl"; : > "$tmp/bench.err"
+: > "$tmp/bench.jsonl"; : > "$tmp/bench.err"; : > "$tmp/graphs.log"
 for precision in "${precisions[@]}"; do
   for model in rife-v3.9 rife-v4.6; do
     file=$(model_file "$model"); arch=${model#rife-}
@@ -128,6 +133,10 @@ for precision in "${precisions[@]}"; do
     log "speed: $model $precision"
     bench_one "$model" "$file" "$precision" 1 "${sizes[@]}"
     [ -z "$big" ] || bench_one "$model" "$file" "$precision" 0.5 "$big"
+    if [ "$model" = rife-v4.6 ] && { [ "$precision" = fp16 ] || [ $quick = 1 ]; }; then  # v3.9 reads back per pair
+      BENCH_EXTRA="--cuda-graphs $graphs --warmup 2" bench_one "rife-v4.6 + CUDA graphs" "$file" "$precision" 1 "${sizes[@]}"
+      [ -z "$big" ] || BENCH_EXTRA="--cuda-graphs $graphs" bench_one "rife-v4.6 + CUDA graphs" "$file" "$precision" 0.5 "$big"
+    fi
     if [ "$model" = rife-v3.9 ]; then  # the reference's IFNet is v3.9's fast mode
       BENCH_EXTRA="--quality fast" bench_one "rife-v3.9 fast" "$file" "$precision" 1 "${sizes[@]}"
       [ -z "$big" ] || BENCH_EXTRA="--quality fast" bench_one "rife-v3.9 fast" "$file" "$precision" 0.5 "$big"
@@ -160,6 +169,7 @@ job_one() {  # label model precision (JOB_EXTRA: more options)
 }
 job_precision=fp16; [ "$device" = cpu ] && job_precision=fp32
 file=$(model_file rife-v4.6); [ -z "$file" ] || job_one rife-v4.6 "$file" "$job_precision"
+file=$(model_file rife-v4.6); [ -z "$file" ] || JOB_EXTRA="--cuda-graphs $graphs" job_one "rife-v4.6 + CUDA graphs" "$file" "$job_precision"
 file=$(model_file rife-v3.9); [ -z "$file" ] || JOB_EXTRA="--quality fast" job_one "rife-v3.9 fast" "$file" "$job_precision"
 file=$(model_file rife-v3.9); [ -z "$file" ] || job_one "rife-v3.9 (default)" "$file" auto
 
@@ -170,6 +180,8 @@ small_card=""
 if [ "$device" != cpu ] && file=$(model_file rife-v3.9) && [ -n "$file" ]; then
   log "memory: cuDNN benchmark mode off"
   BENCH_EXTRA="--cudnn-benchmark off" bench_one "rife-v3.9, no cuDNN benchmark" "$file" fp32 1 "${sizes[@]}"
+  # The other cure, if benchmark mode is the cause: its trials held to 256 MiB of workspace.
+  CUDNN_CONV_WSCAP_DBG=256 bench_one "rife-v3.9, cuDNN workspace 256 MiB" "$file" fp32 1 "${sizes[@]}"
   total_mib=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits 2>/dev/null | head -n 1)
   if [ -n "$total_mib" ]; then
     fraction=$(python3 -c "print(f'{8192 / $total_mib:.4f}')")
@@ -214,7 +226,7 @@ import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 ref = {(r["label"].split()[-1], r["dtype"], r["batch"], r["size"]): r["pairs_per_s"] for r in rows if r["label"].startswith("reference")}
 for r in rows:
-    arch = r["label"].replace("rife-", "").replace(" fast", "")
+    arch = r["label"].split()[0].replace("rife-", "")  # "rife-v4.6 + CUDA graphs" is v4.6's
     if r["label"] == "rife-v3.9" or "," in r["label"]:
         arch = None  # v3.9's default (refine) has no reference row
     base = ref.get((arch, r["dtype"], r["batch"], r["size"])) if arch else None
@@ -223,6 +235,7 @@ for r in rows:
     print(f"| {r['label']} | {r['dtype']} | {r['batch']} | {r['size']} | {r['scale']} | {r['pairs_per_s']:.3f} | {peak} | {ratio} |")
 EOF
   [ -z "$small_card" ] || { echo; echo "Default job (rife, auto) at 3840x2160 on 8 GiB of this GPU: $small_card"; }
+  if [ -s "$tmp/graphs.log" ]; then echo; echo "CUDA graphs (recordings, replays, direct calls):"; echo; sed 's/^/    /' "$tmp/graphs.log"; fi
   echo
   echo "## The whole job on $device ($frames frames from memory, 2x, discarded) beside the model alone"
   echo

@@ -99,9 +99,12 @@ TEST_F(PrecisionCli, RefusesWhatCannotRunInOneLine) {
   for (const auto& [flags, says] : {std::pair<std::string, std::string>{"--precision fp16", "needs a CUDA device"},
                                     {"--fp16", "--fp16 needs a CUDA device"},
                                     {"--fp16 --precision bf16", "excludes"},
-                                    {"--precision half", "--precision"}}) {
+                                    {"--precision half", "--precision"},
+                                    {"--cuda-graphs on", "CUDA graphs are unavailable: CUDA graphs record CUDA work, not cpu"},
+                                    {"--cuda-graphs maybe", "--cuda-graphs"}}) {
     const auto r = pair("out.png", flags);
-    EXPECT_EQ(r.code, 1 + (says == "--precision" || says == "excludes")) << flags << ": " << r.err;
+    const bool parse_error = says == "--precision" || says == "excludes" || says == "--cuda-graphs";
+    EXPECT_EQ(r.code, 1 + parse_error) << flags << ": " << r.err;
     EXPECT_NE(r.err.find(says), std::string::npos) << flags << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << flags << ": " << r.err;
     EXPECT_TRUE(entries(dir.path().string()).empty()) << flags;

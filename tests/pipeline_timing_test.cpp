@@ -5,7 +5,9 @@
 #include "blend_model.h"
 #include "interp/pipeline/pipeline_timing.h"
 
+#include "interp/core/device.h"
 #include "interp/pipeline/frame_tensor.h"
+#include "interp/pipeline/memory_check.h"
 
 #include "test_support.h"
 
@@ -100,6 +102,51 @@ TEST(PipelineTiming, RefusesAJobWithoutAPair) {
   options.frames = 1;
   EXPECT_THROW(time_pipeline(model, options), Error);
   EXPECT_THROW(SlidingTextureSource(4, 4, 3), Error);
+}
+
+/// A blend that reports a per-pixel cost and dtype, for the memory check.
+class CostlyModel : public test::BlendModel {
+ public:
+  CostlyModel(torch::Device device, double bytes_per_pixel, torch::Dtype dtype = torch::kFloat32)
+      : BlendModel(device), cost_(bytes_per_pixel), dtype_(dtype) {}
+  double bytes_per_pixel() const override { return cost_; }
+  torch::Dtype dtype() const override { return dtype_; }
+
+ private:
+  double cost_;
+  torch::Dtype dtype_;
+};
+
+TEST(MemoryCheck, TheCostScalesWithPixelsBatchDtypeAndDevice) {
+  EXPECT_DOUBLE_EQ(bytes_needed(CostlyModel(torch::kCPU, 100), 64, 48, 2), 100.0 * 64 * 48 * 2);
+  EXPECT_DOUBLE_EQ(bytes_needed(CostlyModel(torch::kCPU, 100, torch::kFloat16), 64, 48, 1), 50.0 * 64 * 48);
+  EXPECT_DOUBLE_EQ(bytes_needed(CostlyModel(torch::Device(torch::kCUDA, 0), 100, torch::kFloat16), 64, 48, 1),
+                   50.0 * kCudaShareOfCpuCost * 64 * 48);
+  EXPECT_DOUBLE_EQ(bytes_needed(CostlyModel(torch::kCPU, 0), 64, 48, 1), 0.0);
+}
+
+TEST(MemoryCheck, FramesThatCannotFitOnTheModelsDeviceAreRefusedBeforeAnyWork) {
+  const torch::Device device = test::test_device();
+  const bool gpu = device.is_cuda();
+  const int64_t free = gpu ? cuda_free_memory_bytes(device) : available_memory_bytes();
+  ASSERT_GT(free, 0);
+  const double share = gpu ? kCudaShareOfCpuCost : 1.0;
+  const double fits = 0.5 * static_cast<double>(free) / share / 1e6, not_fits = 2.0 * static_cast<double>(free) / share / 1e6;
+  EXPECT_NO_THROW(check_memory(CostlyModel(device, fits), 1000, 1000, 1));
+  try {
+    check_memory(CostlyModel(device, not_fits), 1000, 1000, 1);
+    FAIL() << "not refused";
+  } catch (const OutOfMemory& e) {
+    const std::string line = e.what();
+    EXPECT_NE(line.find("blend on 1000x1000 frames needs about"), std::string::npos) << line;
+    EXPECT_NE(line.find(gpu ? "of " + device.str() + "'s memory is free" : "of memory is available"), std::string::npos)
+        << line;
+  }
+  if (gpu) return;
+  // No GPU here: its free memory is unknown, and a CUDA model's check passes.
+  const torch::Device cuda(torch::kCUDA, 0);
+  EXPECT_EQ(cuda_free_memory_bytes(cuda), -1);
+  EXPECT_NO_THROW(check_memory(CostlyModel(cuda, not_fits), 1000, 1000, 1));
 }
 
 }  // namespace

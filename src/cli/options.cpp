@@ -161,6 +161,11 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
                      "off: the network's frame as published")
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
+  command.add_option("--cuda-graphs", s.cuda_graphs,
+                     "CUDA: each frame size's forward pass is recorded once as a CUDA graph and replayed, one launch "
+                     "instead of hundreds per pair (not RIFE v3.9, which chooses its path per pair); off until measured faster")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
   command.add_option("--batch", s.batch, "frames per forward pass, gathered across consecutive pairs")->capture_default_str()->check(within(1, 256));
 }
 
@@ -179,6 +184,7 @@ ModelOptions model_options(const ModelSettings& s) {
   check_placement(options.placement, s.fp16 ? "--fp16" : "--precision " + s.precision);  // before any decoding
   if (!s.quality.empty()) options.quality = *quality_by_name(s.quality);
   options.fallback = s.fallback != "off";
+  options.cuda_graphs = s.cuda_graphs == "on";
   return options;
 }
 

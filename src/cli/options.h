@@ -23,7 +23,7 @@ namespace interp::cli {
 inline constexpr const char* kOutputGroup = "Outputs (never an input; an existing one is kept unless -y)";
 
 /// --model, --variant, --models-dir, --device, --quality, --precision (--fp16), --scale,
-/// --batch, --threads.
+/// --fallback, --cuda-graphs, --batch, --threads.
 struct ModelSettings {
   ModelOptions model;
   std::string quality;  ///< empty: ModelOptions' default (fast)
@@ -31,6 +31,7 @@ struct ModelSettings {
   std::string precision = "auto";
   bool fp16 = false;  ///< --precision fp16's older spelling
   std::string fallback = "on";
+  std::string cuda_graphs = "off";
   int threads = 0;
   int batch = 1;
 };

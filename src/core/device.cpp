@@ -8,6 +8,8 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <c10/core/DeviceGuard.h>
+
 #include <dlfcn.h>
 
 #include <filesystem>
@@ -48,6 +50,22 @@ bool load_cuda_backend(std::string* why_not) {
   });
   if (why_not) *why_not = failure;
   return failure.empty();
+}
+
+int64_t cuda_free_memory_bytes(torch::Device device) {
+  if (!device.is_cuda() || !load_cuda_backend()) return -1;
+  // The CUDA runtime came in with libtorch_cuda (loaded globally); interp has no CUDA
+  // headers of its own, so the one call it needs is looked up by name.
+  using MemGetInfo = int (*)(size_t* free, size_t* total);
+  static const auto mem_get_info = reinterpret_cast<MemGetInfo>(dlsym(RTLD_DEFAULT, "cudaMemGetInfo"));
+  if (!mem_get_info) return -1;
+  try {
+    c10::DeviceGuard on(device.has_index() ? device : torch::Device(torch::kCUDA, 0));
+    size_t free = 0, total = 0;
+    return mem_get_info(&free, &total) == 0 ? static_cast<int64_t>(free) : -1;
+  } catch (const std::exception&) {
+    return -1;
+  }
 }
 
 torch::Device parse_device(const std::string& spec) {

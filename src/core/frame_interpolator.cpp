@@ -15,4 +15,10 @@ torch::Tensor FrameInterpolator::interpolate(const FrameWindow& window, const st
   return make(window, times);
 }
 
+torch::Tensor times_tensor(const std::vector<double>& times, const torch::TensorOptions& options) {
+  auto t = torch::empty({static_cast<int64_t>(times.size())}, options);
+  for (size_t i = 0; i < times.size(); ++i) t.narrow(0, static_cast<int64_t>(i), 1).fill_(times[i]);
+  return t;
+}
+
 }  // namespace interp

@@ -3,6 +3,7 @@
 
 #include "interp/base/error.h"
 #include "interp/core/auto_precision.h"
+#include "interp/core/graph_replay.h"
 #include "interp/core/model_family.h"
 #include "interp/core/precision_interpolator.h"
 #include "interp/core/weights/safetensors.h"
@@ -101,7 +102,12 @@ std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, Mod
   // On a CPU where bf16 is a candidate, auto takes what measures faster here.
   if (automatic && precision.precision == Precision::kBf16 && options.placement.device.is_cpu())
     precision = fastest_on_this_cpu(*model, options.verdicts);
-  return with_precision(std::move(model), precision);
+  auto running = with_precision(std::move(model), precision);
+  if (!options.cuda_graphs) return running;
+  std::string why;
+  auto recorder = cuda_call_recorder(options.placement.device, &why);
+  if (!recorder) throw Error("CUDA graphs are unavailable: " + why);
+  return with_replay(std::move(running), std::move(recorder));
 }
 
 /// The interpolator for weights read from `path`; a refusal names the file.

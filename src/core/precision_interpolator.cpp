@@ -16,6 +16,7 @@ class PrecisionInterpolator final : public FrameInterpolator {
   torch::Dtype dtype() const override { return model_->dtype(); }
   PrecisionChoice precision() const override { return choice_; }
   double bytes_per_pixel() const override { return model_->bytes_per_pixel(); }
+  bool replayable() const override { return model_->replayable(); }
 
  private:
   torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) override {

@@ -15,6 +15,11 @@ bool load_cuda_backend(std::string* why_not = nullptr);
 /// libtorch_cuda.so is looked for.
 std::string libtorch_library_dir();
 
+/// Bytes the CUDA driver reports free on `device` (cudaMemGetInfo), or -1 when unknown
+/// (no CUDA backend, a CPU device). Memory this process's allocator keeps cached counts
+/// as used. Never throws.
+int64_t cuda_free_memory_bytes(torch::Device device);
+
 /// "cpu", "cuda", "cuda:1", "auto" (CUDA if available, else CPU). Throws interp::Error
 /// naming the problem when a CUDA device is requested but unavailable.
 torch::Device parse_device(const std::string& spec);

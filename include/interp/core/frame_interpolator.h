@@ -51,9 +51,18 @@ class FrameInterpolator {
   /// cannot fit before any work starts.
   virtual double bytes_per_pixel() const { return 0; }
 
+  /// Whether a pass does the same work for every input of one shape (it reads no value
+  /// back to the host to choose a path), so that it can be recorded once and replayed
+  /// (graph_replay.h).
+  virtual bool replayable() const { return true; }
+
  protected:
   /// The in-betweens of a window that fits traits(), one time per window (checked).
   virtual torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) = 0;
 };
+
+/// The N times as an N-element tensor made on the device by fills: no host-to-device
+/// copy, which a recorded pass (graph_replay.h) cannot contain.
+torch::Tensor times_tensor(const std::vector<double>& times, const torch::TensorOptions& options);
 
 }  // namespace interp

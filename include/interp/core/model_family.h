@@ -48,6 +48,10 @@ struct ModelOptions {
   /// both ways (scripts/gpu_check.sh). A process-wide switch: the caller that owns the
   /// run applies it with the model's precision (apply_run_switches), not the loader.
   bool cudnn_benchmark = true;
+  /// CUDA: each frame size and set of times is recorded once as a CUDA graph and
+  /// replayed (graph_replay.h). Off until the GPU check measures it faster. The loader
+  /// refuses it by name off CUDA and where the build or machine has no plugin.
+  bool cuda_graphs = false;
   /// Frames give way to the pair's blend where the model's motion cannot be trusted
   /// (RIFE: rife/motion_confidence.h); off: the network's frame as published.
   bool fallback = true;

@@ -67,7 +67,7 @@ torch::Tensor FilmInterpolator::make(const FrameWindow& window, const std::vecto
   auto opts = torch::TensorOptions().device(placement_.device).dtype(placement_.dtype);
   auto a = torch::constant_pad_nd(img0.to(opts), pad, 0.0);
   auto b = torch::constant_pad_nd(img1.to(opts), pad, 0.0);
-  auto t = torch::tensor(std::vector<double>(times.begin(), times.end()), opts).view({n, 1});
+  auto t = times_tensor(times, opts).view({n, 1});
   auto out = net_->forward(a, b, t);
   return out.slice(2, ph / 2, ph / 2 + h).slice(3, pw / 2, pw / 2 + w);
 }

@@ -86,7 +86,7 @@ torch::Tensor RifeInterpolator::make(const FrameWindow& window, const std::vecto
   auto b = pad_to_multiple(img1.to(opts), multiple);
   a = a.contiguous(torch::MemoryFormat::ChannelsLast);
   b = b.contiguous(torch::MemoryFormat::ChannelsLast);
-  auto t = torch::tensor(std::vector<double>(times.begin(), times.end()), opts)
+  auto t = times_tensor(times, opts)
                .view({n, 1, 1, 1})
                .expand({n, 1, a.size(2), a.size(3)});
   return crop_to(net_->forward(a, b, t, options_.scale, options_.mode), h, w);

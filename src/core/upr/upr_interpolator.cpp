@@ -46,7 +46,7 @@ UprOutput UprInterpolator::interpolate_with_flows(const torch::Tensor& img0, con
   const auto opts = torch::TensorOptions().device(options_.placement.device).dtype(options_.placement.dtype);
   const auto a = torch::constant_pad_nd(img0.to(opts), pad, 0.5).contiguous(torch::MemoryFormat::ChannelsLast);
   const auto b = torch::constant_pad_nd(img1.to(opts), pad, 0.5).contiguous(torch::MemoryFormat::ChannelsLast);
-  const auto t = torch::tensor(std::vector<double>(times.begin(), times.end()), opts).view({n, 1, 1, 1});
+  const auto t = times_tensor(times, opts).view({n, 1, 1, 1});
   auto out = net_->forward(a, b, t, levels, std::min(options_.skipped_levels, levels - 1));
   out.frame = out.frame.slice(2, 0, h).slice(3, 0, w);
   return out;

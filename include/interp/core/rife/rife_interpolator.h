@@ -51,6 +51,10 @@ class RifeInterpolator : public FrameInterpolator {
            (options_.mode.refine ? 500.0 : 0.0);
   }
 
+  /// v3.9 chooses per pair whether to restart at half resolution (ifnet.cpp): a value
+  /// read back to the host, so its passes cannot be recorded.
+  bool replayable() const override { return net_->variant().large_motion_restart_px <= 0; }
+
   IFNet& net() { return net_; }
 
  private:
