@@ -97,16 +97,6 @@ inline std::unique_ptr<FrameInterpolator> load_and_describe(BenchArgs& a) {
   return model;
 }
 
-/// "CUDA graphs: 2 recorded, 40 replays, 6 direct" for a model run with --cuda-graphs
-/// on; "" otherwise.
-inline std::string replay_summary(const FrameInterpolator& model) {
-  const auto counts = replay_counts(model);
-  if (!counts) return "";
-  std::string line = "CUDA graphs: " + std::to_string(counts->recorded) + " recorded, " +
-                     std::to_string(counts->replays) + " replays, " + std::to_string(counts->direct) + " direct";
-  return counts->refused.empty() ? line : line + " (refused: " + counts->refused + ")";
-}
-
 /// "1234 MiB", or "n/a" off CUDA (-1).
 inline std::string mib(double value) {
   return value >= 0 ? std::to_string(static_cast<long long>(value)) + " MiB" : "n/a";

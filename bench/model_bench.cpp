@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
         json.push_back(line);
       }
     }
-    if (const auto replays = interp::bench::replay_summary(*model); !replays.empty()) std::printf("%s\n", replays.c_str());
+    if (const auto replays = interp::replay_summary(*model); !replays.empty()) std::printf("%s\n", replays.c_str());
     for (const auto& line : json) std::printf("%s\n", line.c_str());
     return 0;
   } catch (const std::exception& e) {

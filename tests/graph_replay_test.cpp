@@ -108,6 +108,8 @@ TEST(GraphReplay, ARefusedRecordingRunsDirectlyAndIsNotTriedAgain) {
   const auto counts = *replay_counts(*replaying);
   EXPECT_EQ(counts.direct, 3);
   EXPECT_EQ(counts.refused, "reads a value back");
+  EXPECT_EQ(replay_summary(*replaying), "CUDA graphs: 0 recorded, 0 replays, 3 direct (refused: reads a value back)");
+  EXPECT_EQ(replay_summary(*direct), "");
 }
 
 TEST(GraphReplay, ShapesPastTheLimitRunDirectly) {

@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include "interp/core/device.h"
+#include "interp/core/graph_replay.h"
 #include "interp/core/model_family.h"
 #include "interp/base/error.h"
 #include "interp/base/fingerprint.h"
@@ -205,6 +206,8 @@ std::unique_ptr<FrameInterpolator> load_model_with(ModelOptions options, const M
   apply_run_switches(precision.precision, options.placement.device, options.cudnn_benchmark);  // this run owns them
   log::info("model " + model->name() + mode + " on " + options.placement.device.str() + " in " +
             precision_name(precision.precision) + " (" + precision.why + ")");
+  if (options.cuda_graphs && !replay_counts(*model))
+    log::warn("--cuda-graphs on: " + model->name() + " chooses its path per pair on the GPU, so it runs without them");
   return model;
 }
 

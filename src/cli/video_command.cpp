@@ -7,6 +7,7 @@
 #include "adapt.h"
 
 #include "interp/base/error.h"
+#include "interp/core/graph_replay.h"
 #include "interp/io/image_file.h"
 #include "interp/io/image_sequence.h"
 #include "interp/io/live_output.h"
@@ -143,6 +144,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   if (v.adapt > 0 && job.input.video == "-") throw Error("--adapt reads the input twice: standard input cannot be");
   ProgressFeed feed(v.progress, shared.overwrite, job.input.paths());
   pipeline::VideoJobResult result;
+  std::string replays;  // what CUDA graphs did, with --cuda-graphs on
   try {
     const ModelOptions where = model_options(shared.model);  // once: threads, the device's warning
     const auto adapted = v.adapt > 0 ? adapt_to_input(shared, where, job.input, v.adapt, v.skip) : std::nullopt;
@@ -154,6 +156,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
       feed.update(p);
     };
     result = pipeline::run_planned_job(*model, job);
+    replays = replay_summary(*model);
     progress.finish();
   } catch (const std::exception& e) {
     const bool cancelled = shared.cancel && shared.cancel->load();
@@ -163,6 +166,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   feed.finish("ok");
   report_input(v.input, result);
   log::info(summary(v, result));
+  if (!replays.empty()) log::info(replays);
   return 0;
 }
 

@@ -147,4 +147,12 @@ std::optional<ReplayCounts> replay_counts(const FrameInterpolator& model) {
   return std::nullopt;
 }
 
+std::string replay_summary(const FrameInterpolator& model) {
+  const auto counts = replay_counts(model);
+  if (!counts) return "";
+  std::string line = "CUDA graphs: " + std::to_string(counts->recorded) + " recorded, " +
+                     std::to_string(counts->replays) + " replays, " + std::to_string(counts->direct) + " direct";
+  return counts->refused.empty() ? line : line + " (refused: " + counts->refused + ")";
+}
+
 }  // namespace interp

@@ -66,4 +66,8 @@ std::unique_ptr<FrameInterpolator> with_replay(std::unique_ptr<FrameInterpolator
 /// The counts of a model returned by with_replay(); nullopt for any other model.
 std::optional<ReplayCounts> replay_counts(const FrameInterpolator& model);
 
+/// "CUDA graphs: 2 recorded, 40 replays, 6 direct" (and the refusal, if any) for a model
+/// returned by with_replay(); "" for any other.
+std::string replay_summary(const FrameInterpolator& model);
+
 }  // namespace interp
