@@ -100,7 +100,7 @@ TEST_F(PrecisionCli, RefusesWhatCannotRunInOneLine) {
                                     {"--fp16", "--fp16 needs a CUDA device"},
                                     {"--fp16 --precision bf16", "excludes"},
                                     {"--precision half", "--precision"},
-                                    {"--cuda-graphs on", "CUDA graphs are unavailable: CUDA graphs record CUDA work, not cpu"},
+                                    {"--cuda-graphs on", "CUDA graphs are unavailable: the model runs on cpu"},
                                     {"--cuda-graphs maybe", "--cuda-graphs"}}) {
     const auto r = pair("out.png", flags);
     const bool parse_error = says == "--precision" || says == "excludes" || says == "--cuda-graphs";

@@ -123,7 +123,7 @@ std::shared_ptr<CallRecorder> cuda_call_recorder(torch::Device device, std::stri
   std::string why;
   std::shared_ptr<CallRecorder> recorder;
   if (!device.is_cuda()) {
-    why = "CUDA graphs record CUDA work, not " + device.str();
+    why = "the model runs on " + device.str();
   } else if (load_cuda_backend(&why)) {
     if (const NewRecorder entry = load_plugin(&why)) {
       char reason[512] = {0};

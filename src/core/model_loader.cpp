@@ -102,22 +102,24 @@ std::unique_ptr<FrameInterpolator> build_interpolator(const ModelWeights& w, Mod
   // On a CPU where bf16 is a candidate, auto takes what measures faster here.
   if (automatic && precision.precision == Precision::kBf16 && options.placement.device.is_cpu())
     precision = fastest_on_this_cpu(*model, options.verdicts);
-  auto running = with_precision(std::move(model), precision);
-  if (!options.cuda_graphs) return running;
-  std::string why;
-  auto recorder = cuda_call_recorder(options.placement.device, &why);
-  if (!recorder) throw Error("CUDA graphs are unavailable: " + why);
-  return with_replay(std::move(running), std::move(recorder));
+  return with_precision(std::move(model), precision);
 }
 
-/// The interpolator for weights read from `path`; a refusal names the file.
+/// The interpolator for weights read from `path`; a refusal of the weights names the
+/// file. Asked for, its calls are recorded as CUDA graphs (a refusal there is the
+/// device's, not the file's).
 std::unique_ptr<FrameInterpolator> make_interpolator(const ModelWeights& w, const ModelOptions& options,
                                                      const std::string& path) {
+  std::shared_ptr<CallRecorder> recorder;
+  if (std::string why; options.cuda_graphs && !(recorder = cuda_call_recorder(options.placement.device, &why)))
+    throw Error("CUDA graphs are unavailable: " + why);
+  std::unique_ptr<FrameInterpolator> model;
   try {
-    return build_interpolator(w, options);
+    model = build_interpolator(w, options);
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
+  return recorder ? with_replay(std::move(model), std::move(recorder)) : std::move(model);
 }
 
 }  // namespace
