@@ -37,20 +37,11 @@ std::string call_key(const FrameWindow& window, const std::vector<double>& times
   return key;
 }
 
-class ReplayingInterpolator final : public FrameInterpolator {
+class ReplayingInterpolator final : public WrappedInterpolator {
  public:
   ReplayingInterpolator(std::unique_ptr<FrameInterpolator> model, std::shared_ptr<CallRecorder> recorder,
                         ReplayLimits limits)
-      : model_(std::move(model)), recorder_(std::move(recorder)), limits_(limits) {}
-
-  std::string name() const override { return model_->name(); }
-  std::string mode() const override { return model_->mode(); }
-  ModelTraits traits() const override { return model_->traits(); }
-  torch::Device device() const override { return model_->device(); }
-  torch::Dtype dtype() const override { return model_->dtype(); }
-  PrecisionChoice precision() const override { return model_->precision(); }
-  double bytes_per_pixel() const override { return model_->bytes_per_pixel(); }
-  bool replayable() const override { return true; }
+      : WrappedInterpolator(std::move(model)), recorder_(std::move(recorder)), limits_(limits) {}
 
   const ReplayCounts& counts() const { return counts_; }
 
@@ -62,7 +53,7 @@ class ReplayingInterpolator final : public FrameInterpolator {
     if (!r.call) {
       ++r.direct_runs;
       ++counts_.direct;
-      return model_->interpolate(window, times);
+      return inner().interpolate(window, times);
     }
     for (size_t i = 0; i < r.inputs.size(); ++i) r.inputs[i].copy_(window.frames()[i]);
     ++counts_.replays;
@@ -74,7 +65,7 @@ class ReplayingInterpolator final : public FrameInterpolator {
     for (const auto& frame : window.frames()) r.inputs.push_back(frame.clone());
     const FrameWindow recorded(r.inputs, window.before());
     try {
-      r.call = recorder_->record([this, recorded, times] { return model_->interpolate(recorded, times); });
+      r.call = recorder_->record([this, recorded, times] { return inner().interpolate(recorded, times); });
       ++counts_.recorded;
     } catch (const std::exception& e) {
       r.refused = true;
@@ -83,7 +74,6 @@ class ReplayingInterpolator final : public FrameInterpolator {
     }
   }
 
-  std::unique_ptr<FrameInterpolator> model_;
   std::shared_ptr<CallRecorder> recorder_;
   ReplayLimits limits_;
   std::map<std::string, Recording> recordings_;

@@ -11,6 +11,7 @@
 
 #include <torch/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,29 @@ class FrameInterpolator {
  protected:
   /// The in-betweens of a window that fits traits(), one time per window (checked).
   virtual torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) = 0;
+};
+
+/// A model around another (with_precision, with_replay): whatever it is asked is the
+/// inner model's unless it overrides it, so a question added to FrameInterpolator reaches
+/// the inner model through every wrapper.
+class WrappedInterpolator : public FrameInterpolator {
+ public:
+  explicit WrappedInterpolator(std::unique_ptr<FrameInterpolator> inner) : inner_(std::move(inner)) {}
+
+  std::string name() const override { return inner_->name(); }
+  std::string mode() const override { return inner_->mode(); }
+  ModelTraits traits() const override { return inner_->traits(); }
+  torch::Device device() const override { return inner_->device(); }
+  torch::Dtype dtype() const override { return inner_->dtype(); }
+  PrecisionChoice precision() const override { return inner_->precision(); }
+  double bytes_per_pixel() const override { return inner_->bytes_per_pixel(); }
+  bool replayable() const override { return inner_->replayable(); }
+
+ protected:
+  FrameInterpolator& inner() { return *inner_; }
+
+ private:
+  std::unique_ptr<FrameInterpolator> inner_;
 };
 
 /// The N times as an N-element tensor made on the device by fills: no host-to-device
