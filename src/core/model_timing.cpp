@@ -31,11 +31,28 @@ double peak_device_mib(torch::Device device) {
   return static_cast<double>(stats.allocated_bytes[all].peak) / (1024.0 * 1024.0);
 }
 
+torch::Tensor smooth_texture(int64_t batch, int64_t height, int64_t width, torch::Device device,
+                             std::optional<at::Generator> generator) {
+  const std::vector<int64_t> coarse_size{batch, 3, height / 8 + 2, width / 8 + 2};
+  const auto coarse = generator ? torch::rand(coarse_size, *generator, torch::kFloat32).to(device)
+                                : torch::rand(coarse_size, torch::TensorOptions().device(device));
+  return torch::upsample_bicubic2d(coarse, {height, width}, /*align_corners=*/false);
+}
+
+std::pair<torch::Tensor, torch::Tensor> moving_pair(int64_t batch, int64_t width, int64_t height,
+                                                    torch::TensorOptions options,
+                                                    std::optional<at::Generator> generator) {
+  const int64_t shift = std::max<int64_t>(2, width / 100);
+  const auto canvas = smooth_texture(batch, height, width + shift, options.device(), generator).clamp(0, 1);
+  return {canvas.slice(3, 0, width).to(options.dtype()).contiguous(),
+          canvas.slice(3, shift, shift + width).to(options.dtype()).contiguous()};
+}
+
 ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, int64_t batch, int warmup,
                        int runs) {
-  const auto opts = torch::TensorOptions().device(model.device()).dtype(model.dtype());
-  return time_model(model, torch::rand({batch, 3, height, width}, opts), torch::rand({batch, 3, height, width}, opts),
-                    warmup, runs);
+  const auto options = torch::TensorOptions().device(model.device()).dtype(model.dtype());
+  const auto [a, b] = moving_pair(batch, width, height, options);
+  return time_model(model, a, b, warmup, runs);
 }
 
 ModelTiming time_model(FrameInterpolator& model, const torch::Tensor& a, const torch::Tensor& b, int warmup,

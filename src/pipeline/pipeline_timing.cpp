@@ -20,12 +20,7 @@ SlidingTextureSource::SlidingTextureSource(int width, int height, int64_t frames
   // top: structure at several scales for the flow to follow, in the colours' mid range.
   const int64_t canvas_width = width + static_cast<int64_t>(step) * frames;
   const auto generator = at::detail::createCPUGenerator(/*seed=*/2026);
-  const auto coarse = torch::rand({1, 3, height / 8 + 2, canvas_width / 8 + 2}, generator, torch::kFloat32);
-  auto picture = torch::nn::functional::interpolate(
-      coarse, torch::nn::functional::InterpolateFuncOptions()
-                  .size(std::vector<int64_t>{height, canvas_width})
-                  .mode(torch::kBicubic)
-                  .align_corners(false));
+  auto picture = smooth_texture(1, height, canvas_width, torch::kCPU, generator);
   picture = picture * 0.75 + torch::rand({1, 3, height, canvas_width}, generator, torch::kFloat32) * 0.04 + 0.1;
   const auto hwc = picture.clamp(0, 1).mul(255).round().to(torch::kUInt8).squeeze(0).permute({1, 2, 0}).contiguous();
   canvas_.assign(hwc.data_ptr<uint8_t>(), hwc.data_ptr<uint8_t>() + hwc.numel());

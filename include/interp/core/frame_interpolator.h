@@ -17,6 +17,16 @@
 
 namespace interp {
 
+/// Pairs a model judged for a choice of its own, and how many it chose it for.
+struct PairChoices {
+  std::string choice;  ///< what was chosen: "were doubtful and ran again as an ensemble ..."
+  int64_t judged = 0;
+  int64_t chosen = 0;
+};
+
+/// "D of P pairs <choice>" for the pairs judged between `before` and `now`; empty when none.
+std::string choices_since(const PairChoices& before, const PairChoices& now);
+
 class FrameInterpolator {
  public:
   virtual ~FrameInterpolator() = default;
@@ -57,6 +67,11 @@ class FrameInterpolator {
   /// (graph_replay.h).
   virtual bool replayable() const { return true; }
 
+  /// What it chose pair by pair so far (RIFE: how many doubtful pairs ran again as an
+  /// ensemble); judged 0 when it chooses nothing. Counts since it was built, so a job
+  /// reports the difference (choices_since): auto's verdict runs passes of its own.
+  virtual PairChoices choices() const { return {}; }
+
  protected:
   /// The in-betweens of a window that fits traits(), one time per window (checked).
   virtual torch::Tensor make(const FrameWindow& window, const std::vector<double>& times) = 0;
@@ -77,6 +92,7 @@ class WrappedInterpolator : public FrameInterpolator {
   PrecisionChoice precision() const override { return inner_->precision(); }
   double bytes_per_pixel() const override { return inner_->bytes_per_pixel(); }
   bool replayable() const override { return inner_->replayable(); }
+  PairChoices choices() const override { return inner_->choices(); }
 
  protected:
   FrameInterpolator& inner() { return *inner_; }

@@ -52,8 +52,9 @@ struct ModelOptions {
   /// replayed (graph_replay.h). Off until the GPU check measures it faster. The loader
   /// refuses it by name off CUDA and where the build or machine has no plugin.
   bool cuda_graphs = false;
-  /// Frames give way to the pair's blend where the model's motion cannot be trusted
-  /// (RIFE: rife/motion_confidence.h); off: the network's frame as published.
+  /// Frames give way to the pair's blend where the model's motion cannot be trusted,
+  /// and in RIFE's refine a pair doubtful on the whole runs again as an ensemble
+  /// (rife/motion_confidence.h); off: the network's frame as published.
   bool fallback = true;
 };
 

@@ -3,6 +3,9 @@
 /// benchmark that runs where FFmpeg is absent (a GPU box).
 #include "interp/core/frame_interpolator.h"
 
+#include <optional>
+#include <utility>
+
 namespace interp {
 
 struct ModelTiming {
@@ -19,8 +22,22 @@ void synchronize(torch::Device device);
 void reset_peak_device_memory(torch::Device device);
 double peak_device_mib(torch::Device device);
 
-/// Median time of `runs` forwards of `batch` random w×h pairs at t=0.5 after `warmup`
-/// untimed ones. Never asserts a time: it measures.
+/// N×3×H×W float32 on `device`: random values 8 px apart, bicubically interpolated
+/// (mostly within [0,1]; it overshoots a little): smooth structure a flow can follow.
+/// With a (CPU) generator the same every time.
+torch::Tensor smooth_texture(int64_t batch, int64_t height, int64_t width, torch::Device device,
+                             std::optional<at::Generator> generator = std::nullopt);
+
+/// `batch` pairs of a smooth_texture() w×h picture and the same picture moved sideways
+/// by a hundredth of its width (at least 2 px): a pair in motion, as a video's are.
+/// Independent noise is a pair no flow explains and takes other paths: v3.9 restarts
+/// at half resolution, and refine runs a doubtful pair again as an ensemble.
+std::pair<torch::Tensor, torch::Tensor> moving_pair(int64_t batch, int64_t width, int64_t height,
+                                                    torch::TensorOptions options,
+                                                    std::optional<at::Generator> generator = std::nullopt);
+
+/// Median time of `runs` forwards of moving_pair() at t=0.5 after `warmup` untimed
+/// ones. Never asserts a time: it measures.
 ModelTiming time_model(FrameInterpolator& model, int64_t width, int64_t height, int64_t batch, int warmup,
                        int runs);
 

@@ -1,6 +1,7 @@
 /// IFNet's coarse-to-fine loop, written once for every variant and both glues
 /// (ifnet_glue.h): block order, scales, v3.9's large-motion restart, the ensemble average,
-/// the refinement, the per-pair rerun and the fallback toward the blend.
+/// the refinement, the per-pair rerun, the fallback toward the blend and its second
+/// opinion on doubtful pairs.
 #include "interp/core/rife/ifnet.h"
 
 #include "interp/base/error.h"
@@ -78,8 +79,24 @@ torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const 
   if (!out.defined()) return forward_each(img0, img1, feat0, feat1, timestep, scale, mode);
   if (!mode.refine && !mode.fallback) return out;
   const RefineInputs state = glue->final_state();
+  torch::Tensor weight;
+  if (mode.fallback) weight = blend_weight(state);
+  if (mode.fallback && mode.ensemble_when_doubtful && !mode.ensemble && variant_.ensemble) {
+    // Decided before the refinement, so that a doubtful pair refines once.
+    const int64_t count = doubtful(weight).sum().item<int64_t>();
+    if (count == 0 || count == img0.size(0)) {  // a mixed batch is counted pair by pair
+      doubts_.judged += img0.size(0);
+      doubts_.doubtful += count;
+    }
+    if (count == img0.size(0)) {
+      IFNetMode as_ensemble = mode;
+      as_ensemble.ensemble = true;
+      return forward_with_features(img0, img1, feat0, feat1, timestep, scale, as_ensemble);
+    }
+    if (count > 0) return forward_each(img0, img1, feat0, feat1, timestep, scale, mode);  // the pairs disagree
+  }
   if (mode.refine) out = refine_merged(contextnet_, unet_, state, out);
-  return mode.fallback ? fall_back_to_blend(out, state, timestep) : out;
+  return mode.fallback ? fall_back_to_blend(out, state, timestep, weight) : out;
 }
 
 torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble) {

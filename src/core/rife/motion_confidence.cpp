@@ -32,11 +32,14 @@ torch::Tensor blend_weight(const RefineInputs& state, const FallbackRule& rule) 
   return torch::upsample_bilinear2d(weight, {state.img0.size(2), state.img0.size(3)}, /*align_corners=*/false);
 }
 
+torch::Tensor doubtful(const torch::Tensor& weight, const FallbackRule& rule) {
+  return weight.mean({1, 2, 3}) > rule.doubtful;
+}
+
 torch::Tensor fall_back_to_blend(const torch::Tensor& frame, const RefineInputs& state, const torch::Tensor& timestep,
-                                 const FallbackRule& rule) {
-  const auto weight = blend_weight(state, rule).to(frame.scalar_type());
+                                 const torch::Tensor& weight) {
   const auto blend = state.img0 * (1 - timestep) + state.img1 * timestep;
-  return frame + (blend.to(frame.scalar_type()) - frame) * weight;
+  return frame + (blend.to(frame.scalar_type()) - frame) * weight.to(frame.scalar_type());
 }
 
 }  // namespace interp::rife

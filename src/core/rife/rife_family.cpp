@@ -82,7 +82,10 @@ class RifeFamily : public ModelFamily {
     rife::RifeOptions ro;
     ro.placement = options.placement;
     ro.scale = options.scale;
-    ro.mode = {refines(*options.quality), ensembles(*options.quality), options.fallback};
+    const bool refine = refines(*options.quality), ensemble = ensembles(*options.quality);
+    // The second opinion is measured on refine, the default (README "Quality check");
+    // who asks for fast asked for speed.
+    ro.mode = {refine, ensemble, options.fallback, options.fallback && refine && !ensemble};
     return std::make_unique<rife::RifeInterpolator>(variant_of(w), w.tensors, ro);
   }
   std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device,

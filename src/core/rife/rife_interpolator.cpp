@@ -71,6 +71,12 @@ RifeInterpolator::RifeInterpolator(const IFNetVariant& variant, const weights::S
   net_->prepare_for_inference();
 }
 
+PairChoices RifeInterpolator::choices() const {
+  const auto doubts = net_->doubts();
+  return {"were doubtful and ran again as an ensemble (the fallback's second opinion)", doubts.judged,
+          doubts.doubtful};
+}
+
 std::string RifeInterpolator::mode() const {
   return quality_name(quality_of(options_.mode.refine, options_.mode.ensemble));
 }

@@ -24,6 +24,10 @@ struct IFNetMode {
   /// give way to the blend where the warped frames disagree (motion_confidence.h); not
   /// the reference's, so off unless asked (interp's models turn it on: ModelOptions)
   bool fallback = false;
+  /// with the fallback and without the ensemble: a pair whose flow is doubtful on the
+  /// whole (motion_confidence.h: doubtful()) is run again as an ensemble, whose pass on
+  /// the swapped pair catches flow that both warps agree on wrongly
+  bool ensemble_when_doubtful = false;
 };
 
 class IFNetImpl : public torch::nn::Module {
@@ -60,9 +64,17 @@ class IFNetImpl : public torch::nn::Module {
   /// both paths compute the same result (tests compare them).
   void use_fused_cpu(bool on) { fused_cpu_ = on; }
 
+  /// Pairs judged by IFNetMode::ensemble_when_doubtful so far, and how many of them
+  /// were doubtful (ran again as an ensemble).
+  struct Doubts {
+    int64_t judged = 0;
+    int64_t doubtful = 0;
+  };
+  Doubts doubts() const { return doubts_; }
+
  private:
   /// forward_with_features() one pair at a time, for batches whose pairs take
-  /// different paths (v3.9's large-motion restart).
+  /// different paths (v3.9's large-motion restart, the second opinion on doubtful pairs).
   torch::Tensor forward_each(const torch::Tensor& img0, const torch::Tensor& img1,
                              const torch::Tensor& feat0, const torch::Tensor& feat1,
                              const torch::Tensor& timestep, double scale, IFNetMode mode);
@@ -78,6 +90,7 @@ class IFNetImpl : public torch::nn::Module {
   Contextnet contextnet_{nullptr};
   Unet unet_{nullptr};
   BackwardWarp warp_;
+  Doubts doubts_;
 };
 TORCH_MODULE(IFNet);
 

@@ -14,6 +14,11 @@
 /// the side that sees (the difference counts by 4m(1-m) of the mask m). Measured on the
 /// clips and degradations of README "Quality check" (without the mask's weighting it
 /// lost 0.41 dB on bigbuckbunny at 1280x720).
+///
+/// Where both warps agree, wrongly (a swaying branch), no block of this measure fires;
+/// the ensemble's pass on the swapped pair does see it. So a pair that the measure
+/// doubts on the whole, doubtful(), is worth a second, costlier opinion (ifnet.cpp):
+/// README "A second opinion where the flow is doubtful".
 #include "interp/core/rife/refine.h"
 
 #include <torch/types.h>
@@ -29,15 +34,21 @@ struct FallbackRule {
   double block_share = 1.0 / 20;
   int64_t min_block = 16;
   double floor = 2e-3;      ///< added to the input difference: still blocks stay the model's
+  /// A pair whose mean blend weight is above this is doubtful: its flow explained less
+  /// than a third of the picture's change on average (IFNetMode::ensemble_when_doubtful).
+  double doubtful = 0.3;
 };
 
 /// How far each pixel moves toward the blend, N×1×H×W in [0,1] (0: the model's frame),
 /// from the final state of IFNet (the inputs and their warps by the final flow).
 torch::Tensor blend_weight(const RefineInputs& state, const FallbackRule& rule = {});
 
+/// Per pair (N, bool): whether blend_weight()'s mean is above rule.doubtful.
+torch::Tensor doubtful(const torch::Tensor& weight, const FallbackRule& rule = {});
+
 /// `frame` (IFNet's output at `timestep`, N×1×H×W or N×1×1×1) moved toward the
-/// inputs' blend at that time where blend_weight() says.
+/// inputs' blend at that time by `weight` (blend_weight()).
 torch::Tensor fall_back_to_blend(const torch::Tensor& frame, const RefineInputs& state, const torch::Tensor& timestep,
-                                 const FallbackRule& rule = {});
+                                 const torch::Tensor& weight);
 
 }  // namespace interp::rife

@@ -51,9 +51,16 @@ class RifeInterpolator : public FrameInterpolator {
            (options_.mode.refine ? 500.0 : 0.0);
   }
 
-  /// v3.9 chooses per pair whether to restart at half resolution (ifnet.cpp): a value
-  /// read back to the host, so its passes cannot be recorded.
-  bool replayable() const override { return net_->variant().large_motion_restart_px <= 0; }
+  /// v3.9 chooses per pair whether to restart at half resolution, and a doubtful pair
+  /// runs again as an ensemble (ifnet.cpp): values read back to the host, so such
+  /// passes cannot be recorded.
+  bool replayable() const override {
+    return net_->variant().large_motion_restart_px <= 0 &&
+           !(options_.mode.ensemble_when_doubtful && net_->variant().ensemble);
+  }
+
+  /// The doubtful pairs that ran again as an ensemble (IFNetMode::ensemble_when_doubtful).
+  PairChoices choices() const override;
 
   IFNet& net() { return net_; }
 
