@@ -108,7 +108,7 @@ TEST(GraphReplay, ARefusedRecordingRunsDirectlyAndIsNotTriedAgain) {
   const auto counts = *replay_counts(*replaying);
   EXPECT_EQ(counts.direct, 3);
   EXPECT_EQ(counts.refused, "reads a value back");
-  EXPECT_EQ(replay_summary(*replaying), "CUDA graphs: 0 recorded, 0 replays, 3 direct (refused: reads a value back)");
+  EXPECT_EQ(replay_summary(*replaying), "rerun: 0 recorded, 0 replays, 3 direct (refused: reads a value back)");
   EXPECT_EQ(replay_summary(*direct), "");
 }
 

@@ -41,7 +41,9 @@ class ReplayingInterpolator final : public WrappedInterpolator {
  public:
   ReplayingInterpolator(std::unique_ptr<FrameInterpolator> model, std::shared_ptr<CallRecorder> recorder,
                         ReplayLimits limits)
-      : WrappedInterpolator(std::move(model)), recorder_(std::move(recorder)), limits_(limits) {}
+      : WrappedInterpolator(std::move(model)), recorder_(std::move(recorder)), limits_(limits) {
+    counts_.recorder = recorder_->name();
+  }
 
   const ReplayCounts& counts() const { return counts_; }
 
@@ -140,7 +142,7 @@ std::optional<ReplayCounts> replay_counts(const FrameInterpolator& model) {
 std::string replay_summary(const FrameInterpolator& model) {
   const auto counts = replay_counts(model);
   if (!counts) return "";
-  std::string line = "CUDA graphs: " + std::to_string(counts->recorded) + " recorded, " +
+  std::string line = counts->recorder + ": " + std::to_string(counts->recorded) + " recorded, " +
                      std::to_string(counts->replays) + " replays, " + std::to_string(counts->direct) + " direct";
   return counts->refused.empty() ? line : line + " (refused: " + counts->refused + ")";
 }

@@ -43,6 +43,7 @@ std::shared_ptr<CallRecorder> cuda_call_recorder(torch::Device device, std::stri
 
 /// How the replays went, for benchmarks and the log.
 struct ReplayCounts {
+  std::string recorder;  ///< CallRecorder::name(): "CUDA graphs"
   int recorded = 0;      ///< calls recorded (one per shape and times)
   int64_t replays = 0;   ///< calls served by a replay
   int64_t direct = 0;    ///< calls run as they are (first sightings, refusals, past the limit)
