@@ -81,7 +81,7 @@ torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const 
   const RefineInputs state = glue->final_state();
   torch::Tensor weight;
   if (mode.fallback) weight = blend_weight(state);
-  if (mode.fallback && mode.ensemble_when_doubtful && !mode.ensemble && variant_.ensemble) {
+  if (seeks_second_opinion(mode)) {
     // Decided before the refinement, so that a doubtful pair refines once.
     const int64_t count = doubtful(weight).sum().item<int64_t>();
     if (count == 0 || count == img0.size(0)) {  // a mixed batch is counted pair by pair

@@ -64,6 +64,12 @@ class IFNetImpl : public torch::nn::Module {
   /// both paths compute the same result (tests compare them).
   void use_fused_cpu(bool on) { fused_cpu_ = on; }
 
+  /// Whether `mode` runs doubtful pairs again as an ensemble: it asks to, with the
+  /// fallback and without the ensemble, and this variant has one.
+  bool seeks_second_opinion(IFNetMode mode) const {
+    return mode.ensemble_when_doubtful && mode.fallback && !mode.ensemble && variant_.ensemble;
+  }
+
   /// Pairs judged by IFNetMode::ensemble_when_doubtful so far, and how many of them
   /// were doubtful (ran again as an ensemble).
   struct Doubts {

@@ -55,8 +55,7 @@ class RifeInterpolator : public FrameInterpolator {
   /// runs again as an ensemble (ifnet.cpp): values read back to the host, so such
   /// passes cannot be recorded.
   bool replayable() const override {
-    return net_->variant().large_motion_restart_px <= 0 &&
-           !(options_.mode.ensemble_when_doubtful && net_->variant().ensemble);
+    return net_->variant().large_motion_restart_px <= 0 && !net_->seeks_second_opinion(options_.mode);
   }
 
   /// The doubtful pairs that ran again as an ensemble (IFNetMode::ensemble_when_doubtful).
