@@ -82,10 +82,11 @@ class RifeFamily : public ModelFamily {
     rife::RifeOptions ro;
     ro.placement = options.placement;
     ro.scale = options.scale;
-    const bool refine = refines(*options.quality), ensemble = ensembles(*options.quality);
+    const bool refine = refines(*options.quality);
     // The second opinion is measured on refine, the default (README "Quality check");
-    // who asks for fast asked for speed.
-    ro.mode = {refine, ensemble, options.fallback, options.fallback && refine && !ensemble};
+    // who asks for fast asked for speed. It needs the fallback and no ensemble
+    // (IFNet::seeks_second_opinion).
+    ro.mode = {refine, ensembles(*options.quality), options.fallback, /*ensemble_when_doubtful=*/refine};
     return std::make_unique<rife::RifeInterpolator>(variant_of(w), w.tensors, ro);
   }
   std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device,
