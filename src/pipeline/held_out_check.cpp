@@ -19,16 +19,14 @@ double psnr_of(double mse) { return 10 * std::log10(255.0 * 255.0 / std::max(mse
 std::vector<double> held_out_errors(FrameInterpolator& model, const TrainingData& data,
                                     const std::atomic<bool>* cancel) {
   torch::NoGradGuard no_grad;
-  const auto& held_out = data.held_out_windows();
-  const size_t count = std::min(held_out.size(), kHeldOutCheckPairs);
+  const auto held_out = data.held_out_sample(kHeldOutCheckPairs);
   const ModelTraits traits = model.traits();
   const auto on_device = [&](const torch::Tensor& frame) {
     return (frame.unsqueeze(0).to(torch::kFloat32) / 255.0).to(model.device());
   };
   std::vector<double> errors;
-  for (size_t i = 0; i < count; ++i) {
+  for (const TrainingWindow& w : held_out) {
     if (cancel && cancel->load()) throw Error("interrupted");
-    const TrainingWindow& w = held_out[i * held_out.size() / count];
     const auto& frames = data.clips()[w.clip].frames;
     std::vector<torch::Tensor> window;
     for (const auto f : data.window_frames(w, traits)) window.push_back(on_device(frames[f]));

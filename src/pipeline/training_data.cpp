@@ -92,8 +92,7 @@ TrainingData::TrainingData(const std::vector<JobInput>& inputs, const TrainingDa
   const int64_t share = options_.cache_bytes / static_cast<int64_t>(inputs.size());
   for (const auto& input : inputs) add_clip(input, share, note);
   for (size_t i = 0; i < clips_.size(); ++i) find_windows(i);
-  const size_t count = std::min(held_out_.size(), kValidationSamples);
-  for (size_t i = 0; i < count; ++i) validation_.push_back(held_out_[i * held_out_.size() / count]);
+  validation_ = held_out_sample(kValidationSamples);
   if (training_.empty()) {
     int64_t frames = 0, cuts = 0, still = 0;
     for (const auto& c : clips_) frames += c.frames.size(), cuts += c.cuts, still += c.still_windows;
@@ -207,6 +206,13 @@ std::string TrainingData::summary() const {
   text << clips_.size() << (clips_.size() == 1 ? " clip, " : " clips, ") << frames << " frames (" << mib(bytes_)
        << " cached): " << training_.size() << " training windows, " << validation_.size() << " for validation";
   return text.str();
+}
+
+std::vector<TrainingWindow> TrainingData::held_out_sample(size_t count) const {
+  count = std::min(held_out_.size(), count);
+  std::vector<TrainingWindow> sample;
+  for (size_t i = 0; i < count; ++i) sample.push_back(held_out_[i * held_out_.size() / count]);
+  return sample;
 }
 
 }  // namespace interp::pipeline

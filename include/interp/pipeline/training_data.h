@@ -91,6 +91,8 @@ class TrainingData {
   const std::vector<TrainingWindow>& validation_windows() const { return validation_; }
   /// Every held-out window (pairs two frames apart, in clip order).
   const std::vector<TrainingWindow>& held_out_windows() const { return held_out_; }
+  /// At most `count` of them, evenly spaced over the held-out part.
+  std::vector<TrainingWindow> held_out_sample(size_t count) const;
   /// The frames a model with `traits` reads around window `w`'s pair (its ends and the
   /// neighbours one span apart, in time order): evenly spaced like the windows a job
   /// gives it. Where a neighbour lies outside the window's stretch of the clip

@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <optional>
 
 namespace interp::rife {
@@ -57,6 +58,20 @@ torch::Tensor IFNetImpl::forward(const torch::Tensor& img0, const torch::Tensor&
   return forward_with_features(img0, img1, encode(img0), encode(img1), timestep, scale, mode);
 }
 
+namespace {
+
+/// A batch made two ways: the rows where `chosen` (N, bool) is true by `when_chosen`, the
+/// others by `otherwise`, each given its rows' index; every row back in its place.
+torch::Tensor split_rows(const torch::Tensor& chosen, const std::function<torch::Tensor(const torch::Tensor&)>& when_chosen,
+                         const std::function<torch::Tensor(const torch::Tensor&)>& otherwise) {
+  const auto yes = chosen.nonzero().squeeze(1), no = chosen.logical_not().nonzero().squeeze(1);
+  const auto made_yes = when_chosen(yes), made_no = otherwise(no);
+  auto all = torch::empty({chosen.size(0), made_no.size(1), made_no.size(2), made_no.size(3)}, made_no.options());
+  return all.index_copy_(0, yes, made_yes.to(made_no.scalar_type())).index_copy_(0, no, made_no);
+}
+
+}  // namespace
+
 torch::Tensor moves_more_than(const torch::Tensor& flow_update, double px) {
   auto reach = [&](int64_t from) { return flow_update.slice(1, from, from + 2).abs().amax({1, 2, 3}); };
   return torch::logical_and(reach(0) > px, reach(2) > px);
@@ -74,32 +89,46 @@ torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const 
   const IFNetInputs inputs{img0.clamp(0.0, 1.0), img1.clamp(0.0, 1.0), feat0, feat1, timestep};
   auto glue = fused_cpu_applies(img0) ? make_fused_cpu_glue(inputs, blocks_, variant_)
                                       : make_aten_glue(inputs, blocks_, variant_, warp_);
-  auto out = coarse_to_fine(*glue, scale, mode.ensemble);
-  // v3.9's restart is decided per pair; a batch whose pairs disagree runs pair by pair.
-  if (!out.defined()) return forward_each(img0, img1, feat0, feat1, timestep, scale, mode);
+  torch::Tensor restarting;
+  auto out = coarse_to_fine(*glue, scale, mode.ensemble, restarting);
+  // The rows of a batch, with the pair's other inputs, for a pass of their own.
+  const auto pass_of_rows = [&](const IFNetMode& as) {
+    return [&, as](const torch::Tensor& index) {
+      return forward_with_features(rows(img0, index), rows(img1, index), rows(feat0, index), rows(feat1, index),
+                                   rows(timestep, index), scale, as);
+    };
+  };
+  // v3.9's restart is decided per pair; a batch whose pairs disagree runs as two.
+  if (!out.defined()) return split_rows(restarting, pass_of_rows(mode), pass_of_rows(mode));
   if (!mode.refine && !mode.fallback) return out;
   const RefineInputs state = glue->final_state();
   torch::Tensor weight;
   if (mode.fallback) weight = blend_weight(state);
   if (seeks_second_opinion(mode)) {
     // Decided before the refinement, so that a doubtful pair refines once.
-    const int64_t count = doubtful(weight).sum().item<int64_t>();
-    if (count == 0 || count == img0.size(0)) {  // a mixed batch is counted pair by pair
-      doubts_.judged += img0.size(0);
-      doubts_.doubtful += count;
-    }
-    if (count == img0.size(0)) {
-      IFNetMode as_ensemble = mode;
-      as_ensemble.ensemble = true;
-      return forward_with_features(img0, img1, feat0, feat1, timestep, scale, as_ensemble);
-    }
-    if (count > 0) return forward_each(img0, img1, feat0, feat1, timestep, scale, mode);  // the pairs disagree
+    const auto doubt = doubtful(weight);
+    const int64_t count = doubt.sum().item<int64_t>();
+    doubts_.judged += img0.size(0);
+    doubts_.doubtful += count;
+    IFNetMode as_ensemble = mode;
+    as_ensemble.ensemble = true;
+    if (count == img0.size(0)) return forward_with_features(img0, img1, feat0, feat1, timestep, scale, as_ensemble);
+    // In a mixed batch the doubtful pairs run again together, the others go on together.
+    if (count > 0)
+      return split_rows(doubt, pass_of_rows(as_ensemble), [&](const torch::Tensor& index) {
+        return finish(rows(out, index), state.rows(index), rows(timestep, index), rows(weight, index), mode);
+      });
   }
-  if (mode.refine) out = refine_merged(contextnet_, unet_, state, out);
-  return mode.fallback ? fall_back_to_blend(out, state, timestep, weight) : out;
+  return finish(out, state, timestep, weight, mode);
 }
 
-torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble) {
+torch::Tensor IFNetImpl::finish(torch::Tensor merged, const RefineInputs& state, const torch::Tensor& timestep,
+                                const torch::Tensor& weight, IFNetMode mode) {
+  if (mode.refine) merged = refine_merged(contextnet_, unet_, state, merged);
+  return mode.fallback ? fall_back_to_blend(merged, state, timestep, weight) : merged;
+}
+
+torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble, torch::Tensor& restarting) {
   std::vector<double> scales;
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) scales.push_back(variant_.base_scale(i) / scale);
   // Block i's prediction and, in ensemble mode, its swapped twin: one batch of two.
@@ -125,7 +154,10 @@ torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ense
         update = glue.flow_update(prediction.first);
         const auto restart = moves_more_than(update, variant_.large_motion_restart_px);
         const int64_t count = restart.sum().item<int64_t>();
-        if (count > 0 && count < update.size(0)) return {};  // the pairs disagree
+        if (count > 0 && count < update.size(0)) {  // the pairs disagree
+          restarting = restart;
+          return {};
+        }
         if (count > 0) {
           for (auto& s : scales) s *= 2;
           // The reference reruns block 0 here without its ensemble twin, even in
@@ -142,17 +174,6 @@ torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ense
     if (i + 1 < variant_.num_blocks()) glue.warp();
   }
   return glue.merge();
-}
-
-torch::Tensor IFNetImpl::forward_each(const torch::Tensor& img0, const torch::Tensor& img1,
-                                      const torch::Tensor& feat0, const torch::Tensor& feat1,
-                                      const torch::Tensor& timestep, double scale, IFNetMode mode) {
-  std::vector<torch::Tensor> outputs;
-  for (int64_t k = 0; k < img0.size(0); ++k) {
-    auto one = [k](const torch::Tensor& t) { return t.defined() ? t.narrow(0, k, 1) : t; };
-    outputs.push_back(forward_with_features(one(img0), one(img1), one(feat0), one(feat1), one(timestep), scale, mode));
-  }
-  return torch::cat(outputs, 0);
 }
 
 }  // namespace interp::rife

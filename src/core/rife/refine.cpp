@@ -78,4 +78,14 @@ torch::Tensor refine_merged(Contextnet& contextnet, Unet& unet, const RefineInpu
   return torch::clamp(merged + residual, 0.0, 1.0);
 }
 
+torch::Tensor rows(const torch::Tensor& t, const torch::Tensor& index) {
+  return t.defined() ? t.index_select(0, index) : t;
+}
+
+RefineInputs RefineInputs::rows(const torch::Tensor& index) const {
+  using rife::rows;
+  return {rows(img0, index), rows(img1, index), rows(warped0, index), rows(warped1, index), rows(mask, index),
+          rows(flow, index)};
+}
+
 }  // namespace interp::rife

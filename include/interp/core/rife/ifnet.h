@@ -79,14 +79,13 @@ class IFNetImpl : public torch::nn::Module {
   Doubts doubts() const { return doubts_; }
 
  private:
-  /// forward_with_features() one pair at a time, for batches whose pairs take
-  /// different paths (v3.9's large-motion restart, the second opinion on doubtful pairs).
-  torch::Tensor forward_each(const torch::Tensor& img0, const torch::Tensor& img1,
-                             const torch::Tensor& feat0, const torch::Tensor& feat1,
-                             const torch::Tensor& timestep, double scale, IFNetMode mode);
+  /// The merged frame refined and fallen back to the blend, as `mode` asks.
+  torch::Tensor finish(torch::Tensor merged, const RefineInputs& state, const torch::Tensor& timestep,
+                       const torch::Tensor& weight, IFNetMode mode);
 
-  /// The loop over the blocks; undefined when a batch's pairs take different paths.
-  torch::Tensor coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble);
+  /// The loop over the blocks. Undefined when a batch's pairs take different paths at
+  /// v3.9's restart; `restarting` (N, bool) then says which restart.
+  torch::Tensor coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble, torch::Tensor& restarting);
   bool fused_cpu_applies(const torch::Tensor& image) const;
 
   IFNetVariant variant_;

@@ -64,7 +64,12 @@ struct RefineInputs {
   torch::Tensor warped0, warped1;  ///< the inputs warped by the final flow
   torch::Tensor mask;              ///< N×1×H×W merge logits (before the sigmoid)
   torch::Tensor flow;              ///< N×4×H×W
+  /// The pairs at `index` (a batch's rows).
+  RefineInputs rows(const torch::Tensor& index) const;
 };
+
+/// The rows of `t` at `index` along the batch; undefined stays undefined.
+torch::Tensor rows(const torch::Tensor& t, const torch::Tensor& index);
 
 class UnetImpl : public torch::nn::Module {
  public:
