@@ -28,8 +28,9 @@ inline constexpr double kSureGain = 2.0;
 /// models bound the check's time.
 inline constexpr size_t kHeldOutCheckPairs = 32;
 
-/// Per held-out pair (data.held_out_sample(kHeldOutCheckPairs)), the mean squared error in 8-bit levels of the frame `model` makes at its
-/// middle. Throws interp::Error("interrupted") once `cancel` is set.
+/// Per held-out pair (data.held_out_sample(kHeldOutCheckPairs)), the mean squared error
+/// in 8-bit levels of the frame `model` makes at its middle. Throws
+/// interp::Error("interrupted") once `cancel` is set.
 std::vector<double> held_out_errors(FrameInterpolator& model, const TrainingData& data,
                                     const std::atomic<bool>* cancel = nullptr);
 
