@@ -1,6 +1,7 @@
 #pragma once
 // The benches' command line (model_bench.cpp, pipeline_bench.cpp): one parser, so the
 // two take a model, a device, a precision and sizes the same way.
+#include "interp/core/cpu_threads.h"
 #include "interp/core/device.h"
 #include "interp/core/frame_interpolator.h"
 #include "interp/core/graph_replay.h"

@@ -24,7 +24,7 @@ class Train : public ::testing::Test {
   /// A short run of the random v4.6 model on the test clip.
   std::string train_args(const std::string& extra) const {
     return "train --model " + quote(test_model()) + " --data " + quote(dir / "clip.mkv") + " --out " +
-           quote(dir / "m.safetensors") + " --batch 2 --crop 64 --threads 2 " + extra;
+           quote(dir / "m.safetensors") + " --batch 2 --crop 64 " + extra;
   }
   TempDir dir;
 };
@@ -213,7 +213,7 @@ TEST_F(Train, ADamagedCheckpointIsRefusedNamingThePart) {
 // nothing records no score.
 TEST_F(Train, ACropLargerThanTheFramesIsSaidAndNoValidationIsNoScore) {
   const std::string args = "train --model " + quote(test_model()) + " --data " + quote(dir / "clip.mkv") + " --out " +
-                           quote(dir / "m.safetensors") + " --batch 2 --threads 2 --steps 1 --crop 4096 --validation 0";
+                           quote(dir / "m.safetensors") + " --batch 2 --steps 1 --crop 4096 --validation 0";
   const auto r = run(quote(INTERP_BINARY) + " " + args);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("pixels, not 4096: the smallest frames are 96 pixels on a side"), std::string::npos) << r.err;
@@ -223,7 +223,7 @@ TEST_F(Train, ACropLargerThanTheFramesIsSaidAndNoValidationIsNoScore) {
 }
 
 TEST_F(Train, AdaptFineTunesOnTheInputThenInterpolates) {
-  const auto r = run(quote(INTERP_BINARY) + " --adapt 0.02 --threads 2 --model " + quote(test_model()) + " --codec ffv1 " +
+  const auto r = run(quote(INTERP_BINARY) + " --adapt 0.02 --model " + quote(test_model()) + " --codec ffv1 " +
                      quote(dir / "clip.mkv") + " " + quote(dir / "out.mkv"));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("adapted in "), std::string::npos) << r.err;
@@ -239,7 +239,7 @@ TEST_F(Train, AdaptFineTunesOnTheInputThenInterpolates) {
 // trains, then runs exactly as it would without --adapt.
 TEST_F(Train, AdaptWithNothingHeldOutRunsTheOriginalWeights) {
   make_clip(dir / "short.mkv", 128, 96, "25", 4, "-c:v ffv1");
-  const std::string tail = " --threads 2 --model " + quote(test_model()) + " --codec ffv1 " + quote(dir / "short.mkv") + " ";
+  const std::string tail = " --model " + quote(test_model()) + " --codec ffv1 " + quote(dir / "short.mkv") + " ";
   const auto adapted = run(quote(INTERP_BINARY) + " --adapt 0.01" + tail + quote(dir / "adapted.mkv"));
   ASSERT_EQ(adapted.code, 0) << adapted.err;
   EXPECT_NE(adapted.err.find("no pair could be held out to tell whether it helps: the original weights run"),

@@ -1,5 +1,6 @@
 // Parity of the FILM port against the PyTorch port's outputs (../shared/golden, small
 // config, random weights, CPU fp32), and the default config's parameter names/shapes.
+#include "interp/core/cpu_threads.h"
 #include "interp/base/error.h"
 #include "interp/core/film/film_interpolator.h"
 #include "interp/core/model_loader.h"
@@ -12,7 +13,7 @@ namespace {
 
 class FilmParity : public ::testing::Test {
  protected:
-  void SetUp() override { torch::set_num_threads(2); }
+  void SetUp() override { configure_cpu_threads(0); }
 
   std::unique_ptr<film::FilmInterpolator> load(const std::string& path) {
     const auto w = read_model_weights(path);

@@ -1,5 +1,6 @@
 // Parity of the RIFE IFNet port against the reference implementation's outputs
 // (../shared/golden, random weights, CPU fp32).
+#include "interp/core/cpu_threads.h"
 #include "interp/base/error.h"
 #include "interp/core/model_loader.h"
 #include "interp/core/rife/rife_interpolator.h"
@@ -27,7 +28,7 @@ class RifeParity : public ::testing::TestWithParam<ParityCase> {};
 /// The case's frame from the golden random weights, computed in `dtype`.
 torch::Tensor run_case(const ParityCase& p, const std::string& weights_path, const std::string& cases_path,
                        torch::Dtype dtype) {
-  torch::set_num_threads(2);
+  configure_cpu_threads(0);
   const auto weights = read_model_weights(weights_path);
   EXPECT_EQ(weights.variant, "rife-v" + p.version);  // recognised from the keys alone
   rife::RifeOptions options;

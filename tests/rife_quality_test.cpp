@@ -3,6 +3,7 @@
 // with fastmode=False / ensemble=True) and v4.6's ensemble on the golden random weights
 // (vs-rife's IFNet_HDv3_v4_6), through both glues (tests/data/README.md).
 #include "error_of.h"
+#include "interp/core/cpu_threads.h"
 #include "interp/base/error.h"
 #include "interp/core/model_loader.h"
 #include "interp/core/rife/rife_interpolator.h"
@@ -76,7 +77,7 @@ rife::RifeOptions options_for(Quality quality, double scale) {
 
 class RifeQuality : public ::testing::TestWithParam<QualityCase> {
  protected:
-  void SetUp() override { torch::set_num_threads(2); }
+  void SetUp() override { configure_cpu_threads(0); }
 };
 
 /// The case's frame in `dtype` (v3.9 from the installed model, v4.6 from the golden file).
@@ -157,7 +158,7 @@ INSTANTIATE_TEST_SUITE_P(Golden, RifeQualityFloat64, ::testing::ValuesIn(aten_ca
 TEST(RifeQualityModes, EachSwitchChangesTheFrameFarBeyondTheTolerance) {
   INTERP_REQUIRE_MODEL(v39_path, "rife-v3.9");
   INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v4.6_cases.pt");
-  torch::set_num_threads(2);
+  configure_cpu_threads(0);
   const auto w = read_model_weights(v39_path);
   const auto pair = golden_pair(cases_path, false);
   std::map<Quality, torch::Tensor> out;
@@ -175,7 +176,7 @@ TEST(RifeQualityModes, EachSwitchChangesTheFrameFarBeyondTheTolerance) {
 TEST(RifeQualityModes, BatchOfRestartingAndPlainPairsMatchesEachAlone) {
   INTERP_REQUIRE_MODEL(v39_path, "rife-v3.9");
   INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v4.6_cases.pt");
-  torch::set_num_threads(2);
+  configure_cpu_threads(0);
   const auto w = read_model_weights(v39_path);
   rife::RifeInterpolator model(rife::IFNetVariant::v3_9(), w.tensors, options_for(Quality::kBest, 1.0));
   const auto plain = golden_pair(cases_path, false), moved = golden_pair(cases_path, true);

@@ -1,5 +1,6 @@
 // The trained default model, RIFE v3.9 (installed by scripts/fetch_models.sh), against
 // outputs of the reference implementation run on the same weights (tests/data/README.md).
+#include "interp/core/cpu_threads.h"
 #include "interp/base/error.h"
 #include "interp/core/model_loader.h"
 #include "interp/core/rife/rife_interpolator.h"
@@ -21,7 +22,7 @@ void PrintTo(const TrainedCase& c, std::ostream* os) { *os << c.key; }
 
 class RifeV39 : public ::testing::TestWithParam<TrainedCase> {
  protected:
-  void SetUp() override { torch::set_num_threads(2); }
+  void SetUp() override { configure_cpu_threads(0); }
 };
 
 torch::Tensor shifted(const torch::Tensor& image) { return torch::roll(image, {40, 80}, {2, 3}); }
@@ -98,7 +99,7 @@ TEST(RifeV39Weights, InstalledModelHoldsOnlyWhatInferenceUses) {
 TEST(RifeV39Weights, BatchDecidesLargeMotionRestartPerPair) {
   INTERP_REQUIRE_MODEL(model_path, "rife-v3.9");
   INTERP_REQUIRE_SHARED(cases_path, "golden/rife_v4.6_cases.pt");
-  torch::set_num_threads(2);
+  configure_cpu_threads(0);
   const auto weights = read_model_weights(model_path);
   rife::RifeOptions options;
   options.placement.device = test_device();

@@ -1,6 +1,7 @@
 // UPR-Net against the authors' model code run on the same weights (tests/data/README.md):
 // final frames and every pyramid level's flows, base / large / LARGE, two timesteps, a
 // deeper pyramid with padding, skipped levels; and the official checkpoint format.
+#include "interp/core/cpu_threads.h"
 #include "interp/core/model_loader.h"
 #include "interp/core/upr/upr_interpolator.h"
 #include "error_of.h"
@@ -69,7 +70,7 @@ void PrintTo(const UprCase& c, std::ostream* os) { *os << c.key(); }
 
 class UprParity : public ::testing::TestWithParam<UprCase> {
  protected:
-  void SetUp() override { torch::set_num_threads(2); }
+  void SetUp() override { configure_cpu_threads(0); }
 };
 
 /// The case's frames; the strip's 8-bit pixels divided in `type` (float64 runs take x/255 in float64).

@@ -1,6 +1,7 @@
 /// Shared option groups, validated by CLI11 where a validator can say it.
 #include "options.h"
 
+#include "interp/core/cpu_threads.h"
 #include "interp/core/device.h"
 #include "interp/core/graph_replay.h"
 #include "interp/core/model_family.h"
@@ -136,7 +137,10 @@ void add_model_choice_options(CLI::App& command, ModelSettings& s) {
   command.add_option("--device", s.device, "cpu, cuda, cuda:N or auto")
       ->capture_default_str()
       ->check(kDevice);
-  command.add_option("--threads", s.threads, "CPU threads (0: all cores)")->capture_default_str()->check(within(0, 1024));
+  command.add_option("--threads", s.threads,
+                     "CPU threads (0: OMP_NUM_THREADS if set, else the CPUs this job may use: its CPU set and quota)")
+      ->capture_default_str()
+      ->check(within(0, 1024));
 }
 
 void add_model_options(CLI::App& command, ModelSettings& s) {

@@ -15,7 +15,6 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 namespace interp {
 std::string libtorch_library_dir() {
@@ -84,11 +83,6 @@ torch::Device parse_device(const std::string& spec) {
   if (device->has_index() && device->index() >= count)
     throw Error(spec + ": only " + std::to_string(count) + " CUDA device(s)");
   return device->has_index() ? *device : torch::Device(torch::kCUDA, 0);
-}
-
-void configure_cpu_threads(int threads) {
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  torch::set_num_threads(threads);
 }
 
 std::string runtime_summary() {

@@ -24,9 +24,6 @@ int64_t cuda_free_memory_bytes(torch::Device device);
 /// naming the problem when a CUDA device is requested but unavailable.
 torch::Device parse_device(const std::string& spec);
 
-/// Sets intra-op threads: `threads` > 0 as given, else the number of online cores.
-void configure_cpu_threads(int threads);
-
 /// "LibTorch 2.11.0, CUDA: available (1 device: NVIDIA H100)" or "CUDA: unavailable (...)".
 std::string runtime_summary();
 
