@@ -2,6 +2,10 @@
 // failure summary.
 #include "cli_support.h"
 
+#include <sched.h>
+
+#include <algorithm>
+
 namespace interp::test {
 namespace {
 
@@ -113,6 +117,32 @@ TEST(BatchScript, ClipsSpreadOverTheGpusSlurmMadeVisible) {
   r = run("CUDA_VISIBLE_DEVICES=3 INTERP=" + quote(fake) + " " + quote(script) + " " + dirs + " --exp=2");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_EQ(slurp(dir / "out/a.mp4.interp-log").find("--device"), std::string::npos) << slurp(dir / "out/a.mp4.interp-log");
+}
+
+// -j N on one machine: each interp gets its share of the CPUs this task may use, not all
+// of them; a caller's OMP_NUM_THREADS stands.
+TEST(BatchScript, ClipsRunAtOnceShareTheCpus) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "in");
+  for (const char* name : {"a.mp4", "b.mp4"}) std::ofstream(dir / (std::string("in/") + name)) << "x";
+  const std::string fake = dir / "fake_interp";
+  std::ofstream(fake) << "#!/bin/sh\n[ \"$1\" = --version ] && { echo interp 0; exit 0; }\n"
+                         "echo \"threads=$OMP_NUM_THREADS.\"\nfor last; do :; done; : > \"$last\"\n";
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  const std::string script = std::string(INTERP_SOURCE_DIR) + "/scripts/batch_interp.sh";
+  const auto log_of_a = [&](const std::string& env, const std::string& jobs) {
+    std::filesystem::remove_all(dir / "out");
+    const auto r = run("env -u OMP_NUM_THREADS " + env + " INTERP=" + quote(fake) + " " + quote(script) + jobs + " " +
+                       quote(dir / "in") + " " + quote(dir / "out"));
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    return slurp(dir / "out/a.mp4.interp-log");
+  };
+  cpu_set_t mask;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(mask), &mask), 0);
+  const int share = std::max(1, CPU_COUNT(&mask) / 3);
+  EXPECT_NE(log_of_a("", " -j 3").find("threads=" + std::to_string(share) + "."), std::string::npos);
+  EXPECT_NE(log_of_a("", "").find("threads=."), std::string::npos);  // one at a time: interp's own default
+  EXPECT_NE(log_of_a("OMP_NUM_THREADS=5", " -j 3").find("threads=5."), std::string::npos);
 }
 
 TEST(BatchScript, HelpExitsZeroAndSaysHowToResume) {
