@@ -3,6 +3,8 @@
 #include "convlstm_test_model.h"
 #include "interp/io/image_file.h"
 
+#include <sched.h>
+
 namespace interp::test {
 namespace {
 
@@ -178,6 +180,33 @@ TEST_F(PairCli, FourPicturesForAFourFrameModel) {
   r = run(interp_cmd(with + pic(1) + pic(2) + pic(3) + quote(dir / "three.png")));
   EXPECT_NE(r.code, 0);
   EXPECT_FALSE(std::filesystem::exists(dir / "two.png"));
+}
+
+// Held to one CPU (as a Slurm task or taskset holds a job), interp runs one thread and
+// says so; more threads than CPUs is said in a warning; OMP_NUM_THREADS is honoured.
+TEST_F(PairCli, ThreadsFollowTheCpusTheJobMayUse) {
+  INTERP_REQUIRE_SHARED(a, "pairs/rife_i0.png");
+  INTERP_REQUIRE_SHARED(b, "pairs/rife_i1.png");
+  cpu_set_t mask;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(mask), &mask), 0);
+  int cpu = 0;
+  while (!CPU_ISSET(cpu, &mask)) ++cpu;
+  const auto pair_run = [&](const std::string& env, const std::string& options) {
+    std::filesystem::remove(dir / "mid.png");
+    const auto r = run("env -u OMP_NUM_THREADS " + env + " " + quote(INTERP_BINARY) + " " + options + model() + "pair " +
+                       quote(a) + " " + quote(b) + " " + quote(dir / "mid.png"));
+    EXPECT_EQ(r.code, 0) << r.err;
+    return r.err;
+  };
+  const std::string one_cpu = "taskset -c " + std::to_string(cpu);
+  auto err = pair_run(one_cpu, "");
+  EXPECT_NE(err.find(" on cpu with 1 thread in "), std::string::npos) << err;
+  EXPECT_EQ(err.find("[warning]"), std::string::npos) << err;
+  err = pair_run(one_cpu, "--threads 3 ");
+  EXPECT_NE(err.find("--threads 3: this job may run on 1 CPU(s)"), std::string::npos) << err;
+  EXPECT_NE(err.find(" on cpu with 3 threads in "), std::string::npos) << err;
+  err = pair_run("OMP_NUM_THREADS=2 " + one_cpu, "");
+  EXPECT_NE(err.find(" on cpu with 2 threads in "), std::string::npos) << err;
 }
 
 }  // namespace

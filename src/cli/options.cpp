@@ -11,6 +11,8 @@
 #include "runtime_report.h"
 #include "interp/pipeline/precision_verdicts.h"
 
+#include <torch/torch.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -177,6 +179,9 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
 
 ModelOptions model_options(const ModelSettings& s) {
   configure_cpu_threads(s.threads);
+  if (const int cpus = available_cpus(); s.threads > cpus)
+    log::warn("--threads " + std::to_string(s.threads) + ": this job may run on " + std::to_string(cpus) +
+              " CPU(s); threads beyond them wait on each other");
   ModelOptions options = s.model;
   try {
     options.placement.device = parse_device(s.device);
@@ -209,7 +214,11 @@ std::unique_ptr<FrameInterpolator> load_model_with(ModelOptions options, const M
   const std::string mode = model->mode().empty() ? "" : " (" + model->mode() + ")";
   const PrecisionChoice precision = model->precision();
   apply_run_switches(precision.precision, options.placement.device, options.cudnn_benchmark);  // this run owns them
-  log::info("model " + model->name() + mode + " on " + options.placement.device.str() + " in " +
+  const int threads = torch::get_num_threads();
+  const std::string where = options.placement.device.is_cpu()
+                                ? "cpu with " + std::to_string(threads) + (threads == 1 ? " thread" : " threads")
+                                : options.placement.device.str();
+  log::info("model " + model->name() + mode + " on " + where + " in " +
             precision_name(precision.precision) + " (" + precision.why + ")");
   if (options.cuda_graphs && !replay_counts(*model))
     log::warn("--cuda-graphs on: " + model->name() + " chooses its path per pair on the GPU, so it runs without them");

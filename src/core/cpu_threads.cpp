@@ -48,12 +48,16 @@ int cpus_in_cgroup_quota() {
 
 }  // namespace
 
-int default_cpu_threads() {
-  if (const int asked = threads_from_environment()) return asked;
+int available_cpus() {
   int cpus = cpus_in_affinity_mask();
   if (cpus <= 0) cpus = static_cast<int>(std::thread::hardware_concurrency());
   if (const int quota = cpus_in_cgroup_quota(); quota > 0) cpus = cpus > 0 ? std::min(cpus, quota) : quota;
   return std::max(1, cpus);
+}
+
+int default_cpu_threads() {
+  if (const int asked = threads_from_environment()) return asked;
+  return available_cpus();
 }
 
 void configure_cpu_threads(int threads) { torch::set_num_threads(threads > 0 ? threads : default_cpu_threads()); }

@@ -9,9 +9,12 @@
 
 namespace interp {
 
-/// OMP_NUM_THREADS when it is set to a positive number (its first, for a nested list);
-/// else the CPUs this process may run on (its affinity mask), capped by a cgroup v2 CPU
-/// quota when one is set; at least 1.
+/// The CPUs this process may run on: its affinity mask, capped by a cgroup v2 CPU quota
+/// when one is set; at least 1.
+int available_cpus();
+
+/// OMP_NUM_THREADS when it is set to a positive number (its first, for a nested list),
+/// else available_cpus().
 int default_cpu_threads();
 
 /// Sets LibTorch's intra-op threads: `threads` > 0 as given, else default_cpu_threads().
