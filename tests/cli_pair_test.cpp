@@ -207,6 +207,8 @@ TEST_F(PairCli, ThreadsFollowTheCpusTheJobMayUse) {
   EXPECT_NE(err.find(" on cpu with 3 threads in "), std::string::npos) << err;
   err = pair_run("OMP_NUM_THREADS=2 " + one_cpu, "");
   EXPECT_NE(err.find(" on cpu with 2 threads in "), std::string::npos) << err;
+  const auto report = run("env -u OMP_NUM_THREADS " + one_cpu + " " + quote(INTERP_BINARY) + " --runtime").out;
+  EXPECT_NE(report.find("CPU threads by default: 1 (1 CPU(s) this process may run on)"), std::string::npos) << report;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 /// `interp --runtime` and the CPU-fallback warning (see runtime_report.h).
 #include "runtime_report.h"
 
+#include "interp/core/cpu_threads.h"
 #include "interp/core/cuda_status.h"
 #include "interp/core/device.h"
 #include "interp/core/precision.h"
@@ -9,6 +10,7 @@
 #include <torch/version.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace interp::cli {
@@ -49,6 +51,9 @@ std::string runtime_report() {
               ? "emulated, slower than fp32 (--precision auto keeps fp32)"
               : "native (" + cpu.bf16_instructions() + "; --precision auto times them against fp32 once per model)")
       << "\n";
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  out << "CPU threads by default: " << default_cpu_threads() << " (" << available_cpus()
+      << " CPU(s) this process may run on" << (omp ? std::string(", OMP_NUM_THREADS=") + omp : "") << ")\n";
   const pipeline::VerdictFile verdicts(pipeline::VerdictFile::default_path(), false);
   const auto kept = verdicts.all();
   out << "precision verdicts measured here (" << verdicts.path() << "):" << (kept.empty() ? " none yet" : "") << "\n";
