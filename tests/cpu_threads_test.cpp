@@ -1,6 +1,7 @@
 // The threads a job runs with when the user does not say: OMP_NUM_THREADS, else the
 // CPUs its affinity mask allows (Slurm's CPU set, taskset), never the machine's count.
 #include "interp/core/cpu_threads.h"
+#include "temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -8,6 +9,8 @@
 #include <sched.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -68,6 +71,30 @@ TEST(CpuThreads, AnAffinityMaskOfOneCpuGivesOneThread) {
   ASSERT_EQ(sched_setaffinity(0, sizeof(before), &before), 0);
   EXPECT_EQ(threads, 1);
   EXPECT_LE(default_cpu_threads(), CPU_COUNT(&before));  // never more than the mask allows
+}
+
+// A container's or a slice's CPU quota: the tightest of the process's cgroup and those
+// above it counts, rounded up; "max" and a missing or broken file set none.
+TEST(CpuThreads, TheTightestCgroupQuotaAboveTheProcessCounts) {
+  TempDir dir;
+  const auto write = [&](const std::string& path, const std::string& text) {
+    std::filesystem::create_directories(std::filesystem::path(dir / path).parent_path());
+    std::ofstream(dir / path) << text;
+  };
+  const std::string root = dir / "cgroup", self = dir / "self";
+  write("cgroup/cpu.max", "max 100000\n");
+  write("cgroup/farm/cpu.max", "300000 100000\n");       // 3 CPUs
+  write("cgroup/farm/job/cpu.max", "150000 100000\n");   // 1.5: rounded up to 2
+  write("cgroup/farm/job/task/cpu.max", "max 100000\n");
+  write("self", "1:cpu:/ignored\n0::/farm/job/task\n");
+  EXPECT_EQ(cgroup_cpu_quota(root, self), 2);
+  write("cgroup/farm/job/cpu.max", "garbage\n");
+  EXPECT_EQ(cgroup_cpu_quota(root, self), 3);
+  write("self", "0::/\n");
+  EXPECT_EQ(cgroup_cpu_quota(root, self), 0);
+  write("self", "0::/../../elsewhere\n");  // outside the namespace's view: only its root
+  EXPECT_EQ(cgroup_cpu_quota(root, self), 0);
+  EXPECT_EQ(cgroup_cpu_quota(root, dir / "missing"), 0);
 }
 
 TEST(CpuThreads, ConfigureSetsLibTorchsThreadsAsGivenOrByDefault) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -32,9 +33,9 @@ int cpus_in_affinity_mask() {
   return CPU_COUNT(&set);
 }
 
-/// A cgroup v2 quota ("400000 100000" in cpu.max: 4 CPUs, rounded up), 0 when none.
-int cpus_in_cgroup_quota() {
-  std::ifstream file("/sys/fs/cgroup/cpu.max");
+/// One cgroup v2 cpu.max ("400000 100000": 4 CPUs, rounded up), 0 when it sets none.
+int cpus_in_cpu_max(const std::filesystem::path& file_path) {
+  std::ifstream file(file_path);
   std::string quota;
   long long period = 0;
   if (!(file >> quota >> period) || quota == "max" || period <= 0) return 0;
@@ -48,10 +49,27 @@ int cpus_in_cgroup_quota() {
 
 }  // namespace
 
+int cgroup_cpu_quota(const std::string& hierarchy, const std::string& self_cgroup) {
+  std::ifstream self(self_cgroup);
+  std::string line;
+  std::filesystem::path own;  // relative to the hierarchy's root
+  while (std::getline(self, line))
+    if (line.rfind("0::", 0) == 0) own = std::filesystem::path(line.substr(3)).relative_path().lexically_normal();
+  if (!own.empty() && *own.begin() == "..") own.clear();  // outside this namespace's view
+  int tightest = 0;
+  for (auto dir = own;; dir = dir.parent_path()) {
+    const int cpus = cpus_in_cpu_max(std::filesystem::path(hierarchy) / dir / "cpu.max");
+    if (cpus > 0) tightest = tightest > 0 ? std::min(tightest, cpus) : cpus;
+    if (dir.empty()) break;
+  }
+  return tightest;
+}
+
 int available_cpus() {
   int cpus = cpus_in_affinity_mask();
   if (cpus <= 0) cpus = static_cast<int>(std::thread::hardware_concurrency());
-  if (const int quota = cpus_in_cgroup_quota(); quota > 0) cpus = cpus > 0 ? std::min(cpus, quota) : quota;
+  const int quota = cgroup_cpu_quota("/sys/fs/cgroup", "/proc/self/cgroup");
+  if (quota > 0) cpus = cpus > 0 ? std::min(cpus, quota) : quota;
   return std::max(1, cpus);
 }
 
