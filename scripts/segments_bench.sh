@@ -3,7 +3,8 @@
 #   - the whole run's wall time;
 #   - the pieces one after another, each with the whole machine, as N machines would run
 #     them: split-plan + the slowest piece + join is the N-machine wall time;
-#   - the pieces all at once on this machine (they share its cores);
+#   - the pieces all at once on this machine, sharing its cores (each its share as
+#     OMP_NUM_THREADS, at least 1, unless set: all cores each would contend);
 #   - split-plan and join seconds, as a share of the whole;
 #   - exactness: the joined pieces' frames (ffv1, lossless) against the whole run's.
 #
@@ -36,8 +37,12 @@ for k in "${!RANGES[@]}"; do
   total=$(awk -v a="$total" -v b="$s" 'BEGIN { print a + b }')
 done
 t=$(now); "$INTERP" -q join -y "$WORK/joined.mkv" "$WORK"/piece*.mkv; join=$(since "$t")
+share=$(( $(nproc) / N ))
 t=$(now)
-for k in "${!RANGES[@]}"; do "$INTERP" "${OPTIONS[@]}" --range "${RANGES[$k]}" "$VIDEO" "$WORK/at_once$k.mkv" & done
+for k in "${!RANGES[@]}"; do
+  OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( share > 0 ? share : 1 ))} \
+    "$INTERP" "${OPTIONS[@]}" --range "${RANGES[$k]}" "$VIDEO" "$WORK/at_once$k.mkv" &
+done
 wait
 at_once=$(since "$t")
 
