@@ -149,12 +149,9 @@ for o in "${OPTIONS[@]}"; do
   { [ "$o" = -y ] || [ "$o" = --overwrite ]; } && REPLACE=()
   [[ "$o" == --progress* ]] && USER_PROGRESS=1
 done
-# N clips at once share the CPUs: each interp gets its share as OMP_NUM_THREADS (all of
-# them each would contend), unless the caller set it (or --threads, which overrides it).
-if [ "$JOBS" -gt 1 ] && [ -z "${OMP_NUM_THREADS:-}" ]; then
-  share=$(( $(nproc) / JOBS ))
-  export OMP_NUM_THREADS=$(( share > 0 ? share : 1 ))
-fi
+# N clips at once share the CPUs (a --threads in the options overrides the share).
+source "$ROOT/scripts/lib/cpu_share.sh"
+[ "$JOBS" -gt 1 ] && share_cpus "$JOBS"
 STATUS_DIR=$(mktemp -d)  # per clip K: K (its status), K.line (its table row), K.progress (interp's feed)
 
 record_of() {  # clip: what the output of this run would be made from

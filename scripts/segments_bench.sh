@@ -37,13 +37,13 @@ for k in "${!RANGES[@]}"; do
   total=$(awk -v a="$total" -v b="$s" 'BEGIN { print a + b }')
 done
 t=$(now); "$INTERP" -q join -y "$WORK/joined.mkv" "$WORK"/piece*.mkv; join=$(since "$t")
-share=$(( $(nproc) / N ))
+source "$ROOT/scripts/lib/cpu_share.sh"
 t=$(now)
-for k in "${!RANGES[@]}"; do
-  OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( share > 0 ? share : 1 ))} \
-    "$INTERP" "${OPTIONS[@]}" --range "${RANGES[$k]}" "$VIDEO" "$WORK/at_once$k.mkv" &
-done
-wait
+(
+  share_cpus "$N"  # for the pieces at once only: the runs above had the machine each
+  for k in "${!RANGES[@]}"; do "$INTERP" "${OPTIONS[@]}" --range "${RANGES[$k]}" "$VIDEO" "$WORK/at_once$k.mkv" & done
+  wait
+)
 at_once=$(since "$t")
 
 machines=$(awk -v p="$plan" -v s="$slowest" -v j="$join" 'BEGIN { printf "%.2f", p + s + j }')
