@@ -31,6 +31,30 @@ TEST_F(VideoCli, ExpOneDoublesFramesRateAndKeepsAudioInSync) {
   EXPECT_EQ(entries(dir.path().string()), (std::vector<std::string>{"in.mp4", "out.mp4"}));
 }
 
+TEST_F(VideoCli, AVariableFrameRateKeepsEveryFrameAndTheAudioInTime) {
+  // 12 frames at 25 fps and a pause of 4 frames after the 6th (a screen recorder sent
+  // nothing while nothing changed; an AVI skipped frames): the 6th holds the pause.
+  const std::string in = dir / "vfr.mkv", out = dir / "out.mkv";
+  make_clip(in, 64, 48, "25", 12, "-vf \"setpts=PTS+4*gte(N\\,6)\" -fps_mode passthrough -c:v ffv1", true);
+  // No still pairs: the held slots are copies of their own accord, the rest is made.
+  auto r = run(quote(INTERP_BINARY) + " --model " + quote(test_model()) + " --static-threshold 0 --codec ffv1 " +
+               quote(in) + " " + quote(out));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("vfr.mkv: variable frame rate: 4 slot(s)"), std::string::npos) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "32");  // (12 + 4) x 2
+  EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 0.021);
+  EXPECT_NEAR(probe_duration(out, "a:0"), probe_duration(in, "a:0"), 1e-3);
+  // Every frame as stored (ffmpeg's default would pad the video to the audio's end).
+  const std::string as_stored = dir / "v.mkv";
+  const std::string passthrough = " -fps_mode passthrough -c:v ffv1 -an ";
+  ASSERT_EQ(run("ffmpeg -v error -i " + quote(out) + passthrough + quote(as_stored)).code, 0);
+  const auto frames = gray_frames(as_stored, 64, 48);
+  ASSERT_EQ(frames.size(), 32u);
+  for (int i = 11; i <= 18; ++i) EXPECT_TRUE(frames[i] == frames[10]) << i;  // the 6th, on screen until the 7th
+  EXPECT_TRUE(frames[9] != frames[10]);   // made on the way to the 6th
+  EXPECT_TRUE(frames[19] != frames[10]);  // and on the way to the 7th
+}
+
 TEST_F(VideoCli, BigBuckBunnyExpTwoGivesFourTimesTheFrames) {
   INTERP_REQUIRE_SHARED(clip, "clips/bigbuckbunny.mp4");
   const std::string in = dir / "bbb.mp4", out = dir / "bbb4x.mkv";

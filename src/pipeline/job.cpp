@@ -3,6 +3,7 @@
 
 #include "interp/base/error.h"
 #include "interp/pipeline/bounded_queue.h"
+#include "interp/pipeline/frame_grid.h"
 #include "interp/pipeline/frame_tensor.h"
 #include "interp/pipeline/memory_check.h"
 #include "interp/pipeline/slot_loop.h"
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <variant>
 
@@ -109,7 +111,8 @@ struct JobState {
   JobControl control;
   SlotLoop loop;
   int64_t decoded_frames = 0;  ///< the decoder's; read by others only after it closed `decoded`
-  int64_t repeated = 0;        ///< lost frames the previous one stood in for
+  int64_t repeated = 0;        ///< grid slots the frame before held (frame_grid.h)
+  int64_t timestamp_jumps = 0;
   JobProgress progress;
   Clock::time_point start = Clock::now();
 
@@ -143,8 +146,11 @@ void decode_stage(JobState& job) {
 void interpolate_stage(JobState& job) {
   torch::InferenceMode inference;
   SlotLoop& loop = job.loop;
-  const double step = job.source.frame_step();
-  int64_t last_pts = 0;
+  const io::Rational rate = job.source.frame_rate();
+  FrameGrid grid(job.source.frame_step(), rate.den > 0 ? static_cast<double>(rate.num) / rate.den : 0);
+  const auto timestamp = [](const io::VideoFrame& frame) {
+    return frame.pts == io::VideoFrame::kUntimed ? std::nullopt : std::optional<int64_t>(frame.pts);
+  };
   const SlotLoop::Emit emit = [&](OutputFrame&& frame) {
     IndexedImage item{std::move(frame.made), frame.index};
     if (frame.copy) {
@@ -165,20 +171,25 @@ void interpolate_stage(JobState& job) {
     auto& frame = std::get<io::VideoFrame>(item);
     if (job.span.is_neighbour(++frames_read)) {  // a piece's window neighbour, never written
       loop.push_context(to_tensor(frame.image, job.model.device(), job.model.dtype()));
-      last_pts = frame.pts;
+      grid.skipped_before(timestamp(frame));  // the lead's time places the piece's first frame
       job.input_pool.release(std::move(frame.image));
       continue;
     }
-    // Frames lost to damaged packets leave a gap in the timestamps: fill it with the
-    // previous frame so that everything after (and the audio) keeps its time.
-    if (frame.dropped_before > 0 && step > 0 && loop.input_frames() > 0) {
-      const auto lost = std::llround(static_cast<double>(frame.pts - last_pts) / step) - 1;
-      for (int64_t i = 0; i < std::min<int64_t>(lost, frame.dropped_before + 1); ++i) {
-        if (!loop.push_repeat(emit)) return;
-        ++job.repeated;
-      }
+    // Slots of the frame grid this frame's timestamp skipped (a variable frame rate, or
+    // frames lost to damaged packets): the frame before holds them, so that this one,
+    // everything after it and the audio keep their time (frame_grid.h).
+    const int64_t held = grid.skipped_before(timestamp(frame));
+    // Pieces are planned by counting packets: a lost packet's slot is counted, a slot
+    // with no packet at all is not, and would shift every piece after it.
+    if (job.options.range && held > frame.dropped_before)
+      throw Error(job.source.name() + ": its timestamps skip " + std::to_string(held) + " frame(s) of its rate " +
+                  "before frame " + std::to_string(job.span.first + loop.input_frames() - job.repeated) +
+                  " (a variable frame rate); pieces (--range) need an even one: run it whole, or make it even first "
+                  "(ffmpeg -i IN -fps_mode cfr -c:a copy OUT)");
+    for (int64_t i = 0; i < held && loop.input_frames() > 0; ++i) {
+      if (!loop.push_repeat(emit)) return;
+      ++job.repeated;
     }
-    last_pts = frame.pts;
     // Again with the decoded size: not every source can tell it before decoding.
     if (loop.input_frames() == 0)
       check_memory(job.model, frame.image.width, frame.image.height, job.options.pairs.batch);
@@ -187,6 +198,7 @@ void interpolate_stage(JobState& job) {
     if (!loop.push(std::move(input), emit)) return;
     for (auto& spare : loop.take_spares()) job.input_pool.release(std::move(spare));
   }
+  job.timestamp_jumps = grid.discontinuities();
   if (job.control.stopping()) return;
   if (job.span.lead > 0 && frames_read == job.span.lead)  // the frame before the piece was its source's last
     throw Error(job.source.name() + ": has " + std::to_string(job.span.first) + " frames; there is no frame " +
@@ -243,6 +255,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   result.output_frames = job.progress.output_frames;
   result.input_frames = job.loop.input_frames() - job.repeated - (job.span.ends_at_boundary(job.decoded_frames) ? 1 : 0);
   result.repeated_frames = job.repeated;
+  result.timestamp_jumps = job.timestamp_jumps;
   result.announced_input_frames = options.range ? 0 : source.frame_count();  // a piece reads only some
   if (result.announced_input_frames > 0) result.announced_input_frames -= job.span.lead + job.span.trail;
   result.damage = source.damage();

@@ -46,8 +46,9 @@ struct VideoInfo {
 
 /// A decoded frame, RGB, with its timestamp in the stream's time base.
 struct VideoFrame {
+  static constexpr int64_t kUntimed = INT64_MIN;  ///< FFmpeg's AV_NOPTS_VALUE: no timestamp
   Image image;
-  int64_t pts = 0;
+  int64_t pts = 0;  ///< in the stream's time base, or kUntimed
   int64_t dropped_before = 0;  ///< damaged packets dropped since the previous frame
 };
 struct EndOfStream {};

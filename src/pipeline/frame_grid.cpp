@@ -1,0 +1,36 @@
+/// Timestamps to slots of the nominal frame grid (frame_grid.h).
+#include "interp/pipeline/frame_grid.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace interp::pipeline {
+
+FrameGrid::FrameGrid(double step, double rate) : step_(step), rate_(rate) {}
+
+int64_t FrameGrid::skipped_before(std::optional<int64_t> pts) {
+  if (step_ <= 0 || rate_ <= 0 || !pts) {
+    ++slot_;
+    return 0;
+  }
+  if (!origin_) {
+    origin_ = *pts;
+    slot_ = 0;
+    return 0;
+  }
+  // Measured from the first frame, not the last, so that rounding never accumulates.
+  const double position = std::round(static_cast<double>(*pts - *origin_) / step_);
+  const double skipped = position - static_cast<double>(slot_) - 1;
+  if (std::abs(skipped) > kDiscontinuitySeconds * rate_) {
+    // The clock jumped (either way): this frame follows the last, and the grid goes on from it.
+    ++discontinuities_;
+    ++slot_;
+    origin_ = *pts - std::llround(static_cast<double>(slot_) * step_);
+    return 0;
+  }
+  const int64_t held = std::max<int64_t>(0, static_cast<int64_t>(skipped));
+  slot_ += held + 1;
+  return held;
+}
+
+}  // namespace interp::pipeline
