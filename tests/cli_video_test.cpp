@@ -32,16 +32,21 @@ TEST_F(VideoCli, ExpOneDoublesFramesRateAndKeepsAudioInSync) {
 }
 
 TEST_F(VideoCli, AVariableFrameRateKeepsEveryFrameAndTheAudioInTime) {
-  // 12 frames at 25 fps and a pause of 4 frames after the 6th (a screen recorder sent
-  // nothing while nothing changed; an AVI skipped frames): the 6th holds the pause.
+  // 12 frames at 25 fps; 2 missing after the 3rd (a camera dropped them): the pair
+  // around them fills the gap; 4 missing after the 7th (a screen recorder sent nothing
+  // while nothing changed): a pause, which the 7th holds.
   const std::string in = dir / "vfr.mkv", out = dir / "out.mkv";
-  make_clip(in, 64, 48, "25", 12, "-vf \"setpts=PTS+4*gte(N\\,6)\" -fps_mode passthrough -c:v ffv1", true);
-  // No still pairs: the held slots are copies of their own accord, the rest is made.
+  make_clip(in, 64, 48, "25", 12,
+            "-vf \"setpts=PTS+2*gte(N\\,3)+4*gte(N\\,7)\" -fps_mode passthrough -c:v ffv1", true);
+  // No still pairs: what is held is copied of its own accord, the rest is made.
   auto r = run(quote(INTERP_BINARY) + " --model " + quote(test_model()) + " --static-threshold 0 --codec ffv1 " +
                quote(in) + " " + quote(out));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("vfr.mkv: variable frame rate: 4 slot(s)"), std::string::npos) << r.err;
-  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "32");  // (12 + 4) x 2
+  EXPECT_NE(r.err.find("vfr.mkv: variable frame rate: 6 slot(s) of its rate had no frame of their own: 2 made from "
+                       "the frames around them, 4 held by the frame before"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "36");  // (12 + 6) x 2
   EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 0.021);
   EXPECT_NEAR(probe_duration(out, "a:0"), probe_duration(in, "a:0"), 1e-3);
   // Every frame as stored (ffmpeg's default would pad the video to the audio's end).
@@ -49,10 +54,12 @@ TEST_F(VideoCli, AVariableFrameRateKeepsEveryFrameAndTheAudioInTime) {
   const std::string passthrough = " -fps_mode passthrough -c:v ffv1 -an ";
   ASSERT_EQ(run("ffmpeg -v error -i " + quote(out) + passthrough + quote(as_stored)).code, 0);
   const auto frames = gray_frames(as_stored, 64, 48);
-  ASSERT_EQ(frames.size(), 32u);
-  for (int i = 11; i <= 18; ++i) EXPECT_TRUE(frames[i] == frames[10]) << i;  // the 6th, on screen until the 7th
-  EXPECT_TRUE(frames[9] != frames[10]);   // made on the way to the 6th
-  EXPECT_TRUE(frames[19] != frames[10]);  // and on the way to the 7th
+  ASSERT_EQ(frames.size(), 36u);
+  for (int i = 5; i <= 9; ++i)  // sixths of the way from the 3rd (output 4) to the 4th (output 10)
+    EXPECT_TRUE(frames[i] != frames[4] && frames[i] != frames[10] && frames[i] != frames[i - 1]) << i;
+  for (int i = 17; i <= 24; ++i) EXPECT_TRUE(frames[i] == frames[16]) << i;  // the 7th, on screen until the 8th
+  EXPECT_TRUE(frames[15] != frames[16]);  // made on the way to the 7th
+  EXPECT_TRUE(frames[25] != frames[16]);  // and on the way to the 8th
 }
 
 TEST_F(VideoCli, BigBuckBunnyExpTwoGivesFourTimesTheFrames) {

@@ -8,14 +8,17 @@
 namespace interp::cli {
 
 void report_input(const std::string& input, const pipeline::JobResult& r) {
+  // Slots of the input's rate without a frame of their own (frame_grid.h).
+  const std::string gaps = std::to_string(r.filled_frames) + " made from the frames around them, " +
+                           std::to_string(r.repeated_frames) + " held by the frame before";
   if (r.damage.any())
     log::warn(input + ": damaged input: " + std::to_string(r.damage.dropped_packets) + " packet(s) dropped, " +
-              std::to_string(r.damage.concealed_frames) + " frame(s) concealed, " +
-              std::to_string(r.repeated_frames) + " lost frame(s) filled with the one before to keep the timeline " +
-              "(--strict makes this an error)");
-  else if (r.repeated_frames > 0)
-    log::info(input + ": variable frame rate: " + std::to_string(r.repeated_frames) +
-              " slot(s) of its frame rate had no frame of their own and hold the frame before, so every frame and "
+              std::to_string(r.damage.concealed_frames) + " frame(s) concealed; of the frames missing, " + gaps +
+              ", to keep the timeline (--strict makes this an error)");
+  else if (r.repeated_frames + r.filled_frames > 0)
+    log::info(input + ": variable frame rate: " + std::to_string(r.repeated_frames + r.filled_frames) +
+              " slot(s) of its rate had no frame of their own: " + gaps + " (pauses of more than " +
+              std::to_string(pipeline::kLongestFilledGap) + ", or gaps the model cannot fill), so every frame and "
               "the audio keep their time");
   if (r.timestamp_jumps > 0)
     log::warn(input + ": its timestamps jump by more than " +

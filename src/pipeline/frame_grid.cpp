@@ -6,6 +6,13 @@
 
 namespace interp::pipeline {
 
+bool fills_gap(int64_t skipped, const ModelTraits& traits) {
+  const int64_t span = skipped + 1;
+  const bool reached_by_halving = (span & (span - 1)) == 0;
+  return skipped >= 1 && skipped <= kLongestFilledGap && !traits.reads_neighbours() &&
+         (traits.arbitrary_timestep || reached_by_halving);
+}
+
 FrameGrid::FrameGrid(double step, double rate) : step_(step), rate_(rate) {}
 
 int64_t FrameGrid::skipped_before(std::optional<int64_t> pts) {
@@ -28,9 +35,9 @@ int64_t FrameGrid::skipped_before(std::optional<int64_t> pts) {
     origin_ = *pts - std::llround(static_cast<double>(slot_) * step_);
     return 0;
   }
-  const int64_t held = std::max<int64_t>(0, static_cast<int64_t>(skipped));
-  slot_ += held + 1;
-  return held;
+  const int64_t slots = std::max<int64_t>(0, static_cast<int64_t>(skipped));
+  slot_ += slots + 1;
+  return slots;
 }
 
 }  // namespace interp::pipeline

@@ -112,6 +112,7 @@ struct JobState {
   SlotLoop loop;
   int64_t decoded_frames = 0;  ///< the decoder's; read by others only after it closed `decoded`
   int64_t repeated = 0;        ///< grid slots the frame before held (frame_grid.h)
+  int64_t filled = 0;          ///< grid slots the pair around them filled
   int64_t timestamp_jumps = 0;
   JobProgress progress;
   Clock::time_point start = Clock::now();
@@ -176,24 +177,26 @@ void interpolate_stage(JobState& job) {
       continue;
     }
     // Slots of the frame grid this frame's timestamp skipped (a variable frame rate, or
-    // frames lost to damaged packets): the frame before holds them, so that this one,
-    // everything after it and the audio keep their time (frame_grid.h).
-    const int64_t held = grid.skipped_before(timestamp(frame));
+    // frames lost to damaged packets): filled by the pair, or held by the frame before,
+    // so that this one, everything after it and the audio keep their time (frame_grid.h).
+    const int64_t skipped = grid.skipped_before(timestamp(frame));
     // Pieces are planned by counting packets: a lost packet's slot is counted, a slot
     // with no packet at all is not, and would shift every piece after it.
-    if (job.options.range && held > frame.dropped_before)
-      throw Error(job.source.name() + ": its timestamps skip " + std::to_string(held) + " frame(s) of its rate " +
+    if (job.options.range && skipped > frame.dropped_before)
+      throw Error(job.source.name() + ": its timestamps skip " + std::to_string(skipped) + " frame(s) of its rate " +
                   "before frame " + std::to_string(job.span.first + loop.input_frames() - job.repeated) +
                   " (a variable frame rate); pieces (--range) need an even one: run it whole, or make it even first "
                   "(ffmpeg -i IN -fps_mode cfr -c:a copy OUT)");
-    for (int64_t i = 0; i < held && loop.input_frames() > 0; ++i) {
+    const bool fill = skipped > 0 && loop.input_frames() > 0 && fills_gap(skipped, job.model.traits());
+    for (int64_t i = 0; !fill && i < skipped && loop.input_frames() > 0; ++i) {
       if (!loop.push_repeat(emit)) return;
       ++job.repeated;
     }
     // Again with the decoded size: not every source can tell it before decoding.
     if (loop.input_frames() == 0)
       check_memory(job.model, frame.image.width, frame.image.height, job.options.pairs.batch);
-    InputFrame input{std::move(frame.image), torch::Tensor()};
+    InputFrame input{std::move(frame.image), torch::Tensor(), fill ? skipped + 1 : 1};
+    job.filled += fill ? skipped : 0;
     input.tensor = to_tensor(input.image, job.model.device(), job.model.dtype());
     if (!loop.push(std::move(input), emit)) return;
     for (auto& spare : loop.take_spares()) job.input_pool.release(std::move(spare));
@@ -256,6 +259,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   result.input_frames = job.loop.input_frames() - job.repeated - (job.span.ends_at_boundary(job.decoded_frames) ? 1 : 0);
   result.repeated_frames = job.repeated;
   result.timestamp_jumps = job.timestamp_jumps;
+  result.filled_frames = job.filled;
   result.announced_input_frames = options.range ? 0 : source.frame_count();  // a piece reads only some
   if (result.announced_input_frames > 0) result.announced_input_frames -= job.span.lead + job.span.trail;
   result.damage = source.damage();

@@ -146,16 +146,22 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
       }
     }
   }
-  if (options_.mode == TimingMode::Recursive)
+  if (options_.mode == TimingMode::Recursive) {
     recursive(pairs, frames);
-  else
-    direct(pairs, frames);
+    // A pair across a gap of 2 missing frames (a span of 3) has times in sixths at 2x, out
+    // of recursion's reach: it is made at its exact times (the job gives such pairs only
+    // to models that can: frame_grid.h).
+    direct(pairs, frames, /*unreached_by_recursion=*/true);
+  } else {
+    direct(pairs, frames, false);
+  }
   return frames;
 }
 
 int64_t PairInterpolator::samples_needed(const std::vector<OutputSlot>& slots) const {
   const auto inner = inner_slots(slots);
-  if (options_.mode == TimingMode::Direct || inner.empty()) return static_cast<int64_t>(inner.size());
+  if (options_.mode == TimingMode::Direct || inner.empty() || !dyadic_slots(inner))
+    return static_cast<int64_t>(inner.size());
   return midpoint_denominator(inner) - 1;
 }
 
@@ -179,12 +185,15 @@ void PairInterpolator::run(std::vector<Sample>& samples) {
   }
 }
 
-void PairInterpolator::direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
+void PairInterpolator::direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames,
+                              bool unreached_by_recursion) {
   std::vector<Sample> samples;
   for (size_t p = 0; p < pairs.size(); ++p) {
     if (frames[p].cut || frames[p].still) continue;
     const auto inner = inner_slots(pairs[p].slots);
-    if (inner.empty()) continue;
+    if (inner.empty() || (unreached_by_recursion && dyadic_slots(inner))) continue;
+    if (!model_.traits().arbitrary_timestep)
+      throw Error(model_.name() + " only makes midpoints: it cannot make a frame at t=" + std::to_string(inner[0].t));
     frames[p].middles.resize(inner.size());  // sized before samples point into it
     const FrameWindow window = model_window(pairs[p].frames);
     for (size_t k = 0; k < inner.size(); ++k) samples.push_back({window, inner[k].t, &frames[p].middles[k]});
@@ -233,7 +242,7 @@ void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vec
   std::vector<Tree> trees(pairs.size());
   for (size_t p = 0; p < pairs.size(); ++p) {
     const auto inner = inner_slots(pairs[p].slots);
-    if (frames[p].cut || frames[p].still || inner.empty()) continue;
+    if (frames[p].cut || frames[p].still || inner.empty() || !dyadic_slots(inner)) continue;
     Tree& tree = trees[p];
     tree.den = midpoint_denominator(inner);
     tree.traits = traits;

@@ -38,7 +38,10 @@ SlotLoop::SlotLoop(PairInterpolator& pairs, const Timeline& timeline, bool repea
 bool SlotLoop::push(InputFrame frame, const Emit& emit) {
   if (!window_.empty()) {
     match_channels(window_.back().tensor, frame.tensor);
-    waiting_samples_ += pairs_.samples_needed(timeline_.slots_for_pair(first_input_ + inputs_ - 1));
+    positions_.push_back(positions_.back() + std::max<int64_t>(frame.spacing, 1));
+    waiting_samples_ += pairs_.samples_needed(pair_slots(window_.size() - 1));
+  } else {
+    positions_.push_back(first_input_);
   }
   window_.push_back(std::move(frame));
   ++inputs_;
@@ -86,12 +89,13 @@ FrameWindow SlotLoop::known_window(size_t k) const {
 
 bool SlotLoop::push_repeat(const Emit& emit) {
   if (!flush(emit, true)) return false;  // outputs stay in order; the lost frame ends the window
-  for (const auto& slot : timeline_.slots_for_pair(first_input_ + inputs_ - 1)) {
+  for (const auto& slot : timeline_.slots_for_pair(positions_.back())) {
     OutputFrame out;
     out.index = slot.index;
     out.copy = &window_.back().image;
     if (!emit(std::move(out))) return false;
   }
+  ++positions_.back();  // the last frame now stands where the lost one was
   ++inputs_;
   return true;
 }
@@ -102,11 +106,11 @@ bool SlotLoop::finish(const Emit& emit, bool at_boundary) {
   const InputFrame& last = window_.back();
   if (!repeat_tail_) {
     OutputFrame out;
-    out.index = timeline_.slots_for_pair(first_input_ + inputs_ - 2).back().index + 1;
+    out.index = timeline_.slots_for_pair(positions_.back() - 1).back().index + 1;
     out.copy = &last.image;
     return emit(std::move(out));
   }
-  return emit_slots(first_input_ + inputs_ - 1, last, nullptr, {}, emit);
+  return emit_slots(timeline_.slots_for_pair(positions_.back()), last, nullptr, {}, emit);
 }
 
 bool SlotLoop::flush(const Emit& emit, bool final) {
@@ -114,38 +118,35 @@ bool SlotLoop::flush(const Emit& emit, bool final) {
   const size_t held = final ? 0 : static_cast<size_t>(traits_.frames_after);
   if (window_.size() < 2 + held) return true;
   torch::InferenceMode guard;
-  // window_.back() is input first_input_ + inputs_ - 1 (a repeat may stand for a lost frame).
-  const int64_t first = first_input_ + inputs_ - static_cast<int64_t>(window_.size());
   const size_t ready = window_.size() - 1 - held;
   std::vector<PairRequest> requests;
-  for (size_t k = 0; k < ready; ++k)
-    requests.push_back({known_window(k), timeline_.slots_for_pair(first + static_cast<int64_t>(k))});
+  for (size_t k = 0; k < ready; ++k) requests.push_back({known_window(k), pair_slots(k)});
   const auto start = std::chrono::steady_clock::now();
   const auto made = pairs_.between(requests);
   model_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (size_t k = 0; k < made.size(); ++k) {
     scene_cuts_ += made[k].cut;
     still_pairs_ += made[k].still;
-    if (!emit_slots(first + static_cast<int64_t>(k), window_[k], &window_[k + 1], made[k].middles, emit)) return false;
+    if (!emit_slots(requests[k].slots, window_[k], &window_[k + 1], made[k].middles, emit)) return false;
   }
   // Keep the first frame of the next pair (and the one after it, still waiting).
   while (window_.size() > 1 + held) {
     remember(window_.front().tensor);
     spares_.push_back(std::move(window_.front().image));
     window_.pop_front();
+    positions_.pop_front();
   }
   waiting_samples_ = 0;  // of the pairs still waiting for their neighbours
-  for (size_t k = 0; held && k + 1 < window_.size(); ++k)
-    waiting_samples_ += pairs_.samples_needed(timeline_.slots_for_pair(first + static_cast<int64_t>(ready + k)));
+  for (size_t k = 0; held && k + 1 < window_.size(); ++k) waiting_samples_ += pairs_.samples_needed(pair_slots(k));
   if (final) trailing_.clear();
   return true;
 }
 
-bool SlotLoop::emit_slots(int64_t first, const InputFrame& frame, const InputFrame* next,
+bool SlotLoop::emit_slots(const std::vector<OutputSlot>& slots, const InputFrame& frame, const InputFrame* next,
                           const std::vector<torch::Tensor>& middles, const Emit& emit) {
   const int depth = next ? std::max(frame.image.bit_depth, next->image.bit_depth) : frame.image.bit_depth;
   size_t m = 0;
-  for (const auto& slot : timeline_.slots_for_pair(first)) {
+  for (const auto& slot : slots) {
     OutputFrame out;
     out.index = slot.index;
     if (slot.t_num == 0 || !next) {

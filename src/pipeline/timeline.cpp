@@ -42,6 +42,26 @@ std::vector<OutputSlot> Timeline::slots_for_pair(int64_t i) const {
   return slots;
 }
 
+std::vector<OutputSlot> Timeline::slots_for_span(int64_t first, int64_t last) const {
+  if (last - first <= 1) return slots_for_pair(first);
+  const int64_t span = last - first;
+  std::vector<OutputSlot> slots;
+  for (int64_t i = first; i < last; ++i)
+    for (const auto& s : slots_for_pair(i)) {
+      // (i - first + t) / span
+      const int64_t num = (i - first) * s.t_den + s.t_num, den = s.t_den * span;
+      const int64_t g = std::gcd(num, den);
+      slots.push_back({s.index, static_cast<double>(num) / den, num / g, den / g});
+    }
+  return slots;
+}
+
+bool dyadic_slots(const std::vector<OutputSlot>& slots) {
+  for (const auto& s : slots)
+    if (s.t_den & (s.t_den - 1)) return false;
+  return true;
+}
+
 int64_t Timeline::output_count(int64_t inputs) const {
   if (one_at_) return inputs + 1;
   return (inputs * ratio_.num + ratio_.den - 1) / ratio_.den;

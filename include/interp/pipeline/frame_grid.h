@@ -4,26 +4,38 @@
 /// grid (a variable-frame-rate video: phones lowering the rate in the dark, screen
 /// recorders and browsers sending no frame while nothing changes; or frames lost to
 /// damaged packets) would be shown early, and everything after it and the audio would
-/// drift. Instead, the frame before holds the slots it skipped, as the source shows it
-/// (it is on screen until the next one), and every frame keeps its time. A frame
-/// earlier than its slot (a rate above the nominal one) is never dropped: it takes the
-/// next slot. A jump of more than kDiscontinuitySeconds either way (MPEG-TS clock
-/// resets, joined recordings) is a discontinuity, not a pause: it holds nothing, and the
-/// grid goes on from the frame after it (ffmpeg's -dts_delta_threshold is also 10 s).
+/// drift. Instead every frame keeps its time: a gap of up to kLongestFilledGap slots
+/// (a dropped frame, a camera halving its rate in the dark) is filled by the pair around
+/// it, in-betweens made over the whole span; a longer one is a pause (a screen recorder
+/// sends nothing while nothing changes), held by the frame before, as a player shows it
+/// (on screen until the next one). A frame earlier than its slot (a rate above the
+/// nominal one) is never dropped: it takes the next slot. A jump of more than
+/// kDiscontinuitySeconds either way (MPEG-TS clock resets, joined recordings) is a
+/// discontinuity, not a pause: nothing is skipped, and the grid goes on from the frame
+/// after it (ffmpeg's -dts_delta_threshold is also 10 s).
+#include "interp/core/model_traits.h"
+
 #include <cstdint>
 #include <optional>
 
 namespace interp::pipeline {
 
 inline constexpr double kDiscontinuitySeconds = 10;
+inline constexpr int64_t kLongestFilledGap = 3;
+
+/// Whether a pair `skipped` slots apart is filled by the model: the gap is short, the
+/// model reads no neighbours (they would be unevenly spaced) and makes the times
+/// (a midpoint model only reaches them across a gap of 1 or 3 slots: halves and quarters).
+bool fills_gap(int64_t skipped, const ModelTraits& traits);
 
 class FrameGrid {
  public:
   /// `step`: one frame of the nominal rate, `rate` frames a second, in timestamp units;
-  /// step <= 0 (pictures, an unknown rate) holds nothing.
+  /// step <= 0 (pictures, an unknown rate) skips nothing.
   FrameGrid(double step, double rate);
 
-  /// Slots to hold before the frame at `pts` (nullopt: no timestamp), 0 for the first.
+  /// Slots skipped before the frame at `pts` (nullopt: no timestamp), 0 for the first:
+  /// the job fills or holds them.
   int64_t skipped_before(std::optional<int64_t> pts);
 
   /// Timestamp jumps taken as discontinuities so far.

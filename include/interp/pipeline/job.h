@@ -101,6 +101,7 @@ struct JobResult {
   int64_t announced_input_frames = 0;  ///< what the source's header said (0: unknown)
   io::DecodeDamage damage;
   int64_t repeated_frames = 0;  ///< slots without a frame of their own, held by the one before (frame_grid.h)
+  int64_t filled_frames = 0;    ///< slots without a frame of their own, made from the pair around them
   int64_t timestamp_jumps = 0;  ///< discontinuities in the input's timestamps (frame_grid.h)
   int64_t output_frames = 0;
   int64_t scene_cuts = 0;

@@ -140,7 +140,8 @@ class PairInterpolator {
   /// Runs the samples in batches of options_.batch, checking for cancellation first.
   void run(std::vector<Sample>& samples);
   void stop_if_cancelled() const;  ///< throws interp::Error("interrupted")
-  void direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames);
+  /// `unreached_by_recursion`: only the pairs whose times recursion cannot reach.
+  void direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames, bool unreached_by_recursion);
   void recursive(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames);
 
   FrameInterpolator& model_;

@@ -23,6 +23,9 @@ namespace interp::pipeline {
 struct InputFrame {
   io::Image image;
   torch::Tensor tensor;
+  /// Input spacings from the frame before: more than 1 where the input's timestamps
+  /// skipped frames, a gap the pair fills with in-betweens (frame_grid.h).
+  int64_t spacing = 1;
 };
 
 /// An output frame: exactly one of `copy` (an input frame's picture) or `made`.
@@ -77,10 +80,14 @@ class SlotLoop {
   /// `final`: a missing neighbour then is the end of the input); window_ keeps what
   /// the pairs after them need.
   bool flush(const Emit& emit, bool final);
-  /// The slots of pair `first` (input index) with `middles` for its in-betweens;
-  /// `next` null: the tail after the last input, all repeats.
-  bool emit_slots(int64_t first, const InputFrame& frame, const InputFrame* next,
+  /// `slots` with `middles` for their in-betweens; `next` null: the tail after the last
+  /// input, all repeats.
+  bool emit_slots(const std::vector<OutputSlot>& slots, const InputFrame& frame, const InputFrame* next,
                   const std::vector<torch::Tensor>& middles, const Emit& emit);
+  /// The output slots of pair k of window_.
+  std::vector<OutputSlot> pair_slots(size_t k) const {
+    return timeline_.slots_for_span(positions_[k], positions_[k + 1]);
+  }
 
   PairInterpolator& pairs_;
   const Timeline& timeline_;
@@ -94,6 +101,8 @@ class SlotLoop {
   /// Frames of the waiting pairs: pair k is (window_[k], window_[k+1]); the last frame
   /// is always kept, as the first of the next pair.
   std::deque<InputFrame> window_;
+  /// window_'s input indices: a gap skips some, a held frame moves the last.
+  std::deque<int64_t> positions_;
   ModelTraits traits_;
   std::deque<torch::Tensor> history_;    ///< up to traits_.frames_before frames before window_.front()
   std::vector<torch::Tensor> trailing_;  ///< neighbours pushed after the last input (push_context)

@@ -37,6 +37,10 @@ class Timeline {
 
   /// Output frames whose position lies in [i, i+1).
   std::vector<OutputSlot> slots_for_pair(int64_t i) const;
+  /// Output frames whose position lies in [first, last), with t measured over the whole
+  /// span: the slots of a pair whose frames are last - first input spacings apart (a gap
+  /// in the input's timestamps that the pair fills: frame_grid.h).
+  std::vector<OutputSlot> slots_for_span(int64_t first, int64_t last) const;
 
   /// Total output frames for `inputs` input frames.
   int64_t output_count(int64_t inputs) const;
@@ -50,6 +54,9 @@ class Timeline {
   RateRatio ratio_;
   std::optional<RateRatio> one_at_;  ///< one_between()'s t
 };
+
+/// Whether every slot's t is k/2^e, which recursion at 0.5 reaches.
+bool dyadic_slots(const std::vector<OutputSlot>& slots);
 
 /// The largest output/input rate ratio interp makes (one pair then yields 63 in-betweens).
 inline constexpr int64_t kMaxRateFactor = 64;
