@@ -30,10 +30,12 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 # Mean squared error (8-bit units) between the frames of $1 and $3 that the select
-# expressions $2 and $4 pick, in order.
+# expressions $2 and $4 pick, in order; in the reference's pixel format, as
+# eval_quality.sh scores (minterpolate turns RGB into yuv444p).
 mse() {
   ffmpeg -v error -i "$1" -i "$3" -filter_complex \
-    "[0:v]select='$2',setpts=N/TB[a];[1:v]select='$4',setpts=N/TB[b];[a][b]psnr=stats_file=-" -f null - |
+    "[0:v]format=$REF_FORMAT,select='$2',setpts=N/TB[a];[1:v]select='$4',setpts=N/TB[b];[a][b]psnr=stats_file=-" \
+    -f null - |
     awk '{for (i = 1; i <= NF; i++) if ($i ~ /^mse_avg:/) { split($i, v, ":"); s += v[2]; n++ }} END { print s / n }'
 }
 db() { awk -v m="$1" 'BEGIN { printf "%.2f", 10 * log(65025 / m) / log(10) }'; }
@@ -44,6 +46,7 @@ printf '|%s|%s|%s|%s|%s|\n' "----------------------" "-----------------" "------
 for clip in "${CLIPS[@]}"; do
   name=$(basename "${clip%.*}")
   ffmpeg -v error -y -i "$clip" -an -vf "select='lt(n\,84)',setpts=N/FRAME_RATE/TB" -c:v ffv1 "$WORK/ref.mkv"
+  REF_FORMAT=$(ffprobe -v error -select_streams v:0 -show_entries stream=pix_fmt -of default=nw=1:nk=1 "$WORK/ref.mkv")
   rate=$(ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of default=nw=1:nk=1 "$WORK/ref.mkv")
   # Reference frame n is output frame 2n. One in 4 dropped: n % 4 == 2, held by n % 4 == 1.
   # Two in 6: n % 6 in {2, 3}, both held by n % 6 == 1.

@@ -87,6 +87,9 @@ class JobControl {
   std::exception_ptr error_;
 };
 
+/// Frames a second of `rate`, 0 when unknown.
+double frames_per_second(io::Rational rate) { return rate.den > 0 ? static_cast<double>(rate.num) / rate.den : 0; }
+
 /// Everything the three stages share, so that each takes the job and nothing else.
 struct JobState {
   JobState(FrameInterpolator& model, FrameSource& source, FrameSink& sink, PairInterpolator& pairs,
@@ -97,6 +100,7 @@ struct JobState {
         options(options),
         span(options, model.traits(), source.frame_count()),
         control(options.pairs.cancel),
+        grid(source.frame_step(), frames_per_second(source.frame_rate())),
         loop(pairs, timeline, options.repeat_tail, [this] { return output_pool.acquire(); }) {
     loop.number_from(span.first);
   }
@@ -109,11 +113,11 @@ struct JobState {
   BoundedQueue<SourceItem> decoded{4};
   BoundedQueue<SinkItem> made{8};
   JobControl control;
+  FrameGrid grid;  ///< the input's frames in time; the model stage's alone
   SlotLoop loop;
   int64_t decoded_frames = 0;  ///< the decoder's; read by others only after it closed `decoded`
   int64_t repeated = 0;        ///< grid slots the frame before held (frame_grid.h)
   int64_t filled = 0;          ///< grid slots the pair around them filled
-  int64_t timestamp_jumps = 0;
   JobProgress progress;
   Clock::time_point start = Clock::now();
 
@@ -147,8 +151,7 @@ void decode_stage(JobState& job) {
 void interpolate_stage(JobState& job) {
   torch::InferenceMode inference;
   SlotLoop& loop = job.loop;
-  const io::Rational rate = job.source.frame_rate();
-  FrameGrid grid(job.source.frame_step(), rate.den > 0 ? static_cast<double>(rate.num) / rate.den : 0);
+  FrameGrid& grid = job.grid;
   const auto timestamp = [](const io::VideoFrame& frame) {
     return frame.pts == io::VideoFrame::kUntimed ? std::nullopt : std::optional<int64_t>(frame.pts);
   };
@@ -201,7 +204,6 @@ void interpolate_stage(JobState& job) {
     if (!loop.push(std::move(input), emit)) return;
     for (auto& spare : loop.take_spares()) job.input_pool.release(std::move(spare));
   }
-  job.timestamp_jumps = grid.discontinuities();
   if (job.control.stopping()) return;
   if (job.span.lead > 0 && frames_read == job.span.lead)  // the frame before the piece was its source's last
     throw Error(job.source.name() + ": has " + std::to_string(job.span.first) + " frames; there is no frame " +
@@ -258,7 +260,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   result.output_frames = job.progress.output_frames;
   result.input_frames = job.loop.input_frames() - job.repeated - (job.span.ends_at_boundary(job.decoded_frames) ? 1 : 0);
   result.repeated_frames = job.repeated;
-  result.timestamp_jumps = job.timestamp_jumps;
+  result.timestamp_jumps = job.grid.discontinuities();
   result.filled_frames = job.filled;
   result.announced_input_frames = options.range ? 0 : source.frame_count();  // a piece reads only some
   if (result.announced_input_frames > 0) result.announced_input_frames -= job.span.lead + job.span.trail;
