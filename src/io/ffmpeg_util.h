@@ -113,11 +113,13 @@ InputContext open_input(const std::string& path);
 /// Throws "<path>: not a video (no video stream)".
 int keep_only_video(AVFormatContext* format, const std::string& path);
 
-/// Hands every shown video packet of `path` to `visit`, in file order (demuxing only:
-/// cheap even for a film). Packets the demuxer marks to be decoded but not shown (before
-/// an MP4 edit list's start) are no frames and are skipped. Throws interp::Error on a
-/// read error. Defined beside VideoReader, which shares the rule.
-void for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit);
+/// Hands every shown video packet of `path` to `visit`, in file order, the first `limit`
+/// only when given (demuxing only: cheap even for a film). Packets the demuxer marks to
+/// be decoded but not shown (before an MP4 edit list's start) are no frames and are
+/// skipped. Throws interp::Error on a read error. Defined beside VideoReader, which
+/// shares the rule.
+void for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit,
+                                 int64_t limit = INT64_MAX);
 
 /// Sets swscale's YUV<->RGB matrix and ranges from the stream's colour properties, so
 /// that BT.709/BT.2020 and full-range inputs are not converted with BT.601 defaults.

@@ -1,6 +1,8 @@
 /// libavformat demux + libavcodec decode + libswscale to RGB.
 #include "interp/io/video_reader.h"
 
+#include "interp/io/frame_rate.h"
+
 #include "packet_data.h"
 #include "stream_copy.h"
 #include "video_reader_state.h"
@@ -10,6 +12,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
@@ -35,6 +38,40 @@ int64_t MemoryInput::seek(void* opaque, int64_t offset, int whence) {
   in->pos = static_cast<size_t>(target);
   return target;
 }
+
+namespace {
+
+/// The rate whose grid the frames of `stream` sit on (frame_rate.h). `path` names a file
+/// to read again, or is empty (a pipe or memory cannot be read twice).
+Rational choose_rate(AVFormatContext* format, AVStream* stream, const std::string& path, const std::string& name) {
+  const AVRational fitted = stream->r_frame_rate, average = stream->avg_frame_rate;
+  AVRational rate = average.num > 0 ? average : fitted;
+  const bool both = fitted.num > 0 && average.num > 0;
+  const bool agree = both && std::abs(av_q2d(fitted) - av_q2d(average)) < 0.01 * av_q2d(fitted);
+  if (agree) rate = fitted;  // the exact nominal rate (24000/1001)
+  // Rates that disagree: the frames' own timestamps say which grid they sit on.
+  if (both && !agree && !path.empty()) {
+    std::vector<int64_t> times;
+    try {
+      av::for_each_shown_video_packet(
+          path,
+          [&](const AVPacket& packet) {
+            if (packet.pts != AV_NOPTS_VALUE) times.push_back(packet.pts);
+          },
+          kRateSamplePackets);
+    } catch (const Error&) {  // damage further on is the decoder's to report; the times before it serve
+    }
+    const Rational time_base{stream->time_base.num, stream->time_base.den};
+    if (const auto grid = grid_rate(std::move(times), time_base,
+                                    {{fitted.num, fitted.den}, {average.num, average.den}}))
+      rate = {grid->num, grid->den};
+  }
+  if (rate.num <= 0) rate = av_guess_frame_rate(format, stream, nullptr);
+  if (rate.num <= 0) throw Error(name + ": unknown frame rate");
+  return {rate.num, rate.den};
+}
+
+}  // namespace
 
 VideoReader::VideoReader(const std::string& path, const DecodeOptions& options) : state_(std::make_unique<State>()) {
   auto& s = *state_;
@@ -115,17 +152,15 @@ void VideoReader::open_streams() {
   info.height = par->height;
   if (info.width <= 0 || info.height <= 0) throw Error(path + ": video stream without a frame size");
   check_pixels(path, info.width, info.height, s.max_pixels);  // before a frame is decoded
-  AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
-  if (stream->r_frame_rate.num > 0 && stream->avg_frame_rate.num > 0 &&
-      av_cmp_q(stream->r_frame_rate, stream->avg_frame_rate) != 0 &&
-      std::abs(av_q2d(stream->r_frame_rate) - av_q2d(stream->avg_frame_rate)) < 0.01 * av_q2d(stream->r_frame_rate))
-    rate = stream->r_frame_rate;  // prefer the exact nominal rate (24000/1001) when they agree
-  if (rate.num <= 0) rate = av_guess_frame_rate(s.format.get(), stream, nullptr);
-  if (rate.num <= 0) throw Error(path + ": unknown frame rate");
-  info.frame_rate = {rate.num, rate.den};
   info.time_base = {stream->time_base.num, stream->time_base.den};
+  const bool readable_again = !s.memory && path != "-" && std::filesystem::is_regular_file(path);
+  info.frame_rate = choose_rate(s.format.get(), stream, readable_again ? path : std::string(), path);
   info.start_pts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
   info.frame_count = stream->nb_frames;
+  if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0)
+    info.duration = static_cast<double>(stream->duration) * av_q2d(stream->time_base);
+  else if (s.format->duration != AV_NOPTS_VALUE && s.format->duration > 0)
+    info.duration = static_cast<double>(s.format->duration) / AV_TIME_BASE;
   info.codec = codec->name;
   const auto fmt = static_cast<AVPixelFormat>(par->format);
   info.pixel_format = av_get_pix_fmt_name(fmt) ? av_get_pix_fmt_name(fmt) : "unknown";
@@ -145,6 +180,12 @@ double frame_step(const VideoInfo& info) {
   if (info.frame_rate.num <= 0 || info.time_base.num <= 0) return 0;
   return static_cast<double>(info.frame_rate.den) * info.time_base.den /
          (static_cast<double>(info.frame_rate.num) * info.time_base.num);
+}
+
+int64_t expected_slots(const VideoInfo& info) {
+  const double slots = info.duration * info.frame_rate.value();
+  if (!(slots > 0 && slots < 1e15)) return info.frame_count;  // unknown, or a hostile header's
+  return std::max(info.frame_count, static_cast<int64_t>(std::llround(slots)));
 }
 
 const VideoInfo& VideoReader::info() const { return state_->info; }

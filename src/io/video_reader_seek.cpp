@@ -23,16 +23,22 @@ constexpr int64_t kReorderMargin = 64;
 
 }  // namespace
 
-void av::for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit) {
+void av::for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit,
+                                     int64_t limit) {
   av::InputContext format = av::open_input(path);
   const int video = av::keep_only_video(format.get(), path);
   av::Packet packet = av::make_packet();
   int ret = 0;
-  while ((ret = av_read_frame(format.get(), packet.get())) >= 0) {
-    if (shown_video_packet(packet.get(), video)) visit(*packet);
+  int64_t visited = 0;
+  while (visited < limit && (ret = av_read_frame(format.get(), packet.get())) >= 0) {
+    if (shown_video_packet(packet.get(), video)) {
+      visit(*packet);
+      ++visited;
+    }
     av_packet_unref(packet.get());
   }
-  if (ret != AVERROR_EOF) throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+  if (ret < 0 && ret != AVERROR_EOF)
+    throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
 }
 
 int64_t count_video_frames(const std::string& path) {

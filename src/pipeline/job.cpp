@@ -247,7 +247,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
     job.progress.output_fps =
         static_cast<double>(rate.num) * timeline.ratio().num / (double(rate.den) * timeline.ratio().den);
   job.progress.expected_output_frames =
-      job.span.expected_outputs(timeline, source.frame_count(), options.repeat_tail);
+      job.span.expected_outputs(timeline, source.expected_slots(), options.repeat_tail);
   if (const auto size = source.frame_size()) check_memory(model, size->width, size->height, options.pairs.batch);
   {
     JoiningThread decoder([&] { job.guarded(decode_stage, /*decoder=*/true); });

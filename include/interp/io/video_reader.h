@@ -25,14 +25,19 @@ struct VideoInfo;
 struct SourceStreams;
 /// Timestamp units (the stream's time base) per frame at the nominal rate; 0 if unknown.
 double frame_step(const VideoInfo& info);
+/// Slots of the frame grid the video spans, for progress: its duration at the grid's
+/// rate, or its frame count when that is more (0 when neither is known). A variable
+/// rate spans more slots than it has frames (frame_grid.h).
+int64_t expected_slots(const VideoInfo& info);
 
 struct VideoInfo {
   int width = 0;
   int height = 0;
-  Rational frame_rate;          ///< r_frame_rate (or avg) of the stream
+  Rational frame_rate;          ///< the grid its frames sit on (frame_rate.h)
   Rational time_base;           ///< of the video stream
   int64_t start_pts = 0;        ///< first timestamp, in time_base
   int64_t frame_count = 0;      ///< container's count, 0 when unknown
+  double duration = 0;          ///< seconds of the stream (else of the file), 0 when unknown
   int bit_depth = 8;            ///< bits per component of the source pixel format
   std::string codec;            ///< decoder name
   std::string pixel_format;     ///< source pixel format name

@@ -37,8 +37,11 @@ class FrameSource {
   virtual SourceItem next(io::Image recycled) = 0;
   /// Input frames per second: the video's, or what the pictures were given (0/1: none).
   virtual io::Rational frame_rate() const = 0;
-  /// Frames expected (0 when unknown), for progress.
+  /// Frames expected (0 when unknown): the container's count.
   virtual int64_t frame_count() const = 0;
+  /// Slots of the input's rate expected, for progress: more than its frames where a
+  /// variable rate skips slots (frame_grid.h).
+  virtual int64_t expected_slots() const { return frame_count(); }
   /// What to call the input in messages.
   virtual std::string name() const = 0;
   /// Damage concealed or dropped so far (videos only).
@@ -70,6 +73,7 @@ class VideoFileSource : public FrameSource {
   SourceItem next(io::Image recycled) override { return reader_.next(std::move(recycled)); }
   io::Rational frame_rate() const override { return reader_.info().frame_rate; }
   int64_t frame_count() const override { return reader_.info().frame_count; }
+  int64_t expected_slots() const override { return io::expected_slots(reader_.info()); }
   std::string name() const override { return path_; }
   io::DecodeDamage damage() const override { return reader_.damage(); }
   double frame_step() const override { return io::frame_step(reader_.info()); }

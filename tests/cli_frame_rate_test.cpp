@@ -1,0 +1,79 @@
+// The rate a video is timed on where its container's two rates disagree (io/frame_rate.h):
+// a phone clip that halves its rate in the dark comes out at twice its full rate, every
+// frame and the audio in time, and progress expects the slots it spans.
+#include "cli_support.h"
+
+namespace interp::test {
+namespace {
+
+/// The first value of `key` in a --progress feed (what the job expected before it ran).
+std::string first_value(const std::string& feed, const std::string& key) {
+  const auto at = feed.find("\n" + key + "=");
+  if (at == std::string::npos) return "";
+  const auto start = at + key.size() + 2;
+  return feed.substr(start, feed.find('\n', start) - start);
+}
+
+class FrameRateCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    INTERP_REQUIRE_SHARED(model, "golden/rife_v4.6_random.pkl");
+    (void)model;
+  }
+  TempDir dir;
+};
+
+TEST_F(FrameRateCli, APhoneClipHalvingItsRateInTheDarkComesOutAtTwiceItsFullRate) {
+  // 30 fps for 10 frames, then 15 (every other slot) up to slot 38: 25 frames over 39
+  // slots. The MP4 states r_frame_rate 30 and an average of 19.2 fps.
+  const std::string in = dir / "phone.mp4", out = dir / "out.mp4";
+  const std::string make = "ffmpeg -v error -f lavfi -i testsrc2=size=64x48:rate=30:duration=1.3 -f lavfi -i "
+                           "sine=frequency=440:sample_rate=48000 -vf "
+                           "\"select='lt(n\\,10)+not(mod(n\\,2))'\" -fps_mode passthrough -pix_fmt yuv420p "
+                           "-c:v libx264 -c:a aac -shortest " + quote(in);
+  ASSERT_EQ(run(make).code, 0) << make;
+  ASSERT_EQ(probe(in, "v:0", "nb_frames"), "25");
+  ASSERT_NE(probe(in, "v:0", "avg_frame_rate"), "30/1");
+
+  auto r = run(quote(INTERP_BINARY) + " --model " + quote(test_model()) + " --progress - " + quote(in) + " " +
+               quote(out));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("14 made from the frames around them, 0 held"), std::string::npos) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "r_frame_rate"), "60/1");
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "78");  // 39 slots x 2
+  EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 1.0 / 30);
+  EXPECT_NEAR(probe_duration(out, "a:0"), probe_duration(in, "a:0"), 1e-3);
+  // Progress expected the slots (its duration at 30 fps), not the 25 frames' 50 outputs.
+  EXPECT_NEAR(std::stoll(first_value(r.out, "total")), 78, 4) << r.out;
+}
+
+TEST_F(FrameRateCli, ARateThatVariesSmoothlyIsTimedOnTheFastestItKeepsUp) {
+  // 30 frames at 30 fps, then 30 whose durations drift between 34 and 66 ms, timed in
+  // 1/90000 s: no grid holds them, and the average is about 25 fps (before: 50.6 fps out,
+  // the first 30 frames ever later).
+  const std::string in = dir / "dusk.mp4", out = dir / "out.mkv";
+  const std::string make = "ffmpeg -v error -f lavfi -i testsrc2=size=64x48:rate=30 -frames:v 60 -vf "
+                           "\"settb=1/90000,setpts='st(0\\,if(eq(N\\,0)\\,0\\,ld(0)+if(lt(N\\,31)\\,1/30\\,"
+                           "0.034+0.032*random(1))))/TB'\" -fps_mode passthrough -enc_time_base:v 1:90000 "
+                           "-pix_fmt yuv420p -c:v libx264 -video_track_timescale 90000 " + quote(in);
+  ASSERT_EQ(run(make).code, 0) << make;
+  ASSERT_NE(probe(in, "v:0", "avg_frame_rate"), "30/1");
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --codec ffv1 " + quote(in) + " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "r_frame_rate"), "60/1");
+  EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 1.0 / 30);
+}
+
+TEST_F(FrameRateCli, AMatroskaClipWithoutAFrameCountStillHasAProgressTotal) {
+  const std::string in = dir / "in.mkv", out = dir / "out.mkv";
+  make_clip(in, 64, 48, "25", 20, "-c:v ffv1", /*audio=*/true);
+  ASSERT_EQ(probe(in, "v:0", "nb_frames"), "N/A");
+  auto r = run(quote(INTERP_BINARY) + " --model " + quote(test_model()) + " --progress - --codec ffv1 " +
+               quote(in) + " " + quote(out));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), "40");
+  EXPECT_NEAR(std::stoll(first_value(r.out, "total")), 40, 2) << r.out;
+}
+
+}  // namespace
+}  // namespace interp::test
