@@ -154,6 +154,20 @@ TEST_F(IoCli, ProgressFeedEndsWithStatusAndTheBarShowsSpeed) {
   EXPECT_EQ(block["progress"], "end");
 }
 
+TEST_F(IoCli, PicturesFromAPipeOfUnknownLengthAllHaveNamesOfOneWidth) {
+  // 626 still frames from standard input, 16x: 10016 pictures, more than 4 digits name.
+  const std::string in = dir / "still.mkv", out = dir / "frames";
+  ASSERT_EQ(run("ffmpeg -v error -f lavfi -i color=c=gray:size=16x16:rate=25 -frames:v 626 -c:v ffv1 " + quote(in)).code,
+            0);
+  auto r = run("(cat " + quote(in) + " | " + interp("--exp=4 - " + quote(out)) + ")");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto names = entries(out);
+  ASSERT_EQ(names.size(), 10016u + 1);  // and the marker, first
+  EXPECT_EQ(names[1], "00000.png");
+  EXPECT_EQ(names[10000], "09999.png");
+  EXPECT_EQ(names[10016], "10015.png");
+}
+
 TEST_F(IoCli, StillPairsAreCopiedCountedAndCanBeInterpolated) {
   // Every drawing held for two frames, as animation "on twos", stored losslessly.
   const std::string in = dir / "twos.mkv";

@@ -65,7 +65,8 @@ VideoJobResult run_planned_job(FrameInterpolator& model, PlannedJob& job) {
   } else if (output.kind == JobOutput::Kind::Picture) {
     sink = std::make_unique<PictureFileSink>(output.path, output.overwrite, inputs, /*index=*/1);
   } else {
-    const int64_t expected = job.timeline.output_count(std::max<int64_t>(job.source->frame_count(), 2));  // names' width
+    // The names' width: the slots a video spans (frame_source.h); the sink widens them if more come.
+    const int64_t expected = job.timeline.output_count(std::max<int64_t>(job.source->expected_slots(), 2));
     sink = std::make_unique<ImageFolderSink>(output.path, output.overwrite, inputs, expected, output.frame_pattern);
   }
   // Codes outside a limited range survive only where the output writes them back.

@@ -35,12 +35,14 @@ class VideoFileSink : public FrameSink {
   /// `source`: the frames' size, depth and colour, and the streams to copy.
   VideoFileSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs,
                 const io::EncoderOptions& encoder, const io::SourceStreams& source, io::Rational frame_rate);
-  void write(const io::Image& frame, int64_t index) override { writer_->write_frame(frame, index); }
-  void write_packet(io::Packet packet) override { writer_->write_copied(std::move(packet)); }
+  // Out of line: the job's library (interp_job, LibTorch alone) sees this class and must
+  // not find FFmpeg's writer inlined into a speculatively devirtualised call.
+  void write(const io::Image& frame, int64_t index) override;
+  void write_packet(io::Packet packet) override;
   void finish() override;
-  std::string format() const override { return writer_->pixel_format(); }
-  std::vector<io::StreamNote> stream_notes() const override { return writer_->notes(); }
-  std::optional<io::FullSwing> full_swing() const override { return writer_->full_swing(); }
+  std::string format() const override;
+  std::vector<io::StreamNote> stream_notes() const override;
+  std::optional<io::FullSwing> full_swing() const override;
 
  private:
   std::optional<io::PendingOutput> pending_;  // none for standard output
@@ -48,20 +50,23 @@ class VideoFileSink : public FrameSink {
 };
 
 /// A folder of numbered PNGs: 0000.png, 0001.png, ... (wide enough for `expected`
-/// frames), or, given an ffmpeg-style `pattern` for the file names ("%06d.png"),
-/// numbered from 1 as ffmpeg's image2 muxer does.
+/// frames, and widened before the folder is put in place where more came, so that every
+/// name has as many digits and they sort in order), or, given an ffmpeg-style `pattern`
+/// for the file names ("%06d.png"), numbered from 1 as ffmpeg's image2 muxer does.
 class ImageFolderSink : public FrameSink {
  public:
   ImageFolderSink(const std::string& path, bool overwrite, const std::vector<std::string>& inputs, int64_t expected,
                   const std::string& pattern = "");
   void write(const io::Image& frame, int64_t index) override;
-  void finish() override { pending_.commit(); }
+  void finish() override;
   std::string format() const override { return "PNG"; }
 
  private:
   io::PendingOutput pending_;
   std::string pattern_;  // a file name pattern, "%04d.png" by default
   int64_t first_number_;
+  int digits_ = 0;                // of the default names; 0 with a given pattern
+  std::vector<int64_t> written_;  // numbers written, to widen their names
 };
 
 /// One PNG file: output frame `index` alone (a pair's in-between at one time t).
