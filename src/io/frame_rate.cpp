@@ -106,14 +106,17 @@ std::optional<Rational> simplest_near(double rate) {
   return std::nullopt;
 }
 
-/// Of `rates`, the one whose step is nearest `step`, if within kSnap.
-std::optional<Rational> nearest(const std::vector<Rational>& rates, double step, Rational time_base) {
+/// Of `rates`, the one whose step is nearest `step` among those from `shortest` to
+/// `longest` (timestamp units).
+std::optional<Rational> nearest(const std::vector<Rational>& rates, double step, Rational time_base, double shortest,
+                                double longest) {
   std::optional<Rational> best;
-  double best_error = kSnap;
+  double best_error = 0;
   for (const Rational& rate : rates) {
     const double known = step_of(rate, time_base);
-    const double error = std::abs(known - step) / step;
-    if (known > 0 && error <= best_error) {
+    if (known <= 0 || known < shortest || known > longest) continue;
+    const double error = std::abs(known - step);
+    if (!best || error < best_error) {
       best = rate;
       best_error = error;
     }
@@ -135,23 +138,6 @@ std::optional<double> fastest_sustained_step(const std::vector<int64_t>& sorted_
   const auto tenth = steps.begin() + static_cast<std::ptrdiff_t>(steps.size() / 10);
   std::nth_element(steps.begin(), tenth, steps.end());
   return *tenth > 0 ? std::optional<double>(*tenth) : std::nullopt;
-}
-
-/// Of `rates`, the one nearest the frames' fastest sustained `step` that is not much
-/// slower (5%: the estimate's noise) nor a quarter faster.
-std::optional<Rational> nearest_sustained(const std::vector<Rational>& rates, double step, Rational time_base) {
-  std::optional<Rational> best;
-  double best_error = 0;
-  for (const Rational& rate : rates) {
-    const double known = step_of(rate, time_base);
-    if (known <= 0 || known > step * 1.05 || known < step * 0.8) continue;
-    const double error = std::abs(known - step) / step;
-    if (!best || error < best_error) {
-      best = rate;
-      best_error = error;
-    }
-  }
-  return best;
 }
 
 }  // namespace
@@ -178,12 +164,15 @@ std::optional<Rational> grid_rate(std::vector<int64_t> pts, Rational time_base, 
   if (step) {
     for (int round = 0; round < 2; ++round) step = mean_step(durations, *step);
     // The exact rate the step stands for: the container's when it states it, else a common one.
-    if (const auto rate = nearest(stated, *step, time_base)) return rate;
-    if (const auto rate = nearest(common, *step, time_base)) return rate;
+    const double shortest = *step * (1 - kSnap), longest = *step * (1 + kSnap);
+    for (const auto& rates : {stated, common})
+      if (const auto rate = nearest(rates, *step, time_base, shortest, longest)) return rate;
   } else {
     if (!(step = fastest_sustained_step(pts))) return std::nullopt;
-    if (const auto rate = nearest_sustained(stated, *step, time_base)) return rate;
-    if (const auto rate = nearest_sustained(common, *step, time_base)) return rate;
+    // Not much slower than the frames (5%: the estimate's noise), nor a quarter faster.
+    const double shortest = *step * 0.8, longest = *step * 1.05;
+    for (const auto& rates : {stated, common})
+      if (const auto rate = nearest(rates, *step, time_base, shortest, longest)) return rate;
   }
   const double rate = static_cast<double>(time_base.den) / (*step * time_base.num);
   if (!(rate > 0 && rate < kFastestMeasured)) return std::nullopt;
