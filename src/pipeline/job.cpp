@@ -87,9 +87,6 @@ class JobControl {
   std::exception_ptr error_;
 };
 
-/// Frames a second of `rate`, 0 when unknown.
-double frames_per_second(io::Rational rate) { return rate.den > 0 ? static_cast<double>(rate.num) / rate.den : 0; }
-
 /// Everything the three stages share, so that each takes the job and nothing else.
 struct JobState {
   JobState(FrameInterpolator& model, FrameSource& source, FrameSink& sink, PairInterpolator& pairs,
@@ -100,7 +97,7 @@ struct JobState {
         options(options),
         span(options, model.traits(), source.frame_count()),
         control(options.pairs.cancel),
-        grid(source.frame_step(), frames_per_second(source.frame_rate())),
+        grid(source.frame_step(), source.frame_rate().value()),
         loop(pairs, timeline, options.repeat_tail, [this] { return output_pool.acquire(); }) {
     loop.number_from(span.first);
   }
