@@ -11,58 +11,6 @@
 
 namespace interp::pipeline {
 
-namespace {
-
-/// Luminance (Rec. 601 weights) of the RGB channels, N×1×H×W float: both pair scores
-/// start from it, so a pair's frames are converted once for the two.
-torch::Tensor luma(const torch::Tensor& x) {
-  const auto rgb = x.slice(1, 0, 3).to(torch::kFloat32);
-  return (rgb.select(1, 0) * 0.299 + rgb.select(1, 1) * 0.587 + rgb.select(1, 2) * 0.114).unsqueeze(1);
-}
-
-double scene_score_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
-  const auto small = [](const torch::Tensor& y) { return torch::adaptive_avg_pool2d(y, {36, 64}); };
-  return (small(ya) - small(yb)).abs().mean().item<double>();
-}
-
-double histogram_change_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
-  const auto share = [](const torch::Tensor& y) { return torch::histc(y, 32, 0.0, 1.0) / static_cast<double>(y.numel()); };
-  return (share(ya) - share(yb)).abs().sum().item<double>() / 2;
-}
-
-bool cut_of_luma(const torch::Tensor& ya, const torch::Tensor& yb, double threshold) {
-  return threshold > 0 && scene_score_of_luma(ya, yb) > threshold && histogram_change_of_luma(ya, yb) > kCutHistogramChange;
-}
-
-double still_score_of_luma(const torch::Tensor& ya, const torch::Tensor& yb) {
-  const auto diff = (ya - yb).abs();
-  return torch::avg_pool2d(diff, 16, 16, 0, /*ceil_mode=*/true, /*count_include_pad=*/false).max().item<double>();
-}
-
-bool flat_luma(const torch::Tensor& y) { return y.std().item<double>() < kFlatLuma; }
-
-}  // namespace
-
-double scene_change_score(const torch::Tensor& a, const torch::Tensor& b) {
-  torch::NoGradGuard no_grad;
-  return scene_score_of_luma(luma(a), luma(b));
-}
-
-double histogram_change(const torch::Tensor& a, const torch::Tensor& b) {
-  torch::NoGradGuard no_grad;
-  return histogram_change_of_luma(luma(a), luma(b));
-}
-
-bool is_scene_cut(const torch::Tensor& a, const torch::Tensor& b, double threshold) {
-  torch::NoGradGuard no_grad;
-  return threshold > 0 && cut_of_luma(luma(a), luma(b), threshold);
-}
-
-double still_score(const torch::Tensor& a, const torch::Tensor& b) {
-  torch::NoGradGuard no_grad;
-  return still_score_of_luma(luma(a), luma(b));
-}
-
 TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, const FrameInterpolator& model) {
   if (recursion_requested) return TimingMode::Recursive;  // --exp: always dyadic
   if (model.traits().arbitrary_timestep) return TimingMode::Direct;
@@ -98,15 +46,14 @@ int64_t midpoint_denominator(const std::vector<OutputSlot>& inner) {
 
 }  // namespace
 
-FrameWindow PairInterpolator::model_window(const FrameWindow& known) const {
+FrameWindow PairInterpolator::model_window(const FrameWindow& known, const PairJudge& judge) const {
   const ModelTraits traits = model_.traits();
   // Outward from the pair, each frame kept while no cut separates it from the nearer one.
   const auto side = [&](int wanted, int held, int end, int direction) {
     std::vector<torch::Tensor> frames;
     const auto at = [&](int step) { return known.at(end + direction * step); };
     for (const int step : steps_reached(wanted, [&](int j) {
-           return j <= held && !is_scene_cut(direction < 0 ? at(j) : at(j - 1), direction < 0 ? at(j - 1) : at(j),
-                                             options_.skip.scene);
+           return j <= held && !judge.verdict(direction < 0 ? at(j) : at(j - 1), direction < 0 ? at(j - 1) : at(j)).cut;
          }))
       frames.push_back(at(step));
     return frames;
@@ -121,39 +68,39 @@ FrameWindow PairInterpolator::model_window(const FrameWindow& known) const {
 
 std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>& pairs) {
   std::vector<PairFrames> frames(pairs.size());
+  // Every verdict this call reads, the window models' neighbours too, in one go.
+  PairJudge judge(options_.skip, options_.luma);
+  for (const auto& pair : pairs) {
+    if (inner_slots(pair.slots).empty()) continue;
+    const auto& window = pair.frames.frames();
+    for (size_t i = 0; i + 1 < window.size(); ++i) judge.add(window[i], window[i + 1]);
+  }
+  judge.judge();
   for (size_t p = 0; p < pairs.size(); ++p) {
     const auto inner = inner_slots(pairs[p].slots);
-    if (inner.empty() || (options_.skip.scene <= 0 && options_.skip.still <= 0)) continue;
-    torch::NoGradGuard no_grad;
+    if (inner.empty()) continue;
     const auto &a = pairs[p].frames.left(), &b = pairs[p].frames.right();
-    const auto picture_luma = [&](const torch::Tensor& x) {
-      const auto y = luma(x);
-      return options_.luma.gain == 1 && options_.luma.offset == 0 ? y : y * options_.luma.gain - options_.luma.offset;
-    };
-    const auto ya = picture_luma(a), yb = picture_luma(b);
-    frames[p].cut = cut_of_luma(ya, yb, options_.skip.scene);
-    frames[p].still = !frames[p].cut && options_.skip.still > 0 &&
-                      still_score_of_luma(ya, yb) <= options_.skip.still;
+    const PairVerdict& verdict = judge.verdict(a, b);
+    frames[p].cut = verdict.cut;
+    frames[p].still = verdict.still;
     // Never blend across a cut: each in-between repeats the frame nearer in time; at the
     // midpoint the first, unless only the second shows a picture (kFlatLuma). A still
     // pair's are its first.
     if (frames[p].still) frames[p].middles.assign(inner.size(), a);
-    if (frames[p].cut) {
-      const bool midpoint_takes_b = flat_luma(ya) && !flat_luma(yb);
-      for (const auto& slot : inner) {
-        const int64_t twice = 2 * slot.t_num;  // against t_den: exact, where t is rounded
-        frames[p].middles.push_back(twice > slot.t_den || (twice == slot.t_den && midpoint_takes_b) ? b : a);
-      }
+    if (!frames[p].cut) continue;
+    for (const auto& slot : inner) {
+      const int64_t twice = 2 * slot.t_num;  // against t_den: exact, where t is rounded
+      frames[p].middles.push_back(twice > slot.t_den || (twice == slot.t_den && verdict.midpoint_takes_b) ? b : a);
     }
   }
   if (options_.mode == TimingMode::Recursive) {
-    recursive(pairs, frames);
+    recursive(pairs, frames, judge);
     // A pair across a gap of 2 missing frames (a span of 3) has times in sixths at 2x, out
     // of recursion's reach: it is made at its exact times (the job gives such pairs only
     // to models that can: frame_grid.h).
-    direct(pairs, frames, /*unreached_by_recursion=*/true);
+    direct(pairs, frames, judge, /*unreached_by_recursion=*/true);
   } else {
-    direct(pairs, frames, false);
+    direct(pairs, frames, judge, false);
   }
   return frames;
 }
@@ -186,7 +133,7 @@ void PairInterpolator::run(std::vector<Sample>& samples) {
 }
 
 void PairInterpolator::direct(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames,
-                              bool unreached_by_recursion) {
+                              const PairJudge& judge, bool unreached_by_recursion) {
   std::vector<Sample> samples;
   for (size_t p = 0; p < pairs.size(); ++p) {
     if (frames[p].cut || frames[p].still) continue;
@@ -195,13 +142,14 @@ void PairInterpolator::direct(const std::vector<PairRequest>& pairs, std::vector
     if (!model_.traits().arbitrary_timestep)
       throw Error(model_.name() + " only makes midpoints: it cannot make a frame at t=" + std::to_string(inner[0].t));
     frames[p].middles.resize(inner.size());  // sized before samples point into it
-    const FrameWindow window = model_window(pairs[p].frames);
+    const FrameWindow window = model_window(pairs[p].frames, judge);
     for (size_t k = 0; k < inner.size(); ++k) samples.push_back({window, inner[k].t, &frames[p].middles[k]});
   }
   run(samples);
 }
 
-void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames) {
+void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vector<PairFrames>& frames,
+                                 const PairJudge& judge) {
   // Per pair, frames at k/den; midpoints filled level by level, each level across all
   // pairs (a level needs the one above it). Window models: the window's neighbours are
   // nodes -den, -2den, ... and 2den, 3den, ...; a midpoint k between k - s and k + s
@@ -246,7 +194,7 @@ void PairInterpolator::recursive(const std::vector<PairRequest>& pairs, std::vec
     Tree& tree = trees[p];
     tree.den = midpoint_denominator(inner);
     tree.traits = traits;
-    const FrameWindow window = model_window(pairs[p].frames);
+    const FrameWindow window = model_window(pairs[p].frames, judge);
     for (int j = -window.before(); j < 2 + window.after(); ++j) tree.nodes[j * tree.den] = window.at(j);
     for (const auto& slot : inner) tree.need(slot.t_num * (tree.den / slot.t_den));
   }
