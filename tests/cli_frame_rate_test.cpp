@@ -64,6 +64,22 @@ TEST_F(FrameRateCli, ARateThatVariesSmoothlyIsTimedOnTheFastestItKeepsUp) {
   EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 1.0 / 30);
 }
 
+TEST_F(FrameRateCli, AClipThatReachesItsFullRateOnlyAfterItsFirst600FramesKeepsItsTime) {
+  // 41 s at 15 fps (615 frames), then 4 s at 30: the first 600 frames alone say 15 fps,
+  // on whose grid each of the last 120 frames would take the next slot (the video 4 s
+  // longer than its audio by the end). A still picture: every pair is copied, no model runs.
+  const std::string in = dir / "dusk.mp4", out = dir / "out.mkv";
+  const std::string make = "ffmpeg -v error -f lavfi -i color=c=gray:size=64x48:rate=30:duration=45 -vf "
+                           "\"select='if(lt(t\\,41)\\,not(mod(n\\,2))\\,1)'\" -fps_mode passthrough "
+                           "-pix_fmt yuv420p -c:v libx264 " + quote(in);
+  ASSERT_EQ(run(make).code, 0) << make;
+  ASSERT_EQ(probe(in, "v:0", "nb_frames"), "735");
+  auto r = run(interp_cmd("--model " + quote(test_model()) + " --codec ffv1 " + quote(in) + " " + quote(out)));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "r_frame_rate"), "60/1");
+  EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 1.0 / 30);
+}
+
 TEST_F(FrameRateCli, AMatroskaClipWithoutAFrameCountStillHasAProgressTotal) {
   const std::string in = dir / "in.mkv", out = dir / "out.mkv";
   make_clip(in, 64, 48, "25", 20, "-c:v ffv1", /*audio=*/true);

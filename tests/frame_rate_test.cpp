@@ -42,11 +42,11 @@ TEST(GridRate, APhoneHalvingItsRateInTheDarkKeepsTheFullRate) {
   for (int64_t i = 0; i < 20; ++i) slots.push_back(i);
   for (int64_t i = 0; i < 30; ++i) slots.push_back(20 + 2 * i);
   const Rational tb{1, 15360};
-  expect_rate(grid_rate(at_slots(slots, {30, 1}, tb), tb, {{30, 1}, {250, 13}}), {30, 1});
+  expect_rate(grid_rate({at_slots(slots, {30, 1}, tb)}, tb, {{30, 1}, {250, 13}}), {30, 1});
   // Mostly dark: one duration in seven at the full rate still sets the grid.
   slots.clear();
   for (int64_t i = 0; i < 60; ++i) slots.push_back(i % 7 == 0 ? 3 * i - 1 : 3 * i);
-  expect_rate(grid_rate(at_slots(slots, {30, 1}, tb), tb, {}), {30, 1});
+  expect_rate(grid_rate({at_slots(slots, {30, 1}, tb)}, tb, {}), {30, 1});
 }
 
 TEST(GridRate, FrameOrderAndMillisecondRoundingGiveTheExactNominalRate) {
@@ -55,9 +55,9 @@ TEST(GridRate, FrameOrderAndMillisecondRoundingGiveTheExactNominalRate) {
   for (int64_t i = 0; i < 200; ++i) slots.push_back(i);
   std::vector<int64_t> pts = at_slots(slots, {30000, 1001}, ms);  // 33, 34, 33 ... ms
   std::swap(pts[5], pts[6]);                                      // B-frames arrive out of order
-  expect_rate(grid_rate(pts, ms, {}), {30000, 1001});
-  expect_rate(grid_rate(at_slots(slots, {24000, 1001}, ms), ms, {}), {24000, 1001});
-  expect_rate(grid_rate(at_slots(slots, {25, 1}, ms), ms, {}), {25, 1});
+  expect_rate(grid_rate({pts}, ms, {}), {30000, 1001});
+  expect_rate(grid_rate({at_slots(slots, {24000, 1001}, ms)}, ms, {}), {24000, 1001});
+  expect_rate(grid_rate({at_slots(slots, {25, 1}, ms)}, ms, {}), {25, 1});
 }
 
 TEST(GridRate, AFittedRateTwiceTheRealOneIsNotTheGrid) {
@@ -66,7 +66,7 @@ TEST(GridRate, AFittedRateTwiceTheRealOneIsNotTheGrid) {
   for (int64_t i = 0; i < 100; ++i)
     if (i % 10 != 5) slots.push_back(i);
   const Rational tb{1, 90000};
-  expect_rate(grid_rate(at_slots(slots, {30000, 1001}, tb), tb, {{60000, 1001}, {27000, 1001}}), {30000, 1001});
+  expect_rate(grid_rate({at_slots(slots, {30000, 1001}, tb)}, tb, {{60000, 1001}, {27000, 1001}}), {30000, 1001});
 }
 
 TEST(GridRate, JitterAroundARateIsThatRate) {
@@ -75,7 +75,7 @@ TEST(GridRate, JitterAroundARateIsThatRate) {
   std::uniform_real_distribution<double> jitter(-0.15, 0.15);
   std::vector<int64_t> pts;
   for (int i = 0; i < 300; ++i) pts.push_back(std::llround((i + jitter(random)) * 1000.0 / 30));
-  expect_rate(grid_rate(pts, {1, 1000}, {{1000, 1}, {30, 1}}), {30, 1});
+  expect_rate(grid_rate({pts}, {1, 1000}, {{1000, 1}, {30, 1}}), {30, 1});
 }
 
 TEST(GridRate, PausesOfAnyLengthLeaveTheGridAlone) {
@@ -85,13 +85,13 @@ TEST(GridRate, PausesOfAnyLengthLeaveTheGridAlone) {
   std::uniform_int_distribution<int64_t> pause(200, 3000);
   const auto pts = timed(150, [&](int i) { return i % 3 == 2 ? static_cast<double>(pause(random)) : 1000.0 / 30; });
   // Its average says nothing; a container's absurd fitted rate fits every duration.
-  expect_rate(grid_rate(pts, {1, 1000}, {{1000, 1}, {50, 29}}), {30, 1});
+  expect_rate(grid_rate({pts}, {1, 1000}, {{1000, 1}, {50, 29}}), {30, 1});
 }
 
 TEST(GridRate, ARateNoListNamesIsMeasured) {
   std::vector<int64_t> slots;
   for (int64_t i = 0; i < 40; ++i) slots.push_back(i);
-  expect_rate(grid_rate(at_slots(slots, {7, 1}, {1, 1000}), {1, 1000}, {}), {7, 1});
+  expect_rate(grid_rate({at_slots(slots, {7, 1}, {1, 1000})}, {1, 1000}, {}), {7, 1});
 }
 
 TEST(GridRate, ARateThatVariesSmoothlyIsTimedOnTheFastestItKeepsUp) {
@@ -102,22 +102,44 @@ TEST(GridRate, ARateThatVariesSmoothlyIsTimedOnTheFastestItKeepsUp) {
   std::mt19937 random(11);
   std::uniform_real_distribution<double> dark(34, 66);
   auto pts = timed(300, [&](int i) { return i < 150 ? 1000.0 / 30 : dark(random); });
-  expect_rate(grid_rate(pts, {1, 1000}, {{240, 1}, {22, 1}}), {30, 1});
-  expect_rate(grid_rate(pts, {1, 1000}, {{30, 1}, {22, 1}}), {30, 1});
-  expect_rate(grid_rate(pts, {1, 1000}, {{22, 1}}), {30, 1});  // the slower stated rate is not taken
+  expect_rate(grid_rate({pts}, {1, 1000}, {{240, 1}, {22, 1}}), {30, 1});
+  expect_rate(grid_rate({pts}, {1, 1000}, {{30, 1}, {22, 1}}), {30, 1});
+  expect_rate(grid_rate({pts}, {1, 1000}, {{22, 1}}), {30, 1});  // the slower stated rate is not taken
   // Durations with no rate in them: the fastest kept up, not the container's absurd one.
   std::uniform_int_distribution<int64_t> duration(10, 400);
   pts = {0};
   for (int i = 0; i < 200; ++i) pts.push_back(pts.back() + duration(random));
-  const auto rate = grid_rate(pts, {1, 1000}, {{1000, 1}});
+  const auto rate = grid_rate({pts}, {1, 1000}, {{1000, 1}});
   ASSERT_TRUE(rate.has_value());
   EXPECT_GT(rate->value(), 4);
   EXPECT_LT(rate->value(), 15);
 }
 
+TEST(GridRate, AStretchAtTheFullRateSetsTheGridHoweverFewItsFrames) {
+  // A phone clip that opens in the dark at 15 fps and reaches 30 for a while later on,
+  // sampled as interp samples it (frame_rate.h): 600 frames from the start, then 100 from
+  // each of 6 points, one of them bright. Nine in ten durations fit 15 fps, on whose grid
+  // every bright frame would take the next slot and fall ever later (1 s every 2 s).
+  const Rational tb{1, 90000};
+  const auto run = [&](int64_t first_slot, int64_t frames, int64_t slots_each) {
+    std::vector<int64_t> slots;
+    for (int64_t i = 0; i < frames; ++i) slots.push_back(first_slot + slots_each * i);
+    return at_slots(slots, {30, 1}, tb);
+  };
+  std::vector<std::vector<int64_t>> sample = {run(0, 600, 2)};
+  for (int point = 1; point <= 6; ++point) sample.push_back(run(3000 * point, 100, point == 4 ? 1 : 2));
+  expect_rate(grid_rate({sample[0]}, tb, {{15, 1}, {22, 1}}), {15, 1});  // the opening alone
+  expect_rate(grid_rate(sample, tb, {{15, 1}, {22, 1}}), {30, 1});
+  // The same bright frames as strays among the dark ones (one quick frame, then a slower
+  // one) outrun no grid: 15 fps holds.
+  std::vector<int64_t> slots;
+  for (int64_t i = 0; i < 600; ++i) slots.push_back(2 * i + (i % 25 == 5 ? -1 : 0));
+  expect_rate(grid_rate({at_slots(slots, {30, 1}, tb)}, tb, {{15, 1}, {22, 1}}), {15, 1});
+}
+
 TEST(GridRate, TooFewFramesOrNoTimeBaseSaySo) {
-  EXPECT_FALSE(grid_rate({0, 33, 67, 100, 133}, {1, 1000}, {}).has_value());  // 4 durations
-  EXPECT_FALSE(grid_rate({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {0, 1}, {}).has_value());
+  EXPECT_FALSE(grid_rate({{0, 33, 67, 100, 133}}, {1, 1000}, {}).has_value());  // 4 durations
+  EXPECT_FALSE(grid_rate({{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}, {0, 1}, {}).has_value());
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ extern "C" {
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace interp::io::av {
 
@@ -113,13 +114,21 @@ InputContext open_input(const std::string& path);
 /// Throws "<path>: not a video (no video stream)".
 int keep_only_video(AVFormatContext* format, const std::string& path);
 
-/// Hands every shown video packet of `path` to `visit`, in file order, the first `limit`
-/// only when given (demuxing only: cheap even for a film). Packets the demuxer marks to
+/// Hands every shown video packet of `path` to `visit`, in file order (demuxing only:
+/// cheap even for a film). Packets the demuxer marks to
 /// be decoded but not shown (before an MP4 edit list's start) are no frames and are
 /// skipped. Throws interp::Error on a read error. Defined beside VideoReader, which
 /// shares the rule.
-void for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit,
-                                 int64_t limit = INT64_MAX);
+void for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit);
+
+/// The presentation timestamps of `path`'s shown video packets, in stretches read in
+/// file order (demuxing only): its first `first` packets and, where it has more, the
+/// `per_point` packets from each of `points` positions spread evenly over the rest of its
+/// stated duration. A read error or the file's end ends the
+/// sample; damage is the decoder's to report. For what changes along a clip: a phone
+/// recording that opens in the dark is slower there than later on.
+std::vector<std::vector<int64_t>> sample_video_timestamps(const std::string& path, int64_t first, int points,
+                                                          int64_t per_point);
 
 /// Sets swscale's YUV<->RGB matrix and ranges from the stream's colour properties, so
 /// that BT.709/BT.2020 and full-range inputs are not converted with BT.601 defaults.

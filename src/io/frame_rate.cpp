@@ -29,11 +29,21 @@ constexpr double kFastestMeasured = 100000;  ///< frames a second: beyond is no 
 constexpr double kSlotTolerance = 0.2;  ///< a duration within a fifth of a slot of a whole number of slots
 constexpr double kShareOnGrid = 0.9;    ///< nine in ten durations on the grid: jitter and a stray frame allowed
 constexpr double kSnap = 0.002;         ///< a measured step within 0.2% of a known rate is that rate
+constexpr size_t kRunLength = 100;      ///< durations judged together for outrunning a grid
 
 /// `to - from` for sorted timestamps, 0 where a hostile file's would not fit in 63 bits.
 int64_t span(int64_t from, int64_t to) {
   const uint64_t d = static_cast<uint64_t>(to) - static_cast<uint64_t>(from);
   return d <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? static_cast<int64_t>(d) : 0;
+}
+
+/// Durations (or timestamps), one list per stretch of consecutive frames.
+using Stretches = std::vector<std::vector<int64_t>>;
+
+std::vector<int64_t> all_of(const Stretches& stretches) {
+  std::vector<int64_t> all;
+  for (const auto& s : stretches) all.insert(all.end(), s.begin(), s.end());
+  return all;
 }
 
 /// Timestamp units per frame at `rate`; 0 when either is unknown.
@@ -54,42 +64,65 @@ int64_t slots_of(double duration, double step) {
 /// The durations that are no pause: a pause (a screen recorder sends nothing while
 /// nothing changes) lasts more than kLongestCounted of the frames' short durations (their
 /// tenth percentile), and its length need not be a whole number of slots.
-std::vector<int64_t> without_pauses(std::vector<int64_t> durations) {
-  std::vector<int64_t> sorted = durations;
+Stretches without_pauses(Stretches durations) {
+  std::vector<int64_t> sorted = all_of(durations);
   const auto tenth = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 10);
   std::nth_element(sorted.begin(), tenth, sorted.end());
   const double longest = (kLongestCounted + 0.5) * static_cast<double>(*tenth);
-  durations.erase(std::remove_if(durations.begin(), durations.end(),
+  for (auto& stretch : durations)
+    stretch.erase(std::remove_if(stretch.begin(), stretch.end(),
                                  [&](int64_t d) { return static_cast<double>(d) > longest; }),
-                  durations.end());
+                  stretch.end());
   return durations;
 }
 
-/// The mean step of the durations, when nine in ten lie on the grid of `step`.
-std::optional<double> step_on_grid(const std::vector<int64_t>& durations, double step) {
-  if (step <= 0) return std::nullopt;
+/// Whether the frames outrun the grid of `step` somewhere: kRunLength consecutive
+/// durations (a stretch's or all of a shorter one's) averaging under a slot. On such a
+/// grid each of those frames would take the next slot and fall ever later, however few
+/// of the sample they are; a stray quick frame, followed by a slower one, does not.
+bool outruns(const Stretches& durations, double step) {
+  for (const auto& stretch : durations)
+    for (size_t from = 0; from < stretch.size(); from += kRunLength) {
+      const size_t to = std::min(stretch.size(), from + kRunLength);
+      if (to - from < kFewestDurations) continue;
+      double time = 0;
+      for (size_t i = from; i < to; ++i) time += static_cast<double>(stretch[i]);
+      if (time < (1 - kSlotTolerance) * step * static_cast<double>(to - from)) return true;
+    }
+  return false;
+}
+
+/// The mean step of the durations, when nine in ten lie on the grid of `step` and no
+/// run of them outruns it.
+std::optional<double> step_on_grid(const Stretches& durations, double step) {
+  if (step <= 0 || outruns(durations, step)) return std::nullopt;
   double time = 0;
   int64_t slots = 0;
-  size_t on_grid = 0;
-  for (const int64_t d : durations) {
-    const int64_t k = slots_of(static_cast<double>(d), step);
-    if (k == 0) continue;
-    time += static_cast<double>(d);
-    slots += k;
-    ++on_grid;
-  }
-  if (static_cast<double>(on_grid) < kShareOnGrid * static_cast<double>(durations.size())) return std::nullopt;
+  size_t on_grid = 0, counted = 0;
+  for (const auto& stretch : durations)
+    for (const int64_t d : stretch) {
+      ++counted;
+      const int64_t k = slots_of(static_cast<double>(d), step);
+      if (k == 0) continue;
+      time += static_cast<double>(d);
+      slots += k;
+      ++on_grid;
+    }
+  if (static_cast<double>(on_grid) < kShareOnGrid * static_cast<double>(counted)) return std::nullopt;
   return time / static_cast<double>(slots);
 }
 
-/// The mean step of all the durations counted in whole slots of `step`: the coarse
-/// grid's tolerance would bias it toward the durations that fit it (jitter is symmetric).
-double mean_step(const std::vector<int64_t>& durations, double step) {
+/// The mean step of the durations counted in whole slots of `step`, all but those about
+/// half a slot off (a stray frame between two slots: its 0.5 and 1.5 slots would count as
+/// 1 and 2), since the coarse grid's tolerance would bias it toward the durations that
+/// fit it (jitter is symmetric).
+double mean_step(const Stretches& stretches, double step) {
+  constexpr double kStray = 0.35;  // slots off a whole number
   double time = 0;
   int64_t slots = 0;
-  for (const int64_t d : durations) {
+  for (const int64_t d : all_of(stretches)) {
     const double k = std::round(static_cast<double>(d) / step);
-    if (k < 1) continue;  // a stray frame between two slots
+    if (k < 1 || std::abs(static_cast<double>(d) / step - k) > kStray) continue;
     time += static_cast<double>(d);
     slots += static_cast<int64_t>(k);
   }
@@ -129,11 +162,12 @@ std::optional<Rational> nearest(const std::vector<Rational>& rates, double step,
 /// percentile, so that a few quick frames do not set it). On a slower grid such frames
 /// would fall ever later, since no frame is dropped; on this one every frame is within a
 /// slot of its time.
-std::optional<double> fastest_sustained_step(const std::vector<int64_t>& sorted_pts) {
+std::optional<double> fastest_sustained_step(const Stretches& sorted_stretches) {
   constexpr size_t kSustained = 5;
   std::vector<double> steps;
-  for (size_t i = 0; i + kSustained < sorted_pts.size(); ++i)
-    steps.push_back(static_cast<double>(span(sorted_pts[i], sorted_pts[i + kSustained])) / kSustained);
+  for (const auto& pts : sorted_stretches)
+    for (size_t i = 0; i + kSustained < pts.size(); ++i)
+      steps.push_back(static_cast<double>(span(pts[i], pts[i + kSustained])) / kSustained);
   if (steps.size() < kFewestDurations) return std::nullopt;
   const auto tenth = steps.begin() + static_cast<std::ptrdiff_t>(steps.size() / 10);
   std::nth_element(steps.begin(), tenth, steps.end());
@@ -142,15 +176,19 @@ std::optional<double> fastest_sustained_step(const std::vector<int64_t>& sorted_
 
 }  // namespace
 
-std::optional<Rational> grid_rate(std::vector<int64_t> pts, Rational time_base, const std::vector<Rational>& stated) {
+std::optional<Rational> grid_rate(std::vector<std::vector<int64_t>> stretches, Rational time_base,
+                                  const std::vector<Rational>& stated) {
   if (time_base.num <= 0 || time_base.den <= 0) return std::nullopt;
-  std::sort(pts.begin(), pts.end());  // presentation order: B-frames arrive out of it
-  std::vector<int64_t> durations;
-  for (size_t i = 1; i < pts.size(); ++i)
-    if (const int64_t d = span(pts[i - 1], pts[i]); d > 0) durations.push_back(d);
-  if (durations.size() < kFewestDurations) return std::nullopt;
+  Stretches durations;
+  for (auto& pts : stretches) {
+    std::sort(pts.begin(), pts.end());  // presentation order: B-frames arrive out of it
+    auto& stretch = durations.emplace_back();
+    for (size_t i = 1; i < pts.size(); ++i)
+      if (const int64_t d = span(pts[i - 1], pts[i]); d > 0) stretch.push_back(d);
+  }
+  if (all_of(durations).size() < kFewestDurations) return std::nullopt;
   durations = without_pauses(std::move(durations));
-  if (durations.size() < kFewestDurations) return std::nullopt;
+  if (all_of(durations).size() < kFewestDurations) return std::nullopt;
 
   std::vector<Rational> candidates(kCommonRates.begin(), kCommonRates.end());
   for (const Rational& rate : stated)
@@ -168,7 +206,7 @@ std::optional<Rational> grid_rate(std::vector<int64_t> pts, Rational time_base, 
     for (const auto& rates : {stated, common})
       if (const auto rate = nearest(rates, *step, time_base, shortest, longest)) return rate;
   } else {
-    if (!(step = fastest_sustained_step(pts))) return std::nullopt;
+    if (!(step = fastest_sustained_step(stretches))) return std::nullopt;
     // Not much slower than the frames (5%: the estimate's noise), nor a quarter faster.
     const double shortest = *step * 0.8, longest = *step * 1.05;
     for (const auto& rates : {stated, common})

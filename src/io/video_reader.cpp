@@ -51,15 +51,10 @@ Rational choose_rate(AVFormatContext* format, AVStream* stream, const std::strin
   if (agree) rate = fitted;  // the exact nominal rate (24000/1001)
   // Rates that disagree: the frames' own timestamps say which grid they sit on.
   if (both && !agree && !path.empty()) {
-    std::vector<int64_t> times;
+    std::vector<std::vector<int64_t>> times;
     try {
-      av::for_each_shown_video_packet(
-          path,
-          [&](const AVPacket& packet) {
-            if (packet.pts != AV_NOPTS_VALUE) times.push_back(packet.pts);
-          },
-          kRateSamplePackets);
-    } catch (const Error&) {  // damage further on is the decoder's to report; the times before it serve
+      times = av::sample_video_timestamps(path, kRateSamplePackets, kRateSamplePoints, kRateSamplePacketsPerPoint);
+    } catch (const Error&) {  // a file that cannot be opened again keeps the container's rates
     }
     const Rational time_base{stream->time_base.num, stream->time_base.den};
     if (const auto grid = grid_rate(std::move(times), time_base,

@@ -23,22 +23,61 @@ constexpr int64_t kReorderMargin = 64;
 
 }  // namespace
 
-void av::for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit,
-                                     int64_t limit) {
+void av::for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit) {
   av::InputContext format = av::open_input(path);
   const int video = av::keep_only_video(format.get(), path);
   av::Packet packet = av::make_packet();
   int ret = 0;
-  int64_t visited = 0;
-  while (visited < limit && (ret = av_read_frame(format.get(), packet.get())) >= 0) {
-    if (shown_video_packet(packet.get(), video)) {
-      visit(*packet);
-      ++visited;
-    }
+  while ((ret = av_read_frame(format.get(), packet.get())) >= 0) {
+    if (shown_video_packet(packet.get(), video)) visit(*packet);
     av_packet_unref(packet.get());
   }
   if (ret < 0 && ret != AVERROR_EOF)
     throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+}
+
+std::vector<std::vector<int64_t>> av::sample_video_timestamps(const std::string& path, int64_t first, int points,
+                                                              int64_t per_point) {
+  av::InputContext format = av::open_input(path);
+  const int video = av::keep_only_video(format.get(), path);
+  const AVStream* stream = format->streams[video];
+  av::Packet packet = av::make_packet();
+  std::vector<std::vector<int64_t>> stretches;
+  // The timestamps of the next `limit` shown packets at or after `from` as a stretch
+  // (a seek lands on the keyframe before); false where the file, or what can be read of
+  // it, ended first.
+  const auto read_stretch = [&](int64_t limit, int64_t from) {
+    auto& times = stretches.emplace_back();
+    int64_t visited = 0;
+    while (visited < limit && av_read_frame(format.get(), packet.get()) >= 0) {
+      const bool untimed = packet->pts == AV_NOPTS_VALUE;
+      if (shown_video_packet(packet.get(), video) && (untimed || packet->pts >= from)) {
+        ++visited;
+        if (!untimed) times.push_back(packet->pts);
+      }
+      av_packet_unref(packet.get());
+    }
+    return visited == limit;
+  };
+  if (!read_stretch(first, INT64_MIN) || points <= 0) return stretches;
+  int64_t duration = stream->duration;
+  if (duration == AV_NOPTS_VALUE && format->duration > 0)
+    duration = av_rescale_q(format->duration, AV_TIME_BASE_Q, stream->time_base);
+  const int64_t start = stream->start_time == AV_NOPTS_VALUE ? 0 : stream->start_time;
+  constexpr int64_t kFar = INT64_MAX / 4;  // a hostile header's times: no sum may overflow
+  const auto& opening = stretches.front();
+  if (opening.empty() || duration == AV_NOPTS_VALUE || duration <= 0 || duration > kFar || start > kFar ||
+      start < -kFar)
+    return stretches;
+  // The points share what the opening did not read.
+  const int64_t read_to = std::clamp(*std::max_element(opening.begin(), opening.end()), start, start + duration);
+  const int64_t rest = start + duration - read_to;
+  for (int k = 1; k <= points && rest > 0; ++k) {
+    const int64_t target = read_to + av_rescale(rest, k, points + 1);
+    if (avformat_seek_file(format.get(), video, INT64_MIN, target, target, 0) < 0) break;
+    if (!read_stretch(per_point, target)) break;
+  }
+  return stretches;
 }
 
 int64_t count_video_frames(const std::string& path) {

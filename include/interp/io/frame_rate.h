@@ -17,16 +17,22 @@
 
 namespace interp::io {
 
-/// Presentation timestamps worth reading to find the grid: 20 s at 30 fps.
+/// Presentation timestamps worth reading to find the grid: the first 20 s at 30 fps,
+/// and 100 frames from each of 6 points spread over the rest, for a rate that changes
+/// along the clip (a phone recording that opens in the dark is slower there).
 inline constexpr int64_t kRateSamplePackets = 600;
+inline constexpr int kRateSamplePoints = 6;
+inline constexpr int64_t kRateSamplePacketsPerPoint = 100;
 
-/// The rate of the grid that the frames at `pts` (any order; in `time_base` units) sit
-/// on: the exact value of one of `stated` (the container's rates) or of a common rate
+/// The rate of the grid that the frames sit on, from `stretches` of their timestamps
+/// (each a run of consecutive frames, in any order; in `time_base` units; durations are
+/// taken within a stretch, never across): the exact value of one of `stated` (the container's rates) or of a common rate
 /// when it is within 0.2% of the frames' mean step, else that step's own rate. Durations
 /// over 4 slots are pauses, whose length is free. Where no grid holds nine in ten of the
 /// other durations within a fifth of a slot, the fastest rate the frames keep up over 5
 /// frames, as one of `stated` or a common rate between 5% below it and a quarter above.
 /// Nullopt when there are too few frames.
-std::optional<Rational> grid_rate(std::vector<int64_t> pts, Rational time_base, const std::vector<Rational>& stated);
+std::optional<Rational> grid_rate(std::vector<std::vector<int64_t>> stretches, Rational time_base,
+                                  const std::vector<Rational>& stated);
 
 }  // namespace interp::io
