@@ -41,25 +41,25 @@ int64_t MemoryInput::seek(void* opaque, int64_t offset, int whence) {
 
 namespace {
 
-/// The rate whose grid the frames of `stream` sit on (frame_rate.h). `path` names a file
-/// to read again, or is empty (a pipe or memory cannot be read twice).
-Rational choose_rate(AVFormatContext* format, AVStream* stream, const std::string& path, const std::string& name) {
+/// The rate whose grid the frames of `stream` sit on (frame_rate.h); `sample` reads
+/// their timestamps when the container's rates do not settle it: when they disagree, or
+/// when they are estimates from the opening packets of a pipe (a phone clip's 30 then 15
+/// fps, piped as Matroska, states its average twice).
+Rational choose_rate(AVFormatContext* format, AVStream* stream, const std::string& name, bool stream_probed_only,
+                     const std::function<std::vector<std::vector<int64_t>>()>& sample) {
   const AVRational fitted = stream->r_frame_rate, average = stream->avg_frame_rate;
   AVRational rate = average.num > 0 ? average : fitted;
   const bool both = fitted.num > 0 && average.num > 0;
   const bool agree = both && std::abs(av_q2d(fitted) - av_q2d(average)) < 0.01 * av_q2d(fitted);
   if (agree) rate = fitted;  // the exact nominal rate (24000/1001)
-  // Rates that disagree: the frames' own timestamps say which grid they sit on.
-  if (both && !agree && !path.empty()) {
-    std::vector<std::vector<int64_t>> times;
-    try {
-      times = av::sample_video_timestamps(path, kRateSamplePackets, kRateSamplePoints, kRateSamplePacketsPerPoint);
-    } catch (const Error&) {  // a file that cannot be opened again keeps the container's rates
-    }
+  // Rates that disagree, or only one stated, or guessed: the frames' own timestamps say
+  // which grid they sit on.
+  if (!agree || stream_probed_only) {
+    std::vector<Rational> stated;
+    for (const AVRational r : {fitted, average})
+      if (r.num > 0 && r.den > 0) stated.push_back({r.num, r.den});
     const Rational time_base{stream->time_base.num, stream->time_base.den};
-    if (const auto grid = grid_rate(std::move(times), time_base,
-                                    {{fitted.num, fitted.den}, {average.num, average.den}}))
-      rate = {grid->num, grid->den};
+    if (const auto grid = grid_rate(sample(), time_base, stated)) rate = {grid->num, grid->den};
   }
   if (rate.num <= 0) rate = av_guess_frame_rate(format, stream, nullptr);
   if (rate.num <= 0) throw Error(name + ": unknown frame rate");
@@ -149,7 +149,15 @@ void VideoReader::open_streams() {
   check_pixels(path, info.width, info.height, s.max_pixels);  // before a frame is decoded
   info.time_base = {stream->time_base.num, stream->time_base.den};
   const bool readable_again = !s.memory && path != "-" && std::filesystem::is_regular_file(path);
-  info.frame_rate = choose_rate(s.format.get(), stream, readable_again ? path : std::string(), path);
+  const auto sample = [&]() -> std::vector<std::vector<int64_t>> {
+    if (!readable_again) return {read_ahead()};
+    try {
+      return av::sample_video_timestamps(path, kRateSamplePackets, kRateSamplePoints, kRateSamplePacketsPerPoint);
+    } catch (const Error&) {  // a file that cannot be opened again keeps the container's rates
+      return {};
+    }
+  };
+  info.frame_rate = choose_rate(s.format.get(), stream, path, !readable_again, sample);
   info.start_pts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
   info.frame_count = stream->nb_frames;
   if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0)
@@ -240,7 +248,7 @@ std::variant<VideoFrame, Packet, EndOfStream> VideoReader::next(Image recycled) 
     if (s.input_done) return EndOfStream{};  // decoder drained without EOF (defensive)
 
     if (!s.packet_pending) {
-      ret = av_read_frame(s.format.get(), s.packet.get());
+      ret = s.read_packet(s.packet.get());
       if (ret == AVERROR_EOF) {
         s.input_done = true;
         ret = avcodec_send_packet(s.decoder.get(), nullptr);  // may report damage of earlier packets

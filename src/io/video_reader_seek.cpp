@@ -1,9 +1,12 @@
-/// VideoReader's frame-exact starts (seek_to_frame) and the walk over a video's shown
-/// packets that counts frames: both must agree on which packets are frames, so they
-/// live together, apart from decoding.
+/// VideoReader's frame-exact starts (seek_to_frame), the walk over a video's shown
+/// packets that counts frames, and the timestamps read to time them (sampled from a file,
+/// read ahead from a pipe): all must agree on which packets are frames, so they live
+/// together, apart from decoding.
 #include "interp/io/video_reader.h"
 
 #include "video_reader_state.h"
+
+#include "interp/io/frame_rate.h"
 
 #include <algorithm>
 
@@ -86,6 +89,23 @@ int64_t count_video_frames(const std::string& path) {
   return frames;
 }
 
+std::vector<int64_t> VideoReader::read_ahead() {
+  auto& s = *state_;
+  std::vector<int64_t> times;
+  int64_t frames = 0, bytes = 0;
+  while (frames < kRateSamplePackets && bytes < kReadAheadBytes) {
+    av::Packet packet = av::make_packet();
+    if (av_read_frame(s.format.get(), packet.get()) < 0) break;  // the end, or damage: next() meets it again
+    bytes += packet->size;
+    if (shown_video_packet(packet.get(), s.video_index)) {
+      ++frames;
+      if (packet->pts != AV_NOPTS_VALUE) times.push_back(packet->pts);
+    }
+    s.lookahead.push_back(std::move(packet));
+  }
+  return times;
+}
+
 void VideoReader::seek_to_frame(int64_t index) {
   auto& s = *state_;
   if (index <= 0) return;
@@ -101,7 +121,7 @@ void VideoReader::seek_to_frame(int64_t index) {
   bool untimed = false;
   int ret = 0;
   while (!untimed && static_cast<int64_t>(times.size()) <= index + kReorderMargin) {
-    ret = av_read_frame(s.format.get(), s.packet.get());
+    ret = s.read_packet(s.packet.get());
     if (ret == AVERROR_EOF) break;
     if (ret < 0) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
     if (shown_video_packet(s.packet.get(), s.video_index)) {
@@ -134,6 +154,7 @@ void VideoReader::seek_before(int64_t pts) {
               s.path + ": seek to the start");
   }
   avcodec_flush_buffers(s.decoder.get());
+  s.lookahead.clear();  // read before the seek
   s.input_done = false;
   s.packet_pending = false;
   av_packet_unref(s.packet.get());

@@ -3,6 +3,7 @@
 #include "ffmpeg_util.h"
 #include "interp/io/video_reader.h"
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct VideoReader::State {
   av::Frame frame = av::make_frame();
   av::Packet packet = av::make_packet();
   bool packet_pending = false;  // a video packet the decoder refused with EAGAIN: resend it
+  /// Packets read ahead from an input that cannot be read twice (a pipe, memory), to
+  /// time its frames (frame_rate.h); read_packet() hands them out first.
+  std::deque<av::Packet> lookahead;
   av::Sws sws;
   int sws_w = 0, sws_h = 0, sws_fmt = -1;
   std::optional<FullSwing> full_swing_wanted;  ///< read_full_swing(): read so when the frames match it
@@ -52,6 +56,14 @@ struct VideoReader::State {
   int seek_retries = 0;
 
   bool discarding() const { return skip_frames > 0 || skip_before_pts.has_value(); }
+
+  /// The next packet into `into`: av_read_frame's, after the packets read ahead.
+  int read_packet(AVPacket* into) {
+    if (lookahead.empty()) return av_read_frame(format.get(), into);
+    av_packet_move_ref(into, lookahead.front().get());
+    lookahead.pop_front();
+    return 0;
+  }
 
   /// A damaged packet or frame: fatal when strict, else counted in `count`. Damage in
   /// what a seek discards is not the output's.

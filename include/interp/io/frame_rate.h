@@ -23,6 +23,9 @@ namespace interp::io {
 inline constexpr int64_t kRateSamplePackets = 600;
 inline constexpr int kRateSamplePoints = 6;
 inline constexpr int64_t kRateSamplePacketsPerPoint = 100;
+/// A pipe is timed on its first packets, held in memory until decoded: at most this many
+/// bytes (600 frames of a 4K phone clip at 100 Mbit/s would be 250 MB).
+inline constexpr int64_t kReadAheadBytes = int64_t{128} << 20;
 
 /// The rate of the grid that the frames sit on, from `stretches` of their timestamps
 /// (each a run of consecutive frames, in any order; in `time_base` units; durations are

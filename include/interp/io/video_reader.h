@@ -122,6 +122,9 @@ class VideoReader {
 
  private:
   void open_streams();  ///< everything after the demuxer is open
+  /// An input that cannot be read twice: its first packets, held for next() (at most
+  /// kRateSamplePackets video packets, kReadAheadBytes in all), and their video timestamps.
+  std::vector<int64_t> read_ahead();
   /// After seek_to_frame(): false for a decoded frame that comes before the one asked for.
   bool keep_after_seek();
   void seek_before(int64_t pts);  ///< to the keyframe at or before pts, decoder flushed
