@@ -38,7 +38,7 @@ void make_phone_clip(const std::string& path) {
 
 TEST_F(FrameRateCli, APhoneClipHalvingItsRateInTheDarkComesOutAtTwiceItsFullRate) {
   const std::string in = dir / "phone.mp4", out = dir / "out.mp4";
-  make_phone_clip(in);
+  ASSERT_NO_FATAL_FAILURE(make_phone_clip(in));
 
   auto r = run(quote(INTERP_BINARY) + " --model " + quote(test_model()) + " --progress - " + quote(in) + " " +
                quote(out));
@@ -53,11 +53,11 @@ TEST_F(FrameRateCli, APhoneClipHalvingItsRateInTheDarkComesOutAtTwiceItsFullRate
 }
 
 TEST_F(FrameRateCli, APhoneClipFromAPipeIsTimedOnItsOpeningFrames) {
-  // Piped as Matroska, the probe states the average twice (19.2 fps): both "agree", and
-  // the clip came out at 38.5 fps. A pipe cannot be read twice: its first packets are
-  // held, their timestamps read, and handed to the decoder.
+  // Piped as Matroska, the probe states one average twice: both "agree", and the clip
+  // came out at 1500/37 fps with 54 frames. A pipe cannot be read twice: its first
+  // packets are held, their timestamps read, and handed to the decoder.
   const std::string in = dir / "phone.mp4", out = dir / "out.mkv";
-  make_phone_clip(in);
+  ASSERT_NO_FATAL_FAILURE(make_phone_clip(in));
   auto r = run("( ffmpeg -v error -i " + quote(in) + " -c copy -f matroska - | " +
                interp_cmd("--model " + quote(test_model()) + " --codec ffv1 - " + quote(out)) + " )");
   ASSERT_EQ(r.code, 0) << r.err;
