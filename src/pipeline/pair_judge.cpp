@@ -113,10 +113,12 @@ void PairJudge::judge() {
     }
     return m;
   };
+  // The numbers of a rule switched off, one zero for all (both on: none is made).
+  const torch::Tensor unused =
+      cuts && stills ? torch::Tensor() : torch::zeros({}, measures(queued_.front().first).y.options());
   std::vector<torch::Tensor> rows;
   for (const auto& [a, b] : queued_) {
     const FrameMeasures &ma = measures(a), &mb = measures(b);
-    const auto unused = torch::zeros({}, ma.y.options());
     std::vector<torch::Tensor> row(kNumbers, unused);
     if (cuts) {
       row[kScene] = scene_score_of(ma.thumb, mb.thumb);
