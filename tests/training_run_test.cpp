@@ -195,11 +195,39 @@ TEST(HeldOutCheck, AdaptedWeightsWinOnlyWhenTheHeldOutGainIsSure) {
   EXPECT_FALSE(lucky.better) << lucky.summary();
   // Easy pairs gain 3 dB each, the hard one loses 0.4: the clip's PSNR would fall.
   const auto easy = compare_held_out({1000, 1, 1, 1, 1, 1, 1, 1}, {1100, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5});
-  EXPECT_GT(easy.mean_gain, kSureGain * easy.standard_error);
+  EXPECT_GT(easy.mean_gain, sure_gain(easy.pairs) * easy.standard_error);
   EXPECT_FALSE(easy.better) << easy.summary();
   EXPECT_FALSE(compare_held_out({100}, {10}).better);  // one pair cannot tell
   EXPECT_FALSE(compare_held_out({}, {}).better);
   EXPECT_THROW(compare_held_out({1, 2}, {1}), Error);
+}
+
+TEST(HeldOutCheck, FewPairsMustGainByMoreOfTheirStandardErrors) {
+  // Three pairs gaining about +1.0, +0.2 and +0.6 dB: 2.6 standard errors, which a fixed
+  // 2 took as sure; with 2 degrees of freedom Student's t asks for 4.30.
+  const std::vector<double> before{100, 100, 100};
+  const auto gaining = [](double db) { return 100 / std::pow(10, db / 10); };  // an error of 100 gaining `db`
+  const auto three = compare_held_out(before, {gaining(1.0), gaining(0.2), gaining(0.6)});
+  EXPECT_NEAR(three.mean_gain, 0.6, 1e-9);
+  EXPECT_NEAR(three.mean_gain / three.standard_error, 2.6, 0.01);
+  EXPECT_FALSE(three.better) << three.summary();
+  // The same gains spread over 30 pairs are sure.
+  std::vector<double> before30(30, 100), after30;
+  for (int i = 0; i < 10; ++i)
+    for (const double db : {1.0, 0.2, 0.6}) after30.push_back(gaining(db));
+  const auto thirty = compare_held_out(before30, after30);
+  EXPECT_TRUE(thirty.better) << thirty.summary();
+  // The factor falls from 12.7 (2 pairs) towards the normal's 1.96, never below it.
+  EXPECT_NEAR(sure_gain(2), 12.706, 1e-3);
+  EXPECT_NEAR(sure_gain(4), 3.182, 1e-3);
+  EXPECT_NEAR(sure_gain(31), 2.042, 1e-3);
+  EXPECT_NEAR(sure_gain(33), 2.037, 2e-3);  // t(0.975, 32)
+  EXPECT_NEAR(sure_gain(61), 2.000, 2e-3);  // t(0.975, 60)
+  for (size_t n = 3; n < 200; ++n) {
+    EXPECT_LT(sure_gain(n), sure_gain(n - 1)) << n;
+    EXPECT_GT(sure_gain(n), 1.96) << n;
+  }
+  EXPECT_TRUE(std::isinf(sure_gain(1)));
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 /// Per-pair changes run large both ways (±2 dB on scene_cuts around a whole-clip mean of
 /// -0.07), so a few held-out pairs say little. The weights win only when the held-out
 /// frames gain as a whole (the PSNR of their mean squared error, as a clip's PSNR is
-/// taken) and their per-pair gain in dB averages at least kSureGain standard errors.
+/// taken) and their per-pair gain in dB averages at least sure_gain(pairs) standard errors.
 #include "interp/core/frame_interpolator.h"
 #include "interp/pipeline/training_data.h"
 
@@ -20,9 +20,13 @@
 
 namespace interp::pipeline {
 
-/// How many standard errors the mean per-pair gain must reach: about 97 % one-sided
-/// that the held-out pairs gain at all (with 8 pairs, a t-test's 95 % is 1.9).
-inline constexpr double kSureGain = 2.0;
+/// How many standard errors the mean per-pair gain of `pairs` held-out pairs must reach:
+/// Student's t at 97.5 % one-sided for pairs - 1 degrees of freedom, so that the pairs
+/// gain at all with that confidence however few they are. The standard error of a few
+/// pairs is itself a guess: with 2 pairs the mean must reach 12.7 of them, with 4 pairs
+/// 3.18, with 32 pairs 2.04 (a fixed 2 would have kept weights on two lucky pairs).
+/// Fewer than 2 pairs: infinity.
+double sure_gain(size_t pairs);
 
 /// Held-out pairs run at most (evenly spaced over them): 64 full-size frames for two
 /// models bound the check's time.
