@@ -144,6 +144,8 @@ TEST(TrainingRun, TheSavedFileIsExactlyTheTrainedModel) {
   const auto result = run_training(base, data, options);
   EXPECT_EQ(result.steps, 2);
   EXPECT_FALSE(result.interrupted);
+  EXPECT_GT(result.validation_psnr_before, 0);  // validated before and after, as asked by default
+  EXPECT_GT(result.validation_psnr_after, 0);
   EXPECT_FALSE(torch::equal(result.weights.tensors.at("block0.conv0.0.0.weight"),
                             base.tensors.at("block0.conv0.0.0.weight")));  // it learned something
 
@@ -157,6 +159,39 @@ TEST(TrainingRun, TheSavedFileIsExactlyTheTrainedModel) {
   const auto in_memory = load_model(result.weights, {}, "trained")->interpolate(a, b, {0.5});
   const auto from_file = load_model(saved, {}, "file")->interpolate(a, b, {0.5});
   EXPECT_TRUE(torch::equal(in_memory, from_file));
+}
+
+TEST(TrainingRun, ValidationSpendsAtMostItsShareOfATimedRunAndNoneWhenNotAsked) {
+  TrainingRunOptions options;  // 4 validations during the run, at most 5% of its time
+  options.seconds = 240;
+  EXPECT_EQ(validations_that_fit(options, 7.5), 1);   // 4 minutes: 4 x 7.5 s would be 13% of it
+  EXPECT_EQ(validations_that_fit(options, 13.0), 0);  // not even one fits
+  EXPECT_EQ(validations_that_fit(options, 0), 4);     // not yet timed (a resumed run): all asked
+  options.seconds = 1800;
+  EXPECT_EQ(validations_that_fit(options, 7.5), 4);  // half an hour: all 4 fit
+  options.seconds = 0;
+  options.steps = 1000;
+  EXPECT_EQ(validations_that_fit(options, 60), 4);  // a run limited by steps has no time to protect
+  options.validate = false;
+  EXPECT_EQ(validations_that_fit(options, 7.5), 0);
+
+  // --adapt's runs: no validation at all, though the data holds validation windows.
+  INTERP_REQUIRE_SHARED(path, "golden/rife_v4.6_random.pkl");
+  TempDir dir;
+  std::vector<std::pair<int, int>> frames;
+  for (int i = 0; i < 12; ++i) frames.push_back({30, 6 * i});
+  const TrainingData data({pictures(dir, frames)}, {});
+  ASSERT_FALSE(data.validation_windows().empty());
+  options.steps = 3;
+  options.batch = 1;
+  options.crop = 64;
+  int progress_with_validation = 0;
+  options.on_progress = [&](const TrainingProgress& p) { progress_with_validation += p.validation_psnr != 0; };
+  const auto result = run_training(read_model_weights(path), data, options);
+  EXPECT_EQ(result.steps, 3);
+  EXPECT_EQ(result.validation_psnr_before, 0);
+  EXPECT_EQ(result.validation_psnr_after, 0);
+  EXPECT_EQ(progress_with_validation, 0);
 }
 
 TEST(HeldOutCheck, ErrorsAreThoseOfTheWrittenFramesOnEvenlySpacedHeldOutPairs) {

@@ -37,6 +37,7 @@ std::optional<ModelWeights> adapt_to_input(const SharedSettings& shared, const M
   run.placement = {where.placement.device, torch::kFloat32, Precision::kFp32};  // fp32 unless asked: train's default
   run.quality = where.quality;  // the networks that will run
   run.cancel = shared.cancel;
+  run.validate = false;  // the held-out check below is the verdict; validating too would spend the minutes
   char line[256];
   std::snprintf(line, sizeof(line), "adapting %s to %s for %.3g min (%s)", base.variant.c_str(), input.name.c_str(),
                 minutes, data->summary().c_str());

@@ -37,6 +37,12 @@ weights::StateDict trained_tensors(const weights::StateDict& base, torch::nn::Mo
 
 }  // namespace
 
+int validations_that_fit(const TrainingRunOptions& options, double validation_seconds) {
+  const int asked = options.validate ? std::max(options.validations, 0) : 0;
+  if (options.seconds <= 0 || validation_seconds <= 0) return asked;
+  return std::min(asked, static_cast<int>(options.max_validation_share * options.seconds / validation_seconds));
+}
+
 PlacementChoice place_training(const Placement& requested) {
   const PlacementChoice placed = place(requested, {train::why_not_train_in_bf16(), "fp16 does not train"}, cpu_capabilities());
   if (placed.placement.precision == Precision::kFp16) throw Error("fp16 does not train (fp32 or bf16 do)");
@@ -54,7 +60,9 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
   const int64_t pyramid = int64_t{1} << train::kLaplacianLevels;
   SampleDrawer drawer(data, options.crop, std::lcm(model->alignment(options.crop), pyramid),
                       model->traits(), options.seed);
-  const auto validation = validation_samples(data, model->alignment(kValidationCropLimit), placement.device, model->traits());
+  const auto validation = options.validate ? validation_samples(data, model->alignment(kValidationCropLimit),
+                                                                  placement.device, model->traits())
+                                           : std::vector<train::TrainingBatch>{};
   train::Trainer trainer(*model, options.optimiser, placement.precision);
   if (options.crop > data.smallest_side() && options.on_note)
     options.on_note("crops of " + std::to_string(drawer.crop()) + " pixels, not " + std::to_string(options.crop) +
@@ -74,9 +82,17 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
     } catch (const Error& e) {
       throw Error(options.checkpoint + ": " + e.what());
     }
-  } else {
-    state.validation_psnr_before = validation_psnr(trainer, validation);
   }
+  // How many validations fit the run, decided once from the first one timed (the one
+  // before, or a resumed run's first) so that they stay evenly spread.
+  std::optional<int> fitting;
+  const auto timed_validation = [&] {
+    const auto began = Clock::now();
+    const double psnr = validation_psnr(trainer, validation);
+    if (!fitting) fitting = validations_that_fit(options, since(began));
+    return psnr;
+  };
+  if (!options.resume) state.validation_psnr_before = timed_validation();
   TrainingProgress progress;
   progress.total_steps = options.steps;
   progress.validation_psnr = state.validation_psnr_before;
@@ -87,8 +103,10 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
     return std::max(options.steps > 0 ? static_cast<double>(step) / options.steps : 0.0,
                     options.seconds > 0 ? seconds / options.seconds : 0.0);
   };
-  const int validations = std::max(options.validations, 1);
-  int validated = static_cast<int>(share(state.step, state.seconds) * validations);
+  const auto validations = [&] {  // spread at the run's k/(n+1) marks
+    return validation.empty() ? 0 : fitting.value_or(validations_that_fit(options, 0));
+  };
+  int validated = static_cast<int>(share(state.step, state.seconds) * (validations() + 1));
   const auto start = Clock::now();
   auto last_checkpoint = start;
   double validating = 0;  // seconds of this part spent on validation, not on samples
@@ -113,10 +131,10 @@ TrainingResult run_training(const ModelWeights& base, const TrainingData& data, 
     progress.samples_per_second = part > 0 ? (progress.step - first_step) * options.batch / part : 0;
     const double done = share(progress.step, progress.seconds);
     progress.eta_seconds = done > 0 ? progress.seconds * (1 - done) / done : -1;
-    if (static_cast<int>(done * validations) > validated && done < 1) {
-      validated = static_cast<int>(done * validations);
+    if (static_cast<int>(done * (validations() + 1)) > validated && done < 1) {
+      validated = static_cast<int>(done * (validations() + 1));
       const auto began = Clock::now();
-      progress.validation_psnr = validation_psnr(trainer, validation);
+      progress.validation_psnr = timed_validation();
       validating += since(began);
     }
     if (!options.checkpoint.empty() && since(last_checkpoint) >= options.checkpoint_interval_seconds) {

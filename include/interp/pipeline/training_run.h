@@ -36,7 +36,15 @@ struct TrainingRunOptions {
   int64_t batch = 4;        ///< twice the steps of 8 in the same minutes, and as much gained
   uint64_t seed = 1;
   train::OptimiserSettings optimiser;
-  int validations = 5;      ///< validation runs spread over the run (besides before and after)
+  /// Validation runs spread over the run, besides before and after. Each is time a
+  /// timed run does not train (16 held-out pairs at up to 512x512: 7.5 s on a 2-core
+  /// CPU; four took 13% of a 4-minute run), so a timed run spends at most
+  /// max_validation_share of its time on them and runs fewer, as many as the first one
+  /// timed says fit.
+  int validations = 4;
+  double max_validation_share = 0.05;
+  /// Validate at all (before, during, after)? --adapt judges its weights on its own.
+  bool validate = true;
   /// Where it trains and in what, as requested: place_training() resolves it.
   Placement placement;
   /// The mode trained for: its networks train, the file's others are kept as they are
@@ -64,6 +72,10 @@ struct TrainingResult {
   bool interrupted = false;  ///< stopped by the user (a checkpoint was written if asked)
   int64_t crop = 0;          ///< the crop side used
 };
+
+/// How many validations during the run `options` asks for fit it when one takes
+/// `validation_seconds` (0 or less: not yet timed, all asked).
+int validations_that_fit(const TrainingRunOptions& options, double validation_seconds);
 
 /// place()'s rule for training: auto takes bf16 only where it was measured to follow
 /// fp32's gradients (train::why_not_train_in_bf16), and fp16 is refused (it does not
