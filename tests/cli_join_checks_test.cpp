@@ -1,7 +1,7 @@
 // `interp join` checks what it joins instead of trusting tags: pieces of other settings,
 // of another video at the same path, truncated pieces, pieces from pictures and from
 // standard input; and every output's timestamps hold its rate (or the job is refused).
-// Pieces of a variable-frame-rate video are refused where its timestamps skip frames.
+// Pieces of a variable-frame-rate video from standard input are refused where its timestamps skip.
 #include "cli_support.h"
 
 namespace interp::test {
@@ -150,20 +150,21 @@ TEST_F(JoinChecks, TimestampsHoldTheRateOrTheJobIsRefused) {
   }
 }
 
-TEST_F(JoinChecks, PiecesOfAVariableFrameRateAreRefusedWhereTheTimestampsSkip) {
-  // Pieces are planned by packet count; the 4 slots skipped after the 6th frame have no
-  // packet and would shift every piece after them. A whole run holds them.
+TEST_F(JoinChecks, PiecesOfAVariableFrameRateFromStandardInputAreRefusedWhereTheTimestampsSkip) {
+  // A file's pieces find their slots from the timestamps before them (Segments.Variable*);
+  // a pipe cannot be read ahead, so its pieces count frames, and the 4 slots skipped
+  // after the 6th frame would shift every piece after them.
   make_clip(dir / "vfr.mkv", 64, 48, "25", 12, "-vf \"setpts=PTS+4*gte(N\\,6)\" -fps_mode passthrough -c:v ffv1");
   for (const std::string range : {"0:8", "6:12"}) {  // the skip inside, and between the lead and the first
-    auto r = interp("--range " + range + " vfr.mkv p.mkv");
+    auto r = interp("--range " + range + " - p.mkv < vfr.mkv");
     EXPECT_EQ(r.code, 1) << range;
-    EXPECT_NE(r.err.find("vfr.mkv: its timestamps skip 4 frame(s) of its rate before frame 6 (a variable frame rate); "
-                         "pieces (--range) need an even one"),
+    EXPECT_NE(r.err.find("-: its timestamps skip 4 frame(s) of its rate before frame 6 (a variable frame rate); "
+                         "pieces (--range) of standard input need an even one: pass the file"),
               std::string::npos)
         << range << ": " << r.err;
+    piece(range, "p" + range.substr(0, 1) + ".mkv", "", "vfr.mkv");  // the file itself
   }
-  piece("7:12", "after.mkv", "", "vfr.mkv");  // none skipped in or before it
-  EXPECT_EQ(entries(dir.path().string()), (std::vector<std::string>{"after.mkv", "in.mp4", "vfr.mkv"}));
+  EXPECT_EQ(entries(dir.path().string()), (std::vector<std::string>{"in.mp4", "p0.mkv", "p6.mkv", "vfr.mkv"}));
 }
 
 }  // namespace

@@ -116,6 +116,22 @@ TEST(Segments, FourFrameModelPiecesJoinToTheWholeRun) {
                               "--precision fp32 --model " + quote(model) + " --exp 2 --codec ffv1 --static-threshold 0");
 }
 
+// A variable frame rate: a slot skipped before frame 5 (made from the pair around it),
+// four before frame 10 (held by frame 9), odd frames 6 ms late, B-frames. A piece
+// numbers its frames by their slots on the whole video's grid, found from the
+// timestamps before it; numbered by frame, every piece after a skip came out early.
+TEST(Segments, VariableFrameRatePiecesJoinToTheWholeRun) {
+  TempDir dir;
+  const std::string clip = dir / "vfr.mp4";
+  make_clip(clip, 64, 48, "25", 16,
+            "-vf \"settb=1/1000,setpts=PTS+40*gte(N\\,5)+160*gte(N\\,10)+6*mod(N\\,2)\" -fps_mode passthrough "
+            "-pix_fmt yuv420p -c:v libx264 -bf 2 -enc_time_base 1/1000 -video_track_timescale 1000");
+  const std::string args = "--precision fp32 --model " + quote(test_model()) + " --codec ffv1 --static-threshold 0";
+  const auto pieces = expect_pieces_join_to_whole(dir, clip, {"0:4", "4:5", "5:9", "9:10", "10:11", "11:"}, args);
+  EXPECT_EQ(lines_of(video_frames(dir / "whole.mkv")).size(), 42u);  // (16 frames + 5 slots) x 2
+  EXPECT_EQ(lines_of(video_frames(pieces[3])).size(), 10u);          // frame 9, held 4 times, and the in-betweens
+}
+
 TEST(Segments, EveryStartIsFrameExactWithOpenGopsAndBFrames) {
   TempDir dir;
   // Open GOPs of 8 with 3 B-frames: keyframes shown after frames decoded before them.

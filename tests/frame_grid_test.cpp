@@ -1,6 +1,7 @@
 // Timestamps onto the nominal frame grid (frame_grid.h): held slots, early frames,
-// jitter, untimed frames and discontinuities (no model, no files).
+// jitter, untimed frames and discontinuities (no model, no files); a piece's place on it.
 #include "interp/pipeline/frame_grid.h"
+#include "interp/pipeline/job.h"
 
 #include <gtest/gtest.h>
 
@@ -51,6 +52,26 @@ TEST(FrameGrid, AJumpOfMoreThanTenSecondsIsADiscontinuityNotAPause) {
   EXPECT_EQ(grid.skipped_before(5), 0);  // back in time: a jump too
   EXPECT_EQ(grid.skipped_before(7), 1);
   EXPECT_EQ(grid.discontinuities(), 2);
+}
+
+TEST(FrameGrid, APieceIsPlacedWhereTheWholeRunPutsItsFrames) {
+  // Frame 2 is early (it takes slot 2), frame 4 skips two slots: slots 0 1 2 3 6 7.
+  const std::vector<std::optional<int64_t>> pts{0, 40, 50, 120, 240, 280};
+  auto placed = place_piece(FrameGrid(40, 25), pts, FrameRange{3, 5});
+  EXPECT_EQ(placed.first_slot, 3);
+  EXPECT_EQ(placed.end_slot, 7);  // frame 5's slot, where the next piece starts
+  // The grid is left as the whole run leaves it before the piece's source (its lead,
+  // frame 2): the piece then reads frames 2, 3, ... through it.
+  EXPECT_EQ(placed.grid.slot(), 1);
+  EXPECT_EQ(placed.grid.skipped_before(50), 0);
+  EXPECT_EQ(placed.grid.skipped_before(120), 0);
+  EXPECT_EQ(placed.grid.skipped_before(240), 2);
+  // To the end: one past the last frame's slot; from 0: the fresh grid.
+  EXPECT_EQ(place_piece(FrameGrid(40, 25), pts, FrameRange{4, 0}).end_slot, 8);
+  placed = place_piece(FrameGrid(40, 25), pts, FrameRange{0, 4});
+  EXPECT_EQ(placed.first_slot, 0);
+  EXPECT_EQ(placed.end_slot, 6);
+  EXPECT_EQ(placed.grid.slot(), -1);
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include "interp/io/frame_rate.h"
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 
 namespace interp::io {
 
@@ -87,6 +89,36 @@ int64_t count_video_frames(const std::string& path) {
   int64_t frames = 0;
   av::for_each_shown_video_packet(path, [&](const AVPacket&) { ++frames; });
   return frames;
+}
+
+std::vector<std::optional<int64_t>> presentation_times(const std::string& path, int64_t count) {
+  // Timed packets wait in a window of kReorderMargin and leave it earliest first: the
+  // order within which seek_to_frame sorts (B-frames never reorder farther).
+  std::vector<std::optional<int64_t>> times;
+  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> window;
+  const auto full = [&] { return count > 0 && static_cast<int64_t>(times.size()) >= count; };
+  av::InputContext format = av::open_input(path);
+  const int video = av::keep_only_video(format.get(), path);
+  av::Packet packet = av::make_packet();
+  int ret = 0;
+  while (!full() && (ret = av_read_frame(format.get(), packet.get())) >= 0) {
+    if (shown_video_packet(packet.get(), video)) {
+      if (packet->pts == AV_NOPTS_VALUE) {
+        times.emplace_back();
+      } else {
+        window.push(packet->pts);
+        if (static_cast<int64_t>(window.size()) > kReorderMargin) {
+          times.emplace_back(window.top());
+          window.pop();
+        }
+      }
+    }
+    av_packet_unref(packet.get());
+  }
+  if (ret < 0 && ret != AVERROR_EOF)
+    throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+  for (; !window.empty() && !full(); window.pop()) times.emplace_back(window.top());
+  return times;
 }
 
 std::vector<int64_t> VideoReader::read_ahead() {

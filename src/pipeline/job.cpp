@@ -97,9 +97,9 @@ struct JobState {
         options(options),
         span(options, model.traits(), source.frame_count()),
         control(options.pairs.cancel),
-        grid(source.frame_step(), source.frame_rate().value()),
+        grid(options.placement ? options.placement->grid : FrameGrid(source.frame_step(), source.frame_rate().value())),
         loop(pairs, timeline, options.repeat_tail, [this] { return output_pool.acquire(); }) {
-    loop.number_from(span.first);
+    loop.number_from(span.first_slot);
   }
   FrameInterpolator& model;
   FrameSource& source;
@@ -180,12 +180,14 @@ void interpolate_stage(JobState& job) {
     // frames lost to damaged packets): filled by the pair, or held by the frame before,
     // so that this one, everything after it and the audio keep their time (frame_grid.h).
     const int64_t skipped = grid.skipped_before(timestamp(frame));
-    // Pieces are planned by counting packets: a lost packet's slot is counted, a slot
+    // A piece placed by its input's timestamps is numbered by slot (PiecePlacement);
+    // one that is not (standard input) by frame: a lost packet's slot is counted, a slot
     // with no packet at all is not, and would shift every piece after it.
-    if (job.options.range && skipped > frame.dropped_before)
+    if (job.options.range && !job.options.placement && skipped > frame.dropped_before)
       throw Error(job.source.name() + ": its timestamps skip " + std::to_string(skipped) + " frame(s) of its rate " +
                   "before frame " + std::to_string(job.span.first + loop.input_frames() - job.repeated) +
-                  " (a variable frame rate); pieces (--range) need an even one: run it whole, or make it even first "
+                  " (a variable frame rate); pieces (--range) of standard input need an even one: pass the file, "
+                  "run it whole, or make it even first "
                   "(ffmpeg -i IN -fps_mode cfr -c:a copy OUT)");
     const bool fill = skipped > 0 && loop.input_frames() > 0 && fills_gap(skipped, job.model.traits());
     for (int64_t i = 0; !fill && i < skipped && loop.input_frames() > 0; ++i) {

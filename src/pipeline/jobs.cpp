@@ -45,6 +45,14 @@ PlannedJob plan_job(const JobInput& input, const JobOutput& output, const RateRe
   if (!timed && (rate.target_fps || output.kind == JobOutput::Kind::Video))
     throw NeedsPictureRate(input.name + ": pictures have no frame rate, and " +
                            (rate.target_fps ? "a target rate" : "a video") + " needs one");
+  // A piece of a video file is numbered by where its timestamps put it (a variable rate
+  // skips slots); read before any frame is decoded, demuxing only.
+  if (range && input.pictures.empty() && input.video != "-") {
+    const auto times = io::presentation_times(input.video, range->end > 0 ? range->end + 1 : 0);
+    if (!times.empty())
+      job.options.placement =
+          place_piece(FrameGrid(job.source->frame_step(), job.source->frame_rate().value()), times, *range);
+  }
   job.timeline = timeline_for(rate, timed ? in_rate.num : 0, timed ? in_rate.den : 0);
   if (timed) job.output_rate = output_rate(in_rate, job.timeline.ratio());
   return job;
@@ -57,7 +65,7 @@ VideoJobResult run_planned_job(FrameInterpolator& model, PlannedJob& job) {
   if (output.kind == JobOutput::Kind::Video) {
     io::EncoderOptions encoder = output.encoder;
     if (job.options.range)  // what `interp join` checks the piece by
-      encoder.tags = describe_piece(job.input, *job.options.range, job.timeline, job.output_rate,
+      encoder.tags = describe_piece(job.input, *job.options.range, job.options.placement, job.timeline, job.output_rate,
                                     output_settings(model, job.timeline, job.options, output.encoder))
                          .tags();
     sink = std::make_unique<VideoFileSink>(output.path, output.overwrite, inputs, encoder, job.source->streams(),

@@ -22,7 +22,8 @@ std::string output_settings(const FrameInterpolator& model, const Timeline& time
   return s.str();
 }
 
-io::PieceRecord describe_piece(const JobInput& input, const FrameRange& range, const Timeline& timeline,
+io::PieceRecord describe_piece(const JobInput& input, const FrameRange& range,
+                               const std::optional<PiecePlacement>& placement, const Timeline& timeline,
                                io::Rational output_rate, const std::string& settings) {
   io::PieceRecord r;
   r.first = range.first;
@@ -37,11 +38,17 @@ io::PieceRecord describe_piece(const JobInput& input, const FrameRange& range, c
     r.identity = io::video_identity(input.video);
   }
   r.settings = settings;
-  r.first_output = timeline.output_count(range.first);
-  if (range.end > 0)
-    r.output_frames = timeline.output_count(range.end) - r.first_output;
-  else if (r.identity.frames)
-    r.output_frames = timeline.output_count(*r.identity.frames) - r.first_output;
+  // A placed piece counts slots: those a variable rate skipped are made or held (frame_grid.h).
+  const int64_t first = placement ? placement->first_slot : range.first;
+  std::optional<int64_t> end;
+  if (placement)
+    end = placement->end_slot;
+  else if (range.end > 0)
+    end = range.end;
+  else
+    end = r.identity.frames;
+  r.first_output = timeline.output_count(first);
+  if (end) r.output_frames = timeline.output_count(*end) - r.first_output;
   r.output_rate = output_rate;
   return r;
 }

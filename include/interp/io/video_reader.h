@@ -76,6 +76,12 @@ struct DecodeDamage {
 /// cheap even for a film): what a whole run decodes unless packets are damaged.
 int64_t count_video_frames(const std::string& path);
 
+/// The timestamps of the first `count` frames of `path` (count <= 0: all), in the order
+/// they are shown (nullopt: a packet without one), from its packets (demuxing only),
+/// reordered as VideoReader::seek_to_frame names frames: where a piece of the video
+/// falls on the whole video's frame grid (pipeline/frame_grid.h).
+std::vector<std::optional<int64_t>> presentation_times(const std::string& path, int64_t count);
+
 class VideoReader {
  public:
   /// Opens `path` ("-": standard input, its format probed). Throws interp::Error:

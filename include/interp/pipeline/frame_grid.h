@@ -38,6 +38,9 @@ class FrameGrid {
   /// the job fills or holds them.
   int64_t skipped_before(std::optional<int64_t> pts);
 
+  /// The slot of the last frame placed (-1 before the first).
+  int64_t slot() const { return slot_; }
+
   /// Timestamp jumps taken as discontinuities so far.
   int64_t discontinuities() const { return discontinuities_; }
 

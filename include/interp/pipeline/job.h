@@ -4,6 +4,7 @@
 /// encoding overlap the model. Packets to stream-copy ride along in source order.
 #include "interp/core/frame_interpolator.h"
 #include "interp/pipeline/frame_sink.h"
+#include "interp/pipeline/frame_grid.h"
 #include "interp/pipeline/frame_source.h"
 #include "interp/pipeline/pair_interpolator.h"
 #include "interp/pipeline/timeline.h"
@@ -30,6 +31,17 @@ struct FrameRange {
   int64_t end = 0;  ///< 0: to the end of the input (its last frame and tail written)
 };
 
+/// Where a piece falls on the whole input's frame grid (frame_grid.h), found from the
+/// timestamps of the frames before it: a video whose timestamps skip slots numbers its
+/// output by slot, not by frame, and a piece must number its frames as the whole run does.
+struct PiecePlacement {
+  FrameGrid grid;          ///< as the whole run leaves it before the piece's source starts
+  int64_t first_slot = 0;  ///< the slot of the piece's first frame
+  /// The slot of its `end` frame (one past the last frame's for a piece to the end);
+  /// nullopt when the timestamps end before it.
+  std::optional<int64_t> end_slot;
+};
+
 struct InputNeighbours {
   int64_t before = 0;
   int64_t after = 0;
@@ -44,6 +56,9 @@ struct JobOptions {
   int64_t frame_limit = 0;  ///< read at most this many input frames (0: all)
   /// A piece of the input only; the source starts at range->first (open_source).
   std::optional<FrameRange> range;
+  /// A piece's place on the grid where its input's timestamps tell it (place_piece):
+  /// numbered by frame without it (pictures, standard input).
+  std::optional<PiecePlacement> placement;
   /// Inputs at the start and the end that are only neighbours of windows, never written
   /// (`interp pair A B C D`: one on each side, the frames between B and C for a window
   /// model). Those at the end are counted from a source that knows its frame count.
@@ -66,6 +81,7 @@ struct JobOptions {
 /// neighbours only (JobOptions::neighbours_only) are the lead and the trail.
 struct InputSpan {
   int64_t first = 0;       ///< input index of the first frame written
+  int64_t first_slot = 0;  ///< its slot on the input's grid: `first` unless placed (PiecePlacement)
   int64_t end = 0;         ///< one past the last frame written; 0: to the end of the input
   int64_t read_limit = 0;  ///< frames to decode (0: all)
   int64_t min_frames = 2;  ///< fewer decoded frames is an error
@@ -84,6 +100,7 @@ struct InputSpan {
 
  private:
   bool piece_ = false;
+  std::optional<PiecePlacement> placement_;
   int64_t frame_limit_ = 0;
   int64_t trail_from_ = 0;  ///< the first frame read (from 1) of the trail
 };
@@ -95,6 +112,11 @@ int64_t piece_lead();
 /// Where a piece's source starts: piece_lead() frames before its first, or at 0
 /// (neighbours: InputSpan).
 int64_t piece_source_start(const FrameRange& range);
+
+/// `range`'s placement on `grid` (a fresh grid of the input's step and rate), from the
+/// input's frame timestamps in presentation order (io::presentation_times: all of them
+/// for a piece to the end, else at least through frame range.end).
+PiecePlacement place_piece(FrameGrid grid, const std::vector<std::optional<int64_t>>& times, const FrameRange& range);
 
 struct JobResult {
   int64_t input_frames = 0;

@@ -20,7 +20,9 @@ std::string output_settings(const FrameInterpolator& model, const Timeline& time
 
 /// The record of the piece `range` of `input`, reading the source once to identify it
 /// (a video's packets, the pictures' bytes; nothing for standard input).
-io::PieceRecord describe_piece(const JobInput& input, const FrameRange& range, const Timeline& timeline,
+/// A placed piece (PiecePlacement) is numbered and counted by slot.
+io::PieceRecord describe_piece(const JobInput& input, const FrameRange& range,
+                               const std::optional<PiecePlacement>& placement, const Timeline& timeline,
                                io::Rational output_rate, const std::string& settings);
 
 }  // namespace interp::pipeline
