@@ -6,6 +6,7 @@
 #include "interp/base/error.h"
 #include "interp/io/image_file.h"
 #include "interp/io/image_sequence.h"
+#include "interp/pipeline/frame_grid.h"
 
 #include <torch/torch.h>
 
@@ -94,17 +95,20 @@ TrainingData::TrainingData(const std::vector<JobInput>& inputs, const TrainingDa
   for (size_t i = 0; i < clips_.size(); ++i) find_windows(i);
   validation_ = held_out_sample(kValidationSamples);
   if (training_.empty()) {
-    int64_t frames = 0, cuts = 0, still = 0;
-    for (const auto& c : clips_) frames += c.frames.size(), cuts += c.cuts, still += c.still_windows;
+    int64_t frames = 0, cuts = 0, still = 0, uneven = 0;
+    for (const auto& c : clips_)
+      frames += c.frames.size(), cuts += c.cuts, still += c.still_windows, uneven += c.uneven_windows;
     throw Error("no usable triplets in the training data (" + std::to_string(frames) + " frames, " +
-                std::to_string(cuts) + " scene cuts, " + std::to_string(still) +
-                " still windows): training needs at least three moving frames of one shot outside the held-out frames");
+                std::to_string(cuts) + " scene cuts, " + std::to_string(still) + " still windows" +
+                (uneven ? ", " + std::to_string(uneven) + " unevenly timed" : "") +
+                "): training needs at least three moving, evenly timed frames of one shot outside the held-out frames");
   }
 }
 
 void TrainingData::add_clip(const JobInput& input, int64_t byte_share,
                             const std::function<void(const std::string&)>& note) {
   auto source = open_source(input, options_.decode);
+  FrameGrid grid(source->frame_step(), source->frame_rate().value());
   TrainingClip clip;
   clip.name = input.name.empty() ? source->name() : input.name;
   int64_t bytes = 0;
@@ -124,6 +128,8 @@ void TrainingData::add_clip(const JobInput& input, int64_t byte_share,
     }
     bytes += rgb.nbytes();
     clip.frames.push_back(rgb.data_ptr() == frame->image.data.data() ? rgb.clone() : rgb);
+    grid.skipped_before(frame->pts == io::VideoFrame::kUntimed ? std::nullopt : std::optional<int64_t>(frame->pts));
+    clip.slot.push_back(grid.slot());
     recycled = std::move(frame->image);
   }
   if (clip.shortened && note)
@@ -158,6 +164,15 @@ void TrainingData::find_windows(size_t index) {
     const int max_span = is_held[first] ? 2 : options_.max_span;
     for (int span = 2; span <= max_span && first + span < n && clip.part[first + span] == clip.part[first]; ++span) {
       if (std::any_of(cut_after.begin() + first, cut_after.begin() + first + span, [](bool c) { return c; })) break;
+      // Its in-betweens are at j/span of its time only where its frames are evenly spaced:
+      // not across a gap a variable rate left, nor a pause.
+      const int64_t step = clip.slot[first + 1] - clip.slot[first];
+      bool even = true;
+      for (int64_t i = first + 1; i < first + span; ++i) even = even && clip.slot[i + 1] - clip.slot[i] == step;
+      if (!even) {
+        ++clip.uneven_windows;
+        continue;
+      }
       if (options_.skip.still > 0 &&
           still_score(as_float(clip.frames[first]), as_float(clip.frames[first + span])) <= options_.skip.still) {
         ++clip.still_windows;
@@ -177,10 +192,15 @@ std::vector<int64_t> TrainingData::window_frames(const TrainingWindow& w, const 
            std::none_of(clip.cut_after.begin() + a, clip.cut_after.begin() + b, [](bool c) { return c; });
   };
   // Outward from the pair's ends, while the frames stay in the stretch and the shot.
+  // A neighbour also lies as far in time from the frame before it as the pair's ends do.
+  const int64_t spacing = clip.slot[w.first + w.span] - clip.slot[w.first];
   const auto side = [&](int wanted, int64_t end, int64_t direction) {
     const auto frame = [&](int j) { return end + direction * j * w.span; };
+    const auto reached = [&](int j) {
+      return kept(frame(j - 1), frame(j)) && clip.slot[frame(j)] - clip.slot[frame(j - 1)] == direction * spacing;
+    };
     std::vector<int64_t> frames;
-    for (const int j : steps_reached(wanted, [&](int j) { return kept(frame(j - 1), frame(j)); }))
+    for (const int j : steps_reached(wanted, reached))
       frames.push_back(frame(j));
     return frames;
   };
@@ -200,11 +220,12 @@ int64_t TrainingData::smallest_side() const {
 }
 
 std::string TrainingData::summary() const {
-  int64_t frames = 0;
-  for (const auto& c : clips_) frames += c.frames.size();
+  int64_t frames = 0, uneven = 0;
+  for (const auto& c : clips_) frames += c.frames.size(), uneven += c.uneven_windows;
   std::ostringstream text;
   text << clips_.size() << (clips_.size() == 1 ? " clip, " : " clips, ") << frames << " frames (" << mib(bytes_)
        << " cached): " << training_.size() << " training windows, " << validation_.size() << " for validation";
+  if (uneven) text << " (" << uneven << " windows across gaps in the timestamps left out)";
   return text.str();
 }
 

@@ -66,7 +66,10 @@ struct TrainingClip {
   /// neighbours a model reads stay inside one.
   std::vector<int> part;
   std::vector<bool> cut_after;        ///< cut_after[i]: a scene cut between frames i and i+1
-  int64_t cuts = 0, still_windows = 0;
+  /// Each frame's slot on its source's frame grid (frame_grid.h): where a variable rate
+  /// skipped slots, the frames of a window are not evenly spaced in time.
+  std::vector<int64_t> slot;
+  int64_t cuts = 0, still_windows = 0, uneven_windows = 0;
   bool shortened = false;             ///< kept its first frames only (cache share)
 };
 
