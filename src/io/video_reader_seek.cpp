@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <queue>
+#include <utility>
 
 namespace interp::io {
 
@@ -25,6 +27,31 @@ bool shown_video_packet(const AVPacket* p, int video_index) {
 /// Packets demuxed after the one a presentation-order frame needs: reordering (B-frames)
 /// never reaches this far.
 constexpr int64_t kReorderMargin = 64;
+
+/// Shown packets' timestamps put in presentation order: each waits among the next
+/// kReorderMargin and leaves them earliest first, so the n-th one out is frame n's.
+/// seek_to_frame and presentation_times count frames by it, so they agree.
+class PresentationOrder {
+ public:
+  explicit PresentationOrder(std::function<void(int64_t)> emit) : emit_(std::move(emit)) {}
+  void add(int64_t pts) {
+    waiting_.push(pts);
+    if (static_cast<int64_t>(waiting_.size()) > kReorderMargin) release();
+  }
+  /// At the end of the packets: the rest, in order.
+  void finish() {
+    while (!waiting_.empty()) release();
+  }
+
+ private:
+  void release() {
+    const int64_t pts = waiting_.top();
+    waiting_.pop();
+    emit_(pts);
+  }
+  std::function<void(int64_t)> emit_;
+  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> waiting_;
+};
 
 }  // namespace
 
@@ -92,32 +119,27 @@ int64_t count_video_frames(const std::string& path) {
 }
 
 std::vector<std::optional<int64_t>> presentation_times(const std::string& path, int64_t count) {
-  // Timed packets wait in a window of kReorderMargin and leave it earliest first: the
-  // order within which seek_to_frame sorts (B-frames never reorder farther).
   std::vector<std::optional<int64_t>> times;
-  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> window;
   const auto full = [&] { return count > 0 && static_cast<int64_t>(times.size()) >= count; };
+  PresentationOrder order([&](int64_t pts) {
+    if (!full()) times.emplace_back(pts);
+  });
   av::InputContext format = av::open_input(path);
   const int video = av::keep_only_video(format.get(), path);
   av::Packet packet = av::make_packet();
   int ret = 0;
   while (!full() && (ret = av_read_frame(format.get(), packet.get())) >= 0) {
     if (shown_video_packet(packet.get(), video)) {
-      if (packet->pts == AV_NOPTS_VALUE) {
+      if (packet->pts == AV_NOPTS_VALUE)
         times.emplace_back();
-      } else {
-        window.push(packet->pts);
-        if (static_cast<int64_t>(window.size()) > kReorderMargin) {
-          times.emplace_back(window.top());
-          window.pop();
-        }
-      }
+      else
+        order.add(packet->pts);
     }
     av_packet_unref(packet.get());
   }
   if (ret < 0 && ret != AVERROR_EOF)
     throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
-  for (; !window.empty() && !full(); window.pop()) times.emplace_back(window.top());
+  order.finish();
   return times;
 }
 
@@ -147,32 +169,34 @@ void VideoReader::seek_to_frame(int64_t index) {
     s.skip_frames = index;
     return;
   }
-  // The presentation timestamps of the first index + margin packets, sorted, name frame
-  // `index` exactly, also when frames are reordered or the rate varies.
-  std::vector<int64_t> times;
-  bool untimed = false;
-  int ret = 0;
-  while (!untimed && static_cast<int64_t>(times.size()) <= index + kReorderMargin) {
-    ret = s.read_packet(s.packet.get());
-    if (ret == AVERROR_EOF) break;
-    if (ret < 0) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
-    if (shown_video_packet(s.packet.get(), s.video_index)) {
+  // Frame `index` by its presentation timestamp: exact also when frames are reordered
+  // or the rate varies.
+  std::optional<int64_t> target;
+  int64_t frames = 0;  // put in order so far
+  PresentationOrder order([&](int64_t pts) {
+    if (frames++ == index) target = pts;
+  });
+  bool untimed = false, ended = false;
+  while (!untimed && !target && !ended) {
+    const int ret = s.read_packet(s.packet.get());
+    ended = ret == AVERROR_EOF;
+    if (ret < 0 && !ended) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+    if (!ended && shown_video_packet(s.packet.get(), s.video_index)) {
       untimed = s.packet->pts == AV_NOPTS_VALUE;
-      times.push_back(s.packet->pts);
+      if (!untimed) order.add(s.packet->pts);
     }
     av_packet_unref(s.packet.get());
   }
-  if (!untimed && static_cast<int64_t>(times.size()) <= index)
-    throw Error(s.path + ": has " + std::to_string(times.size()) + " frames; there is no frame " +
-                std::to_string(index));
-  std::sort(times.begin(), times.end());
   if (untimed) {
     s.skip_frames = index;  // packets without timestamps: count frames from the start
     seek_before(s.info.start_pts);
     return;
   }
-  s.skip_before_pts = times[static_cast<size_t>(index)];
-  s.seek_pts = *s.skip_before_pts;
+  order.finish();
+  if (!target)
+    throw Error(s.path + ": has " + std::to_string(frames) + " frames; there is no frame " + std::to_string(index));
+  s.skip_before_pts = *target;
+  s.seek_pts = *target;
   seek_before(s.seek_pts);
 }
 
