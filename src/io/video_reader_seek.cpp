@@ -180,7 +180,8 @@ void VideoReader::seek_to_frame(int64_t index) {
   while (!untimed && !target && !ended) {
     const int ret = s.read_packet(s.packet.get());
     ended = ret == AVERROR_EOF;
-    if (ret < 0 && !ended) throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+    if (ret < 0 && !ended)
+      throw Error(s.path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
     if (!ended && shown_video_packet(s.packet.get(), s.video_index)) {
       untimed = s.packet->pts == AV_NOPTS_VALUE;
       if (!untimed) order.add(s.packet->pts);
