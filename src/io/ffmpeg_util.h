@@ -115,11 +115,11 @@ InputContext open_input(const std::string& path);
 int keep_only_video(AVFormatContext* format, const std::string& path);
 
 /// Hands every shown video packet of `path` to `visit`, in file order (demuxing only:
-/// cheap even for a film). Packets the demuxer marks to
+/// cheap even for a film), until `visit` returns false. Packets the demuxer marks to
 /// be decoded but not shown (before an MP4 edit list's start) are no frames and are
 /// skipped. Throws interp::Error on a read error. Defined beside VideoReader, which
 /// shares the rule.
-void for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit);
+void for_each_shown_video_packet(const std::string& path, const std::function<bool(const AVPacket&)>& visit);
 
 /// The presentation timestamps of `path`'s shown video packets, in stretches read in
 /// file order (demuxing only): its first `first` packets and, where it has more, the

@@ -40,10 +40,11 @@ SourceIdentity video_identity(const std::string& path) {
   Fingerprint head;
   int64_t frames = 0;
   av::for_each_shown_video_packet(path, [&](const AVPacket& packet) {
-    if (frames++ >= kHeadPackets) return;
+    if (frames++ >= kHeadPackets) return true;
     head.add(packet.pts);
     head.add(packet.dts);
     head.add(packet.data, static_cast<size_t>(packet.size));
+    return true;
   });
   std::error_code ec;
   const auto bytes = fs::file_size(path, ec);

@@ -55,13 +55,14 @@ class PresentationOrder {
 
 }  // namespace
 
-void av::for_each_shown_video_packet(const std::string& path, const std::function<void(const AVPacket&)>& visit) {
+void av::for_each_shown_video_packet(const std::string& path, const std::function<bool(const AVPacket&)>& visit) {
   av::InputContext format = av::open_input(path);
   const int video = av::keep_only_video(format.get(), path);
   av::Packet packet = av::make_packet();
   int ret = 0;
-  while ((ret = av_read_frame(format.get(), packet.get())) >= 0) {
-    if (shown_video_packet(packet.get(), video)) visit(*packet);
+  bool going = true;
+  while (going && (ret = av_read_frame(format.get(), packet.get())) >= 0) {
+    if (shown_video_packet(packet.get(), video)) going = visit(*packet);
     av_packet_unref(packet.get());
   }
   if (ret < 0 && ret != AVERROR_EOF)
@@ -114,7 +115,10 @@ std::vector<std::vector<int64_t>> av::sample_video_timestamps(const std::string&
 
 int64_t count_video_frames(const std::string& path) {
   int64_t frames = 0;
-  av::for_each_shown_video_packet(path, [&](const AVPacket&) { ++frames; });
+  av::for_each_shown_video_packet(path, [&](const AVPacket&) {
+    ++frames;
+    return true;
+  });
   return frames;
 }
 
@@ -124,21 +128,13 @@ std::vector<std::optional<int64_t>> presentation_times(const std::string& path, 
   PresentationOrder order([&](int64_t pts) {
     if (!full()) times.emplace_back(pts);
   });
-  av::InputContext format = av::open_input(path);
-  const int video = av::keep_only_video(format.get(), path);
-  av::Packet packet = av::make_packet();
-  int ret = 0;
-  while (!full() && (ret = av_read_frame(format.get(), packet.get())) >= 0) {
-    if (shown_video_packet(packet.get(), video)) {
-      if (packet->pts == AV_NOPTS_VALUE)
-        times.emplace_back();
-      else
-        order.add(packet->pts);
-    }
-    av_packet_unref(packet.get());
-  }
-  if (ret < 0 && ret != AVERROR_EOF)
-    throw Error(path + ": read error (" + av::error_string(ret) + "); truncated or corrupt file?");
+  av::for_each_shown_video_packet(path, [&](const AVPacket& packet) {
+    if (packet.pts == AV_NOPTS_VALUE)
+      times.emplace_back();
+    else
+      order.add(packet.pts);
+    return !full();
+  });
   order.finish();
   return times;
 }
