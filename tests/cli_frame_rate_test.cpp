@@ -3,6 +3,8 @@
 // frame and the audio in time, and progress expects the slots it spans.
 #include "cli_support.h"
 
+#include <filesystem>
+
 namespace interp::test {
 namespace {
 
@@ -83,20 +85,54 @@ TEST_F(FrameRateCli, ARateThatVariesSmoothlyIsTimedOnTheFastestItKeepsUp) {
   EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 1.0 / 30);
 }
 
-TEST_F(FrameRateCli, AClipThatReachesItsFullRateOnlyAfterItsFirst600FramesKeepsItsTime) {
-  // 41 s at 15 fps (615 frames), then 4 s at 30: the first 600 frames alone say 15 fps,
-  // on whose grid each of the last 120 frames would take the next slot (the video 4 s
-  // longer than its audio by the end). A still picture: every pair is copied, no model runs.
-  const std::string in = dir / "dusk.mp4", out = dir / "out.mkv";
+/// 41 s at 15 fps (615 frames), then 4 s at 30: the first 600 frames alone say 15 fps,
+/// on whose grid each of the last 120 frames would take the next slot (the video 4 s
+/// longer than its audio by the end). A still picture: every pair is copied, no model runs.
+void make_dusk_clip(const std::string& path) {
   const std::string make = "ffmpeg -v error -f lavfi -i color=c=gray:size=64x48:rate=30:duration=45 -vf "
                            "\"select='if(lt(t\\,41)\\,not(mod(n\\,2))\\,1)'\" -fps_mode passthrough "
-                           "-pix_fmt yuv420p -c:v libx264 " + quote(in);
+                           "-pix_fmt yuv420p -c:v libx264 " + quote(path);
   ASSERT_EQ(run(make).code, 0) << make;
-  ASSERT_EQ(probe(in, "v:0", "nb_frames"), "735");
+  ASSERT_EQ(probe(path, "v:0", "nb_frames"), "735");
+}
+
+TEST_F(FrameRateCli, AClipThatReachesItsFullRateOnlyAfterItsFirst600FramesKeepsItsTime) {
+  const std::string in = dir / "dusk.mp4", out = dir / "out.mkv";
+  ASSERT_NO_FATAL_FAILURE(make_dusk_clip(in));
   auto r = run(interp_cmd("--model " + quote(test_model()) + " --codec ffv1 " + quote(in) + " " + quote(out)));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(probe(out, "v:0", "r_frame_rate"), "60/1");
   EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 1.0 / 30);
+}
+
+TEST_F(FrameRateCli, APipeWhoseRateRisesAfterItsOpeningDropsFramesRatherThanFallBehind) {
+  // From a pipe only the first 600 frames are read ahead: timed on 15 fps, the last 4 s
+  // at 30 would have run 4 s long (before: 49 s of video for 45). Each frame more than
+  // a slot late is dropped, said, and the rest keep their time.
+  const std::string in = dir / "dusk.mp4", out = dir / "out.mkv";
+  ASSERT_NO_FATAL_FAILURE(make_dusk_clip(in));
+  auto r = run("( ffmpeg -v error -i " + quote(in) + " -c copy -f matroska - | " + quote(INTERP_BINARY) +
+               " --model " + quote(test_model()) + " --codec ffv1 - " + quote(out) + " )");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(out, "v:0", "r_frame_rate"), "30/1");
+  EXPECT_NEAR(probe_duration(out, "v:0"), probe_duration(in, "v:0"), 2.0 / 15);
+  // About every other frame of the last 4 s (Matroska's milliseconds round some in).
+  const auto said = r.err.find(" frame(s) came faster than the rate it was timed on");
+  ASSERT_NE(said, std::string::npos) << r.err;
+  const int64_t dropped = std::stoll(r.err.substr(r.err.rfind("-: ", said) + 3));
+  EXPECT_NEAR(dropped, 60, 3);
+  EXPECT_EQ(probe(out, "v:0", "nb_read_frames", true), std::to_string(2 * (735 - dropped)));
+  // A piece of a pipe counts frames, not slots: a dropped one would shift every piece
+  // after it, so it is refused, as where timestamps skip (JoinChecks).
+  const std::string piece = dir / "piece.mkv";
+  r = run("( ffmpeg -v error -i " + quote(in) + " -c copy -f matroska - | " +
+          interp_cmd("--model " + quote(test_model()) + " --codec ffv1 --range 640:700 - " + quote(piece)) + " )");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("comes faster than its rate (a variable frame rate); pieces (--range) of standard input "
+                       "need an even one: pass the file"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(piece));
 }
 
 TEST_F(FrameRateCli, AMatroskaClipWithoutAFrameCountStillHasAProgressTotal) {

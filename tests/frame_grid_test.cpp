@@ -11,8 +11,9 @@ namespace interp::pipeline {
 namespace {
 
 /// Slots held before each of `pts`, on a grid of `step` units at `rate` fps.
-std::vector<int64_t> held(double step, double rate, const std::vector<std::optional<int64_t>>& pts) {
-  FrameGrid grid(step, rate);
+std::vector<int64_t> held(double step, double rate, const std::vector<std::optional<int64_t>>& pts,
+                          bool drops_late = false) {
+  FrameGrid grid(step, rate, drops_late);
   std::vector<int64_t> out;
   for (const auto& p : pts) out.push_back(grid.skipped_before(p));
   return out;
@@ -31,10 +32,26 @@ TEST(FrameGrid, AGapIsHeldByTheFrameBeforeSoLaterFramesKeepTheirTime) {
   EXPECT_EQ(held(40, 25, {0, 40, 80, 416, 440}), (std::vector<int64_t>{0, 0, 0, 7, 0}));
 }
 
-TEST(FrameGrid, EarlyFramesAreNeverDroppedAndTheGridCatchesUpAfterThem) {
+TEST(FrameGrid, EarlyFramesTakeTheNextSlotAndTheGridCatchesUpAfterThem) {
   // Two frames in one slot (a rate above the nominal), then one that is due two slots
   // after the first: it is not held, for the early frame took that slot.
   EXPECT_EQ(held(40, 25, {0, 40, 50, 120, 240}), (std::vector<int64_t>{0, 0, 0, 0, 2}));
+}
+
+TEST(FrameGrid, WhereTheRateWasJudgedOnTheOpeningAFrameMoreThanASlotLateIsDropped) {
+  // 25 fps in a 1/25 time base, then twice as fast: without drops each frame would take
+  // the next slot, ever later (the last one 3 slots behind); with them every frame keeps
+  // within a slot of its time.
+  const std::vector<std::optional<int64_t>> faster{0, 40, 80, 100, 120, 140, 160, 180, 200};  // in ms
+  EXPECT_EQ(held(40, 25, faster), std::vector<int64_t>(9, 0));
+  EXPECT_EQ(held(40, 25, faster, true),
+            (std::vector<int64_t>{0, 0, 0, 0, 0, 0, FrameGrid::kLate, 0, FrameGrid::kLate}));
+  FrameGrid grid(40, 25, true);
+  for (const auto& p : faster) grid.skipped_before(p);
+  EXPECT_EQ(grid.late(), 2);
+  EXPECT_EQ(grid.slot(), 6);  // 200 ms is slot 5: one behind (without drops, slot 8)
+  // Early by one slot (jitter) is kept, as without drops, and so is a gap after it.
+  EXPECT_EQ(held(40, 25, {0, 40, 50, 120, 240}, true), (std::vector<int64_t>{0, 0, 0, 0, 2}));
 }
 
 TEST(FrameGrid, UntimedFramesAndUnknownRatesHoldNothing) {

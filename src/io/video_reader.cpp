@@ -158,6 +158,7 @@ void VideoReader::open_streams() {
     }
   };
   info.frame_rate = choose_rate(s.format.get(), stream, path, !readable_again, sample);
+  info.rate_from_opening = !readable_again;
   info.start_pts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
   info.frame_count = stream->nb_frames;
   if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0)

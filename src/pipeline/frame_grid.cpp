@@ -13,7 +13,7 @@ bool fills_gap(int64_t skipped, const ModelTraits& traits) {
          (traits.arbitrary_timestep || reached_by_halving);
 }
 
-FrameGrid::FrameGrid(double step, double rate) : step_(step), rate_(rate) {}
+FrameGrid::FrameGrid(double step, double rate, bool drops_late) : step_(step), rate_(rate), drops_late_(drops_late) {}
 
 int64_t FrameGrid::skipped_before(std::optional<int64_t> pts) {
   if (step_ <= 0 || rate_ <= 0 || !pts) {
@@ -34,6 +34,11 @@ int64_t FrameGrid::skipped_before(std::optional<int64_t> pts) {
     ++slot_;
     origin_ = *pts - std::llround(static_cast<double>(slot_) * step_);
     return 0;
+  }
+  // Earlier than the next slot: it takes that slot, as late as `-skipped` slots.
+  if (drops_late_ && -skipped > static_cast<double>(kMostLagSlots)) {
+    ++late_;
+    return kLate;
   }
   const int64_t slots = std::max<int64_t>(0, static_cast<int64_t>(skipped));
   slot_ += slots + 1;

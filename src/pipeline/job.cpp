@@ -87,6 +87,11 @@ class JobControl {
   std::exception_ptr error_;
 };
 
+/// Why a piece of standard input must be evenly timed, and what to do instead.
+constexpr const char* kUnevenPiece =
+    "(a variable frame rate); pieces (--range) of standard input need an even one: pass the file, run it whole, or "
+    "make it even first (ffmpeg -i IN -fps_mode cfr -c:a copy OUT)";
+
 /// Everything the three stages share, so that each takes the job and nothing else.
 struct JobState {
   JobState(FrameInterpolator& model, FrameSource& source, FrameSink& sink, PairInterpolator& pairs,
@@ -97,7 +102,9 @@ struct JobState {
         options(options),
         span(options, model.traits(), source.frame_count()),
         control(options.pairs.cancel),
-        grid(options.placement ? options.placement->grid : FrameGrid(source.frame_step(), source.frame_rate().value())),
+        grid(options.placement
+                 ? options.placement->grid
+                 : FrameGrid(source.frame_step(), source.frame_rate().value(), source.rate_from_opening())),
         loop(pairs, timeline, options.repeat_tail, [this] { return output_pool.acquire(); }) {
     loop.number_from(span.first_slot);
   }
@@ -162,6 +169,14 @@ void interpolate_stage(JobState& job) {
     }
     return job.made.push(std::move(item));
   };
+  // A piece placed by its input's timestamps is numbered by slot (PiecePlacement);
+  // one that is not (standard input) by frame: a lost packet's slot is counted, but a
+  // slot with no packet at all, or a frame dropped for coming late, would shift every
+  // piece after it.
+  const bool numbered_by_frame = job.options.range && !job.options.placement;
+  const auto refuse_late = [&](int64_t index) {
+    throw Error(job.source.name() + ": frame " + std::to_string(index) + " comes faster than its rate " + kUnevenPiece);
+  };
   SourceItem item;
   int64_t frames_read = 0;
   while (!job.control.stopping() && job.decoded.pop(item)) {
@@ -172,7 +187,9 @@ void interpolate_stage(JobState& job) {
     auto& frame = std::get<io::VideoFrame>(item);
     if (job.span.is_neighbour(++frames_read)) {  // a piece's window neighbour, never written
       loop.push_context(to_tensor(frame.image, job.model.device(), job.model.dtype()));
-      grid.skipped_before(timestamp(frame));  // the lead's time places the piece's first frame
+      // The lead's time places the piece's first frame.
+      if (grid.skipped_before(timestamp(frame)) == FrameGrid::kLate && numbered_by_frame)
+        refuse_late(job.span.first - job.span.lead + frames_read - 1);
       job.input_pool.release(std::move(frame.image));
       continue;
     }
@@ -180,15 +197,15 @@ void interpolate_stage(JobState& job) {
     // frames lost to damaged packets): filled by the pair, or held by the frame before,
     // so that this one, everything after it and the audio keep their time (frame_grid.h).
     const int64_t skipped = grid.skipped_before(timestamp(frame));
-    // A piece placed by its input's timestamps is numbered by slot (PiecePlacement);
-    // one that is not (standard input) by frame: a lost packet's slot is counted, a slot
-    // with no packet at all is not, and would shift every piece after it.
-    if (job.options.range && !job.options.placement && skipped > frame.dropped_before)
+    const int64_t index = job.span.first + loop.input_frames() - job.repeated;
+    if (numbered_by_frame && skipped == FrameGrid::kLate) refuse_late(index);
+    if (numbered_by_frame && skipped > frame.dropped_before)
       throw Error(job.source.name() + ": its timestamps skip " + std::to_string(skipped) + " frame(s) of its rate " +
-                  "before frame " + std::to_string(job.span.first + loop.input_frames() - job.repeated) +
-                  " (a variable frame rate); pieces (--range) of standard input need an even one: pass the file, "
-                  "run it whole, or make it even first "
-                  "(ffmpeg -i IN -fps_mode cfr -c:a copy OUT)");
+                  "before frame " + std::to_string(index) + " " + kUnevenPiece);
+    if (skipped == FrameGrid::kLate) {  // it would put every frame after it later still
+      job.input_pool.release(std::move(frame.image));
+      continue;
+    }
     const bool fill = skipped > 0 && loop.input_frames() > 0 && fills_gap(skipped, job.model.traits());
     for (int64_t i = 0; !fill && i < skipped && loop.input_frames() > 0; ++i) {
       if (!loop.push_repeat(emit)) return;
@@ -260,6 +277,7 @@ JobResult run_job(FrameInterpolator& model, FrameSource& source, FrameSink& sink
   result.input_frames = job.loop.input_frames() - job.repeated - (job.span.ends_at_boundary(job.decoded_frames) ? 1 : 0);
   result.repeated_frames = job.repeated;
   result.timestamp_jumps = job.grid.discontinuities();
+  result.late_frames = job.grid.late();
   result.filled_frames = job.filled;
   result.announced_input_frames = options.range ? 0 : source.frame_count();  // a piece reads only some
   if (result.announced_input_frames > 0) result.announced_input_frames -= job.span.lead + job.span.trail;

@@ -34,6 +34,7 @@ struct VideoInfo {
   int width = 0;
   int height = 0;
   Rational frame_rate;          ///< the grid its frames sit on (frame_rate.h)
+  bool rate_from_opening = false;  ///< frame_rate judged on the opening frames alone (a pipe)
   Rational time_base;           ///< of the video stream
   int64_t start_pts = 0;        ///< first timestamp, in time_base
   int64_t frame_count = 0;      ///< container's count, 0 when unknown

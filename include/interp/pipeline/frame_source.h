@@ -48,6 +48,9 @@ class FrameSource {
   virtual io::DecodeDamage damage() const { return {}; }
   /// Timestamp units per frame, to see frames lost to damage (0: no timestamps).
   virtual double frame_step() const { return 0; }
+  /// Whether frame_rate() was judged on the opening frames alone (a pipe, which cannot
+  /// be read twice): later frames may come faster (frame_grid.h).
+  virtual bool rate_from_opening() const { return false; }
   /// Frame size known before decoding (a video's stream, a picture's header), if any.
   virtual std::optional<io::PictureSize> frame_size() const = 0;
   /// Makes input frame `index` the next one, exactly (before the first next()); a piece
@@ -77,6 +80,7 @@ class VideoFileSource : public FrameSource {
   std::string name() const override { return path_; }
   io::DecodeDamage damage() const override { return reader_.damage(); }
   double frame_step() const override { return io::frame_step(reader_.info()); }
+  bool rate_from_opening() const override { return reader_.info().rate_from_opening; }
   std::optional<io::PictureSize> frame_size() const override {
     return io::PictureSize{reader_.info().width, reader_.info().height};
   }

@@ -125,6 +125,7 @@ struct JobResult {
   int64_t repeated_frames = 0;  ///< slots without a frame of their own, held by the one before (frame_grid.h)
   int64_t filled_frames = 0;    ///< slots without a frame of their own, made from the pair around them
   int64_t timestamp_jumps = 0;  ///< discontinuities in the input's timestamps (frame_grid.h)
+  int64_t late_frames = 0;      ///< frames dropped for coming too late (FrameGrid::kLate)
   int64_t output_frames = 0;
   int64_t scene_cuts = 0;
   int64_t still_pairs = 0;  ///< pairs that did not move: in-betweens copied, model not run
