@@ -39,7 +39,7 @@ TEST(FrameGrid, EarlyFramesTakeTheNextSlotAndTheGridCatchesUpAfterThem) {
 }
 
 TEST(FrameGrid, WhereTheRateWasJudgedOnTheOpeningAFrameMoreThanASlotLateIsDropped) {
-  // 25 fps in a 1/25 time base, then twice as fast: without drops each frame would take
+  // 25 fps in milliseconds, then twice as fast: without drops each frame would take
   // the next slot, ever later (the last one 3 slots behind); with them every frame keeps
   // within a slot of its time.
   const std::vector<std::optional<int64_t>> faster{0, 40, 80, 100, 120, 140, 160, 180, 200};  // in ms

@@ -27,8 +27,8 @@ void report_input(const std::string& input, const pipeline::JobResult& r) {
               " time(s); taken as discontinuities (a clock reset, joined recordings): no pause is held");
   if (r.late_frames > 0)
     log::warn(input + ": " + std::to_string(r.late_frames) + " frame(s) came faster than the rate it was timed on, "
-              "judged on its opening frames (a pipe cannot be read twice), and were dropped, so that no frame and not "
-              "the audio fall more than a frame behind their time; pass the file to keep them");
+              "judged on its opening frames (a pipe cannot be read twice), and were dropped, so that none falls more "
+              "than a frame behind its time and the audio stays in sync; pass the file to keep them");
   // An AVI's header counts its skipped frames too, which the frames before held.
   if (r.announced_input_frames > 0 && r.input_frames + r.late_frames + r.repeated_frames < r.announced_input_frames)
     log::warn(input + ": decoded " + std::to_string(r.input_frames) + " of the " +

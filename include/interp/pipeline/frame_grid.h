@@ -12,12 +12,12 @@
 /// nominal one) takes the next slot; it is dropped only where the grid was chosen from
 /// the opening frames alone (a pipe, io/frame_rate.h) and would fall more than
 /// kMostLagSlots behind its time: a rate that rises later would otherwise put every frame
-/// after it ever later, and the audio out of sync (the grid of a file is chosen so that
-/// no frame falls more than a slot behind; and pieces must place frames as the whole run
-/// does, which dropping by lag would break). A jump of more than
-/// kDiscontinuitySeconds either way (MPEG-TS clock resets, joined recordings) is a
-/// discontinuity, not a pause: nothing is skipped, and the grid goes on from the frame
-/// after it (ffmpeg's -dts_delta_threshold is also 10 s).
+/// after it ever later, and the audio out of sync (a file's grid is chosen from
+/// timestamps spread over all of it, so that no run of its frames outruns the grid; and
+/// pieces must place frames as the whole run does, which dropping by lag would break).
+/// A jump of more than kDiscontinuitySeconds either way (MPEG-TS clock resets, joined
+/// recordings) is a discontinuity, not a pause: nothing is skipped, and the grid goes on
+/// from the frame after it (ffmpeg's -dts_delta_threshold is also 10 s).
 #include "interp/core/model_traits.h"
 
 #include <cstdint>
