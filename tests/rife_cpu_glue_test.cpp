@@ -81,13 +81,21 @@ TEST_P(FusedPath, MatchesTorchOpPath) {
   const int64_t h = 128, w = 256;  // multiples of max(M, M/scale) for every case here
   const auto a = random_image(2, 3, h, w), b = random_image(2, 3, h, w);
   const auto t = torch::tensor({0.5f, 0.3f}).view({2, 1, 1, 1}).expand({2, 1, h, w});
+  // As published, and with the edges' rule on a picture smaller than the inputs (the
+  // random weights' flow leaves it often).
+  rife::IFNetMode edges;
+  edges.seen_side_at_edges = true;
+  edges.picture = {h - 10, w - 20};
   net->use_fused_cpu(false);
   const auto expected = net->forward(a, b, t, GetParam().scale);
+  const auto expected_edges = net->forward(a, b, t, GetParam().scale, edges);
   net->prepare_for_inference();
   net->use_fused_cpu(true);
   const auto fused = net->forward(a, b, t, GetParam().scale);
   EXPECT_LE(max_abs_diff(fused, expected), 1e-4);
+  EXPECT_LE(max_abs_diff(net->forward(a, b, t, GetParam().scale, edges), expected_edges), 1e-4);
   EXPECT_GT((expected - (a + b) / 2).abs().max().item<double>(), 1e-2);  // not a trivial blend
+  EXPECT_GT(max_abs_diff(expected_edges, expected), 1e-3);                // the rule changed something
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, FusedPath,

@@ -53,8 +53,10 @@ struct ModelOptions {
   /// refuses it by name off CUDA and where the build or machine has no plugin.
   bool cuda_graphs = false;
   /// Frames give way to the pair's blend where the model's motion cannot be trusted,
-  /// and in RIFE's refine a pair doubtful on the whole runs again as an ensemble
-  /// (rife/motion_confidence.h); off: the network's frame as published.
+  /// in RIFE's refine a pair doubtful on the whole runs again as an ensemble
+  /// (rife/motion_confidence.h), and at the picture's edges RIFE merges from the input
+  /// that still shows a spot (rife/picture_edges.h); off: the network's frame as
+  /// published.
   bool fallback = true;
 };
 

@@ -90,7 +90,7 @@ torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const 
   auto glue = fused_cpu_applies(img0) ? make_fused_cpu_glue(inputs, blocks_, variant_)
                                       : make_aten_glue(inputs, blocks_, variant_, warp_);
   torch::Tensor restarting;
-  auto out = coarse_to_fine(*glue, scale, mode.ensemble, restarting);
+  auto out = coarse_to_fine(*glue, scale, mode, restarting);
   // The rows of a batch, with the pair's other inputs, for a pass of their own.
   const auto pass_of_rows = [&](const IFNetMode& as) {
     return [&, as](const torch::Tensor& index) {
@@ -128,7 +128,9 @@ torch::Tensor IFNetImpl::finish(torch::Tensor merged, const RefineInputs& state,
   return mode.fallback ? fall_back_to_blend(merged, state, timestep, weight) : merged;
 }
 
-torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble, torch::Tensor& restarting) {
+torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, const IFNetMode& mode,
+                                        torch::Tensor& restarting) {
+  const bool ensemble = mode.ensemble;
   std::vector<double> scales;
   for (int64_t i = 0; i < variant_.num_blocks(); ++i) scales.push_back(variant_.base_scale(i) / scale);
   // Block i's prediction and, in ensemble mode, its swapped twin: one batch of two.
@@ -173,7 +175,7 @@ torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, bool ense
     }
     if (i + 1 < variant_.num_blocks()) glue.warp();
   }
-  return glue.merge();
+  return glue.merge(mode.seen_side_at_edges ? mask_shift_toward_seen_side(glue.flow(), mode.picture) : torch::Tensor());
 }
 
 }  // namespace interp::rife

@@ -63,11 +63,13 @@ class AtenGlue : public IFNetGlue {
     }
   }
 
-  torch::Tensor merge() override {
+  torch::Tensor merge(const torch::Tensor& mask_shift) override {
     warp();
-    const auto weight = torch::sigmoid(mask_);
+    const auto weight = torch::sigmoid(mask_shift.defined() ? mask_ + mask_shift.to(mask_.scalar_type()) : mask_);
     return warped0_ * weight + warped1_ * (1 - weight);
   }
+
+  const torch::Tensor& flow() const override { return flow_; }
 
   RefineInputs final_state() override { return {in_.img0, in_.img1, warped0_, warped1_, mask_, flow_}; }
 

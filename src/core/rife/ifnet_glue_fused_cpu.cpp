@@ -84,7 +84,12 @@ class FusedCpuGlue : public IFNetGlue {
     if (in_.feat0.defined()) cpu_glue::warp_both(in_.feat0, in_.feat1, flow_, warped_feat0_, warped_feat1_);
   }
 
-  torch::Tensor merge() override { return cpu_glue::warp_and_merge(in_.img0, in_.img1, flow_, mask_); }
+  torch::Tensor merge(const torch::Tensor& mask_shift) override {
+    const auto mask = mask_shift.defined() ? (mask_ + mask_shift).contiguous(torch::MemoryFormat::ChannelsLast) : mask_;
+    return cpu_glue::warp_and_merge(in_.img0, in_.img1, flow_, mask);
+  }
+
+  const torch::Tensor& flow() const override { return flow_; }
 
   RefineInputs final_state() override {
     warp();  // merge() warped on the fly without keeping the warps

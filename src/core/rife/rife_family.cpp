@@ -26,7 +26,8 @@ class TrainableRife : public TrainableModel {
     net_->use_fused_cpu(false);
     net_->to(device);
     net_->train();
-    mode_ = {refines(quality), ensembles(quality)};
+    mode_.refine = refines(quality);
+    mode_.ensemble = ensembles(quality);
   }
   torch::nn::Module& module() override { return *net_; }
   torch::Tensor forward(const torch::Tensor& img0, const torch::Tensor& img1, const torch::Tensor& t) override {
@@ -85,8 +86,13 @@ class RifeFamily : public ModelFamily {
     const bool refine = refines(*options.quality);
     // The second opinion is measured on refine, the default (README "Quality check");
     // who asks for fast asked for speed. It needs the fallback and no ensemble
-    // (IFNet::seeks_second_opinion).
-    ro.mode = {refine, ensembles(*options.quality), options.fallback, /*ensemble_when_doubtful=*/refine};
+    // (IFNet::seeks_second_opinion). The edges' rule, like the fallback, is interp's,
+    // not the published network's.
+    ro.mode.refine = refine;
+    ro.mode.ensemble = ensembles(*options.quality);
+    ro.mode.fallback = options.fallback;
+    ro.mode.ensemble_when_doubtful = refine;
+    ro.mode.seen_side_at_edges = options.fallback;
     return std::make_unique<rife::RifeInterpolator>(variant_of(w), w.tensors, ro);
   }
   std::unique_ptr<TrainableModel> build_trainable(const ModelWeights& w, torch::Device device,

@@ -95,7 +95,9 @@ torch::Tensor RifeInterpolator::make(const FrameWindow& window, const std::vecto
   auto t = times_tensor(times, opts)
                .view({n, 1, 1, 1})
                .expand({n, 1, a.size(2), a.size(3)});
-  return crop_to(net_->forward(a, b, t, options_.scale, options_.mode), h, w);
+  auto mode = options_.mode;
+  mode.picture = {h, w};  // what lies beyond it is padding (picture_edges.h)
+  return crop_to(net_->forward(a, b, t, options_.scale, mode), h, w);
 }
 
 }  // namespace interp::rife

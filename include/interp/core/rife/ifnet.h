@@ -5,6 +5,7 @@
 #include "interp/core/rife/backward_warp.h"
 #include "interp/core/rife/ifblock.h"
 #include "interp/core/rife/ifnet_variant.h"
+#include "interp/core/rife/picture_edges.h"
 #include "interp/core/rife/refine.h"
 
 #include <torch/nn/module.h>
@@ -28,6 +29,11 @@ struct IFNetMode {
   /// whole (motion_confidence.h: doubtful()) is run again as an ensemble, whose pass on
   /// the swapped pair catches flow that both warps agree on wrongly
   bool ensemble_when_doubtful = false;
+  /// near the picture's edges, merge from the input that still shows the spot where the
+  /// other's warp samples beyond its picture (picture_edges.h); not the reference's
+  bool seen_side_at_edges = false;
+  /// the picture within inputs padded to the network's multiple (picture_edges.h)
+  PictureSize picture;
 };
 
 class IFNetImpl : public torch::nn::Module {
@@ -85,7 +91,7 @@ class IFNetImpl : public torch::nn::Module {
 
   /// The loop over the blocks. Undefined when a batch's pairs take different paths at
   /// v3.9's restart; `restarting` (N, bool) then says which restart.
-  torch::Tensor coarse_to_fine(IFNetGlue& glue, double scale, bool ensemble, torch::Tensor& restarting);
+  torch::Tensor coarse_to_fine(IFNetGlue& glue, double scale, const IFNetMode& mode, torch::Tensor& restarting);
   bool fused_cpu_applies(const torch::Tensor& image) const;
 
   IFNetVariant variant_;

@@ -68,8 +68,13 @@ class IFNetGlue {
   /// Warps the inputs (and Head features) by the current flow.
   virtual void warp() = 0;
 
-  /// The frame at t: both inputs warped by the final flow, blended by sigmoid(mask).
-  virtual torch::Tensor merge() = 0;
+  /// The current flow (N×4×H×W, in pixels, to input 0 then to input 1).
+  virtual const torch::Tensor& flow() const = 0;
+
+  /// The frame at t: both inputs warped by the final flow, blended by sigmoid(mask), or
+  /// by sigmoid(mask + mask_shift) when that (N×1×H×W) is given (picture_edges.h). The
+  /// state keeps the blocks' mask: the refinement net reads what it was trained on.
+  virtual torch::Tensor merge(const torch::Tensor& mask_shift = {}) = 0;
 
   /// After merge(): what the refinement net reads (inputs, their final warps, mask
   /// logits, flow).
