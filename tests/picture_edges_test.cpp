@@ -65,14 +65,15 @@ TEST(PictureEdges, APannedTextureComesOutTruerWhereContentEntersAndLeaves) {
   INTERP_REQUIRE_MODEL(path, "rife-v3.9");
   auto with = refine_of(path, true), without = refine_of(path, false);
   torch::manual_seed(5);
-  // Fine random structure panned 4 px right-to-left and 2 px up between the pair; the
+  // Fine random structure moving 4 px to the left and 2 px up between the pair; the
   // picture, 90x128, is padded below to the network's multiple (128).
   const auto canvas = torch::upsample_bicubic2d(torch::rand({1, 3, 33, 46}), {100, 140}, false).clamp(0, 1);
   const auto a = canvas.slice(2, 0, 90).slice(3, 0, 128), b = canvas.slice(2, 2, 92).slice(3, 4, 132);
   const auto truth = canvas.slice(2, 1, 91).slice(3, 2, 130);
   const auto on = with.interpolate(a.to(test_device()), b.to(test_device()), {0.5}).cpu();
   const auto off = without.interpolate(a.to(test_device()), b.to(test_device()), {0.5}).cpu();
-  // The strips of 4 px at the edges (half the motion) hold what one input lacks.
+  // Strips at the edges, 4 columns and 3 rows, twice as wide as where the in-between
+  // shows what one input lacks (2 columns, 1 row).
   const auto edges = [](const torch::Tensor& x) {
     return torch::cat({x.slice(3, 0, 4).flatten(), x.slice(3, -4).flatten(), x.slice(2, 0, 3).flatten(),
                        x.slice(2, -3).flatten()});
@@ -87,7 +88,7 @@ TEST(PictureEdges, APannedTextureComesOutTruerWhereContentEntersAndLeaves) {
   // +0.09 to +0.88 dB), nothing changed inside.
   EXPECT_LT(err_on, 0.9 * err_off);
   EXPECT_GT(psnr(on, truth), psnr(off, truth) + 0.3);
-  EXPECT_EQ(inside_change, 0);
+  EXPECT_LE(inside_change, 1e-5);  // 0 on the CPU
 }
 
 }  // namespace
