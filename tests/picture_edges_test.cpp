@@ -44,7 +44,7 @@ TEST(PictureEdges, TheMaskMovesOnlyWhereOneInputsSampleLeavesThePicture) {
 
   // Inputs padded below the picture (6 of 8 rows are picture): input 1 sampled 1 px
   // down reads the padding from the picture's last row on; in the padding both do.
-  shift = rife::mask_shift_toward_seen_side(uniform_flow(h, w, 0, 0, 0, 1), {6, w});
+  shift = rife::mask_shift_toward_seen_side(uniform_flow(h, w, 0, 0, 0, 1), {w, 6});
   EXPECT_EQ(shift.slice(2, 0, 5).abs().max().item<double>(), 0);
   EXPECT_NEAR(at(shift, 5, 3), full, 1e-3);
 }

@@ -85,7 +85,7 @@ TEST_P(FusedPath, MatchesTorchOpPath) {
   // random weights' flow leaves it often).
   rife::IFNetMode edges;
   edges.seen_side_at_edges = true;
-  edges.picture = {h - 10, w - 20};
+  edges.picture = {w - 20, h - 10};
   net->use_fused_cpu(false);
   const auto expected = net->forward(a, b, t, GetParam().scale);
   const auto expected_edges = net->forward(a, b, t, GetParam().scale, edges);

@@ -23,7 +23,7 @@ namespace {
 void check_pictures(const std::vector<std::string>& paths, const std::string& name, int64_t max_pixels) {
   if (paths.size() < 2)
     throw Error(name + ": holds " + std::to_string(paths.size()) + " image(s); at least 2 are needed");
-  std::optional<io::PictureSize> first;
+  std::optional<PictureSize> first;
   for (const auto& path : paths) {
     const auto size = io::read_picture_size(path);
     if (!size) continue;

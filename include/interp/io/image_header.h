@@ -2,16 +2,13 @@
 /// A picture's size from its header alone, so that a picture that would not fit (a
 /// "decompression bomb": a few hundred KB of PNG that decode to gigabytes) or does not
 /// match its sequence is refused before a byte of it is decoded.
+#include "interp/base/picture_size.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 
 namespace interp::io {
-
-struct PictureSize {
-  int64_t width = 0;
-  int64_t height = 0;
-};
 
 /// PNG, JPEG, BMP and WebP headers; nothing for other formats (their decoder checks).
 std::optional<PictureSize> read_picture_size(const std::string& path);

@@ -1,6 +1,7 @@
 #pragma once
 /// Where input frames come from, one value at a time in source order: a decoded frame,
 /// a packet to stream-copy (video only), or the end.
+#include "interp/base/picture_size.h"
 #include "interp/io/source_streams.h"
 #include "interp/io/video_reader.h"
 
@@ -52,7 +53,7 @@ class FrameSource {
   /// be read twice): later frames may come faster (frame_grid.h).
   virtual bool rate_from_opening() const { return false; }
   /// Frame size known before decoding (a video's stream, a picture's header), if any.
-  virtual std::optional<io::PictureSize> frame_size() const = 0;
+  virtual std::optional<PictureSize> frame_size() const = 0;
   /// Makes input frame `index` the next one, exactly (before the first next()); a piece
   /// of the input carries no audio or subtitles.
   virtual void start_at(int64_t index) = 0;
@@ -81,8 +82,8 @@ class VideoFileSource : public FrameSource {
   io::DecodeDamage damage() const override { return reader_.damage(); }
   double frame_step() const override { return io::frame_step(reader_.info()); }
   bool rate_from_opening() const override { return reader_.info().rate_from_opening; }
-  std::optional<io::PictureSize> frame_size() const override {
-    return io::PictureSize{reader_.info().width, reader_.info().height};
+  std::optional<PictureSize> frame_size() const override {
+    return PictureSize{reader_.info().width, reader_.info().height};
   }
   void start_at(int64_t index) override {
     reader_.drop_other_streams();
@@ -119,7 +120,7 @@ class ImageListSource : public FrameSource {
   int64_t frame_count() const override { return static_cast<int64_t>(paths_.size()); }
   std::string name() const override { return name_; }
   io::DecodeDamage damage() const override { return damage_; }
-  std::optional<io::PictureSize> frame_size() const override {
+  std::optional<PictureSize> frame_size() const override {
     return paths_.empty() ? std::nullopt : io::read_picture_size(paths_.front());
   }
   void start_at(int64_t index) override;

@@ -23,7 +23,7 @@ class SlidingTextureSource : public FrameSource {
   io::Rational frame_rate() const override { return {30, 1}; }
   int64_t frame_count() const override { return frames_; }
   std::string name() const override { return "sliding texture"; }
-  std::optional<io::PictureSize> frame_size() const override { return io::PictureSize{width_, height_}; }
+  std::optional<PictureSize> frame_size() const override { return PictureSize{width_, height_}; }
   void start_at(int64_t index) override { next_ = index; }
   io::SourceStreams streams() const override;
 

@@ -96,7 +96,7 @@ torch::Tensor RifeInterpolator::make(const FrameWindow& window, const std::vecto
                .view({n, 1, 1, 1})
                .expand({n, 1, a.size(2), a.size(3)});
   auto mode = options_.mode;
-  mode.picture = {h, w};  // what lies beyond it is padding (picture_edges.h)
+  mode.picture = {w, h};  // what lies beyond it is padding (picture_edges.h)
   return crop_to(net_->forward(a, b, t, options_.scale, mode), h, w);
 }
 

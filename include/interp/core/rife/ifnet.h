@@ -32,7 +32,8 @@ struct IFNetMode {
   /// near the picture's edges, merge from the input that still shows the spot where the
   /// other's warp samples beyond its picture (picture_edges.h); not the reference's
   bool seen_side_at_edges = false;
-  /// the picture within inputs padded to the network's multiple (picture_edges.h)
+  /// the picture (width, height) within inputs padded to the network's multiple
+  /// (picture_edges.h)
   PictureSize picture;
 };
 

@@ -15,19 +15,17 @@
 /// was trained on. The padding stays the references' zeros: each image's mean colour
 /// or its edge repeated gained on a horizontal pan but lost elsewhere (0.34 dB on
 /// scene_cuts at 1280x272; up to 4 dB on a diagonal pan). README "The picture's edges".
+#include "interp/base/picture_size.h"
+
 #include <torch/types.h>
 
 namespace interp::rife {
 
-/// The picture's size within inputs padded to the network's multiple; 0: all of them.
-struct PictureSize {
-  int64_t height = 0;
-  int64_t width = 0;
-};
-
 /// What to add to the merge mask's logits (N×1×H×W; input 0's weight after the
 /// sigmoid) to move it toward the input whose sample lies inside `picture` where the
 /// other's, by `flow` (N×4×H×W: to input 0, then to input 1, in pixels), lies outside.
+/// `picture` is the picture within inputs padded to the network's multiple; a size of 0
+/// takes the whole input.
 torch::Tensor mask_shift_toward_seen_side(const torch::Tensor& flow, PictureSize picture);
 
 }  // namespace interp::rife
