@@ -110,31 +110,6 @@ TEST(TrainingData, NothingToLearnIsOneErrorBeforeTraining) {
   }
 }
 
-TEST(TrainingData, WindowsAcrossGapsInTheTimestampsAreLeftOut) {
-  // 20 frames at 25 fps: a slot skipped before frame 8, a pause of 4 before frame 14
-  // (slots 0-7, 9-14, 19-24). An in-between there is not at the middle of its pair's time.
-  TempDir dir;
-  make_clip(dir / "vfr.mkv", 64, 48, "25", 20,
-            "-vf \"setpts=PTS+gte(N\\,8)+4*gte(N\\,14)\" -fps_mode passthrough -c:v ffv1");
-  JobInput input;
-  input.video = input.name = dir / "vfr.mkv";
-  TrainingDataOptions options;
-  options.validation_share = 0;
-  options.skip.still = 0;
-  const TrainingData data({input}, options);
-  const auto& clip = data.clips().front();
-  EXPECT_EQ(clip.slot[8], 9);
-  EXPECT_EQ(clip.slot[14], 19);
-  EXPECT_EQ(clip.uneven_windows, 4);  // the triplets from frames 6, 7, 12 and 13
-  std::vector<int64_t> firsts;
-  for (const auto& w : data.training_windows()) firsts.push_back(w.first);
-  EXPECT_EQ(firsts, (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 14, 15, 16, 17}));
-  // A neighbour lies a pair's time from its end: frame 7, three slots before frame 9, is
-  // not one, and the end stands in for it, as at a clip's end.
-  EXPECT_EQ(data.window_frames({0, 9, 2}, ModelTraits{1, 1, false}), (std::vector<int64_t>{9, 9, 11, 13}));
-  EXPECT_NE(data.summary().find("(4 windows across gaps in the timestamps left out)"), std::string::npos);
-}
-
 TEST(SampleDrawer, ARestoredStateDrawsWhatTheOriginalWould) {
   TempDir dir;
   std::vector<std::pair<int, int>> frames;

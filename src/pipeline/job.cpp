@@ -102,9 +102,7 @@ struct JobState {
         options(options),
         span(options, model.traits(), source.frame_count()),
         control(options.pairs.cancel),
-        grid(options.placement
-                 ? options.placement->grid
-                 : FrameGrid(source.frame_step(), source.frame_rate().value(), source.rate_from_opening())),
+        grid(options.placement ? options.placement->grid : source.grid()),
         loop(pairs, timeline, options.repeat_tail, [this] { return output_pool.acquire(); }) {
     loop.number_from(span.first_slot);
   }

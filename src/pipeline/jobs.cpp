@@ -50,8 +50,7 @@ PlannedJob plan_job(const JobInput& input, const JobOutput& output, const RateRe
   if (range && input.pictures.empty() && input.video != "-") {
     const auto times = io::presentation_times(input.video, range->end > 0 ? range->end + 1 : 0);
     if (!times.empty())
-      job.options.placement =
-          place_piece(FrameGrid(job.source->frame_step(), job.source->frame_rate().value()), times, *range);
+      job.options.placement = place_piece(job.source->grid(), times, *range);
   }
   job.timeline = timeline_for(rate, timed ? in_rate.num : 0, timed ? in_rate.den : 0);
   if (timed) job.output_rate = output_rate(in_rate, job.timeline.ratio());

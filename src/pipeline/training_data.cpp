@@ -95,12 +95,10 @@ TrainingData::TrainingData(const std::vector<JobInput>& inputs, const TrainingDa
   for (size_t i = 0; i < clips_.size(); ++i) find_windows(i);
   validation_ = held_out_sample(kValidationSamples);
   if (training_.empty()) {
-    int64_t frames = 0, cuts = 0, still = 0, uneven = 0;
-    for (const auto& c : clips_)
-      frames += c.frames.size(), cuts += c.cuts, still += c.still_windows, uneven += c.uneven_windows;
-    throw Error("no usable triplets in the training data (" + std::to_string(frames) + " frames, " +
-                std::to_string(cuts) + " scene cuts, " + std::to_string(still) + " still windows" +
-                (uneven ? ", " + std::to_string(uneven) + " unevenly timed" : "") +
+    const Totals sum = totals();
+    throw Error("no usable triplets in the training data (" + std::to_string(sum.frames) + " frames, " +
+                std::to_string(sum.cuts) + " scene cuts, " + std::to_string(sum.still_windows) + " still windows" +
+                (sum.uneven_windows ? ", " + std::to_string(sum.uneven_windows) + " unevenly timed" : "") +
                 "): training needs at least three moving, evenly timed frames of one shot outside the held-out frames");
   }
 }
@@ -108,7 +106,7 @@ TrainingData::TrainingData(const std::vector<JobInput>& inputs, const TrainingDa
 void TrainingData::add_clip(const JobInput& input, int64_t byte_share,
                             const std::function<void(const std::string&)>& note) {
   auto source = open_source(input, options_.decode);
-  FrameGrid grid(source->frame_step(), source->frame_rate().value());
+  FrameGrid grid = source->grid();
   TrainingClip clip;
   clip.name = input.name.empty() ? source->name() : input.name;
   int64_t bytes = 0;
@@ -119,6 +117,14 @@ void TrainingData::add_clip(const JobInput& input, int64_t byte_share,
     if (std::holds_alternative<io::EndOfStream>(item)) break;
     auto* frame = std::get_if<io::VideoFrame>(&item);
     if (!frame) continue;
+    // A frame the job would drop for coming too late (a pipe whose rate rose) is not
+    // trained on either: it has no slot of its own.
+    const auto pts = frame->pts == io::VideoFrame::kUntimed ? std::nullopt : std::optional<int64_t>(frame->pts);
+    if (grid.skipped_before(pts) == FrameGrid::kLate) {
+      ++clip.late_frames;
+      recycled = std::move(frame->image);
+      continue;
+    }
     auto rgb = to_rgb8(frame->image);
     if (!clip.frames.empty() && rgb.sizes() != clip.frames.front().sizes())
       throw Error(clip.name + ": its frames change size; training needs one size per clip");
@@ -128,7 +134,6 @@ void TrainingData::add_clip(const JobInput& input, int64_t byte_share,
     }
     bytes += rgb.nbytes();
     clip.frames.push_back(rgb.data_ptr() == frame->image.data.data() ? rgb.clone() : rgb);
-    grid.skipped_before(frame->pts == io::VideoFrame::kUntimed ? std::nullopt : std::optional<int64_t>(frame->pts));
     clip.slot.push_back(grid.slot());
     recycled = std::move(frame->image);
   }
@@ -219,13 +224,26 @@ int64_t TrainingData::smallest_side() const {
   return side == INT64_MAX ? 0 : side;
 }
 
+TrainingData::Totals TrainingData::totals() const {
+  Totals sum;
+  for (const auto& c : clips_) {
+    sum.frames += static_cast<int64_t>(c.frames.size());
+    sum.cuts += c.cuts;
+    sum.still_windows += c.still_windows;
+    sum.uneven_windows += c.uneven_windows;
+    sum.late_frames += c.late_frames;
+  }
+  return sum;
+}
+
 std::string TrainingData::summary() const {
-  int64_t frames = 0, uneven = 0;
-  for (const auto& c : clips_) frames += c.frames.size(), uneven += c.uneven_windows;
+  const Totals sum = totals();
   std::ostringstream text;
-  text << clips_.size() << (clips_.size() == 1 ? " clip, " : " clips, ") << frames << " frames (" << mib(bytes_)
+  text << clips_.size() << (clips_.size() == 1 ? " clip, " : " clips, ") << sum.frames << " frames (" << mib(bytes_)
        << " cached): " << training_.size() << " training windows, " << validation_.size() << " for validation";
-  if (uneven) text << " (" << uneven << " windows across gaps in the timestamps left out)";
+  if (sum.uneven_windows) text << " (" << sum.uneven_windows << " windows across gaps in the timestamps left out)";
+  if (sum.late_frames)
+    text << " (" << sum.late_frames << " frames of a pipe left out: they came faster than the rate it was timed on)";
   return text.str();
 }
 

@@ -4,6 +4,7 @@
 #include "interp/base/picture_size.h"
 #include "interp/io/source_streams.h"
 #include "interp/io/video_reader.h"
+#include "interp/pipeline/frame_grid.h"
 
 #include <memory>
 #include <optional>
@@ -52,6 +53,9 @@ class FrameSource {
   /// Whether frame_rate() was judged on the opening frames alone (a pipe, which cannot
   /// be read twice): later frames may come faster (frame_grid.h).
   virtual bool rate_from_opening() const { return false; }
+  /// The grid its frames are placed on (frame_grid.h): one rule for the job, its pieces
+  /// and training, so that all three give a frame the same slot.
+  FrameGrid grid() const { return FrameGrid(frame_step(), frame_rate().value(), rate_from_opening()); }
   /// Frame size known before decoding (a video's stream, a picture's header), if any.
   virtual std::optional<PictureSize> frame_size() const = 0;
   /// Makes input frame `index` the next one, exactly (before the first next()); a piece

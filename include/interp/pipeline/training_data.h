@@ -70,6 +70,7 @@ struct TrainingClip {
   /// skipped slots, the frames of a window are not evenly spaced in time.
   std::vector<int64_t> slot;
   int64_t cuts = 0, still_windows = 0, uneven_windows = 0;
+  int64_t late_frames = 0;            ///< dropped as a job drops them: a pipe's, faster than its opening
   bool shortened = false;             ///< kept its first frames only (cache share)
 };
 
@@ -109,6 +110,12 @@ class TrainingData {
   std::string summary() const;
 
  private:
+  /// Frames and the windows left out, over all clips: what the summary and the "no
+  /// usable triplets" error both count.
+  struct Totals {
+    int64_t frames = 0, cuts = 0, still_windows = 0, uneven_windows = 0, late_frames = 0;
+  };
+  Totals totals() const;
   void add_clip(const JobInput& input, int64_t byte_share, const std::function<void(const std::string&)>& note);
   void find_windows(size_t index);
 
