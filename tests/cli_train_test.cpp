@@ -149,6 +149,8 @@ TEST_F(Train, BadInputIsOneLineBeforeAnyWork) {
               quote(dir / "m.safetensors"),
           "fine-tuned from its published weights");
   refused(train_args("--steps 2 --resume"), "no checkpoint to resume");
+  // A checkpoint named after the data is said to be the input, not an earlier run's.
+  refused(train_args("--steps 2 --checkpoint " + quote(dir / "clip.mkv")), "is the input");
   std::ofstream(dir / "m.safetensors.checkpoint") << "not a checkpoint";
   refused(train_args("--steps 2"), "a checkpoint of an earlier run");
   refused(train_args("--steps 2 --resume"), "not a usable checkpoint");

@@ -60,11 +60,12 @@ PlannedTraining plan_training(TrainingRequest r) {
   // a run resumes is read too: an input to every other output.
   if (r.checkpoint.empty()) r.checkpoint = r.output + ".checkpoint";
   io::check_apart(r.output, r.checkpoint, "--checkpoint");
+  // What the checkpoint's name is (an input, a device) is said before what lies there.
+  io::PendingOutput::check(r.checkpoint, io::PendingOutput::Kind::File, true, read);
   if (r.run.resume && !fs::is_regular_file(r.checkpoint))
     throw Error(r.checkpoint + ": no checkpoint to resume (--resume continues a run stopped before)");
   if (!r.run.resume && fs::exists(r.checkpoint) && !r.overwrite)
     throw Error(r.checkpoint + ": a checkpoint of an earlier run is there; --resume continues it, -y starts over");
-  io::PendingOutput::check(r.checkpoint, io::PendingOutput::Kind::File, true, read);
   plan.read = read;
   if (r.run.resume) plan.read.push_back(r.checkpoint);
   plan.output = std::make_unique<io::PendingOutput>(r.output, io::PendingOutput::Kind::File, r.overwrite, plan.read);
