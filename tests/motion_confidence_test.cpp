@@ -106,9 +106,14 @@ TEST(MotionConfidence, ACleanMovingPairComesOutAsTheNetworkMadeIt) {
 
 TEST(MotionConfidence, APairIsDoubtfulWhenItsMeanWeightIsAboveTheRule) {
   const auto weights = torch::stack({torch::full({1, 4, 6}, 0.2), torch::full({1, 4, 6}, 0.4)});
-  const auto doubtful = rife::doubtful(weights, rife::FallbackRule{});
+  const auto doubtful = rife::doubtful(weights);
   EXPECT_FALSE(doubtful[0].item<bool>());
   EXPECT_TRUE(doubtful[1].item<bool>());
+  // Padded to 8x8 with trusted zeros, the second is still doubtful over its picture:
+  // over all of the padded frame it would not be (0.4 * 24 / 64 = 0.15).
+  const auto padded = torch::constant_pad_nd(weights, {0, 2, 0, 4});
+  EXPECT_FALSE(rife::doubtful(padded)[1].item<bool>());
+  EXPECT_TRUE(rife::doubtful(padded, PictureSize{6, 4})[1].item<bool>());
 }
 
 /// The default (refine, fallback on) runs a doubtful pair again as an ensemble, and

@@ -106,7 +106,7 @@ torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const 
   if (mode.fallback) weight = blend_weight(state);
   if (seeks_second_opinion(mode)) {
     // Decided before the refinement, so that a doubtful pair refines once.
-    const auto doubt = doubtful(weight);
+    const auto doubt = doubtful(weight, mode.picture);
     const int64_t count = doubt.sum().item<int64_t>();
     doubts_.judged += img0.size(0);
     doubts_.doubtful += count;

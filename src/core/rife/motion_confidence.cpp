@@ -32,8 +32,10 @@ torch::Tensor blend_weight(const RefineInputs& state, const FallbackRule& rule) 
   return torch::upsample_bilinear2d(weight, {state.img0.size(2), state.img0.size(3)}, /*align_corners=*/false);
 }
 
-torch::Tensor doubtful(const torch::Tensor& weight, const FallbackRule& rule) {
-  return weight.mean({1, 2, 3}) > rule.doubtful;
+torch::Tensor doubtful(const torch::Tensor& weight, PictureSize picture, const FallbackRule& rule) {
+  const int64_t height = picture.height > 0 ? std::min(picture.height, weight.size(2)) : weight.size(2);
+  const int64_t width = picture.width > 0 ? std::min(picture.width, weight.size(3)) : weight.size(3);
+  return weight.narrow(2, 0, height).narrow(3, 0, width).mean({1, 2, 3}) > rule.doubtful;
 }
 
 torch::Tensor fall_back_to_blend(const torch::Tensor& frame, const RefineInputs& state, const torch::Tensor& timestep,

@@ -19,6 +19,7 @@
 /// the ensemble's pass on the swapped pair does see it. So a pair that the measure
 /// doubts on the whole, doubtful(), is worth a second, costlier opinion (ifnet.cpp):
 /// README "A second opinion where the flow is doubtful".
+#include "interp/base/picture_size.h"
 #include "interp/core/rife/refine.h"
 
 #include <torch/types.h>
@@ -34,17 +35,24 @@ struct FallbackRule {
   double block_share = 1.0 / 20;
   int64_t min_block = 16;
   double floor = 2e-3;      ///< added to the input difference: still blocks stay the model's
-  /// A pair whose mean blend weight is above this is doubtful: its flow explained less
-  /// than a third of the picture's change on average (IFNetMode::ensemble_when_doubtful).
-  double doubtful = 0.3;
+  /// A pair whose mean blend weight over the picture is above this is doubtful: its flow
+  /// explained less than about a third of the picture's change on average
+  /// (IFNetMode::ensemble_when_doubtful). It was tuned as 0.3 over the padded frame, at
+  /// sizes padded by a sixteenth (320x240 in 320x256, 1280x720 in 1280x768): 0.32 over
+  /// the picture decides as that did there, and now the same at any size.
+  double doubtful = 0.32;
 };
 
 /// How far each pixel moves toward the blend, N×1×H×W in [0,1] (0: the model's frame),
 /// from the final state of IFNet (the inputs and their warps by the final flow).
 torch::Tensor blend_weight(const RefineInputs& state, const FallbackRule& rule = {});
 
-/// Per pair (N, bool): whether blend_weight()'s mean is above rule.doubtful.
-torch::Tensor doubtful(const torch::Tensor& weight, const FallbackRule& rule = {});
+/// Per pair (N, bool): whether blend_weight()'s mean over `picture` (the picture within
+/// inputs padded to the network's multiple; 0: all of the weight) is above
+/// rule.doubtful. The padding, where both inputs are zero and agree, is not the pair's:
+/// counted, it made a pair the less doubtful the more padding its size has (176x144 in
+/// 192x192: a third).
+torch::Tensor doubtful(const torch::Tensor& weight, PictureSize picture = {}, const FallbackRule& rule = {});
 
 /// `frame` (IFNet's output at `timestep`, N×1×H×W or N×1×1×1) moved toward the
 /// inputs' blend at that time by `weight` (blend_weight()).
