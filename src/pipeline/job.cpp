@@ -154,9 +154,6 @@ void interpolate_stage(JobState& job) {
   torch::InferenceMode inference;
   SlotLoop& loop = job.loop;
   FrameGrid& grid = job.grid;
-  const auto timestamp = [](const io::VideoFrame& frame) {
-    return frame.pts == io::VideoFrame::kUntimed ? std::nullopt : std::optional<int64_t>(frame.pts);
-  };
   const SlotLoop::Emit emit = [&](OutputFrame&& frame) {
     IndexedImage item{std::move(frame.made), frame.index};
     if (frame.copy) {
@@ -186,7 +183,7 @@ void interpolate_stage(JobState& job) {
     if (job.span.is_neighbour(++frames_read)) {  // a piece's window neighbour, never written
       loop.push_context(to_tensor(frame.image, job.model.device(), job.model.dtype()));
       // The lead's time places the piece's first frame.
-      if (grid.skipped_before(timestamp(frame)) == FrameGrid::kLate && numbered_by_frame)
+      if (grid.skipped_before(frame.timestamp()) == FrameGrid::kLate && numbered_by_frame)
         refuse_late(job.span.first - job.span.lead + frames_read - 1);
       job.input_pool.release(std::move(frame.image));
       continue;
@@ -194,7 +191,7 @@ void interpolate_stage(JobState& job) {
     // Slots of the frame grid this frame's timestamp skipped (a variable frame rate, or
     // frames lost to damaged packets): filled by the pair, or held by the frame before,
     // so that this one, everything after it and the audio keep their time (frame_grid.h).
-    const int64_t skipped = grid.skipped_before(timestamp(frame));
+    const int64_t skipped = grid.skipped_before(frame.timestamp());
     const int64_t index = job.span.first + loop.input_frames() - job.repeated;
     if (numbered_by_frame && skipped == FrameGrid::kLate) refuse_late(index);
     if (numbered_by_frame && skipped > frame.dropped_before)

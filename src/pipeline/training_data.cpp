@@ -119,8 +119,7 @@ void TrainingData::add_clip(const JobInput& input, int64_t byte_share,
     if (!frame) continue;
     // A frame the job would drop for coming too late (a pipe whose rate rose) is not
     // trained on either: it has no slot of its own.
-    const auto pts = frame->pts == io::VideoFrame::kUntimed ? std::nullopt : std::optional<int64_t>(frame->pts);
-    if (grid.skipped_before(pts) == FrameGrid::kLate) {
+    if (grid.skipped_before(frame->timestamp()) == FrameGrid::kLate) {
       ++clip.late_frames;
       recycled = std::move(frame->image);
       continue;

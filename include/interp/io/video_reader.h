@@ -56,6 +56,8 @@ struct VideoFrame {
   Image image;
   int64_t pts = 0;  ///< in the stream's time base, or kUntimed
   int64_t dropped_before = 0;  ///< damaged packets dropped since the previous frame
+  /// pts, or nothing for an untimed frame: what FrameGrid places.
+  std::optional<int64_t> timestamp() const { return pts == kUntimed ? std::nullopt : std::optional<int64_t>(pts); }
 };
 struct EndOfStream {};
 

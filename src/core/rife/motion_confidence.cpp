@@ -1,6 +1,8 @@
 /// The fallback toward the blend (motion_confidence.h).
 #include "interp/core/rife/motion_confidence.h"
 
+#include "interp/core/rife/picture_edges.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -33,8 +35,7 @@ torch::Tensor blend_weight(const RefineInputs& state, const FallbackRule& rule) 
 }
 
 torch::Tensor doubtful(const torch::Tensor& weight, PictureSize picture, const FallbackRule& rule) {
-  const int64_t height = picture.height > 0 ? std::min(picture.height, weight.size(2)) : weight.size(2);
-  const int64_t width = picture.width > 0 ? std::min(picture.width, weight.size(3)) : weight.size(3);
+  const auto [width, height] = picture_within(picture, weight);
   return weight.narrow(2, 0, height).narrow(3, 0, width).mean({1, 2, 3}) > rule.doubtful;
 }
 

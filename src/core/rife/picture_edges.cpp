@@ -23,8 +23,7 @@ torch::Tensor inside_share(const torch::Tensor& flow_xy, int64_t height, int64_t
 }  // namespace
 
 torch::Tensor mask_shift_toward_seen_side(const torch::Tensor& flow, PictureSize picture) {
-  const int64_t height = picture.height > 0 ? picture.height : flow.size(2);
-  const int64_t width = picture.width > 0 ? picture.width : flow.size(3);
+  const auto [width, height] = picture_within(picture, flow);
   const auto f = flow.to(torch::kFloat32);
   // A tiny floor keeps the logarithms finite: a side wholly outside against one wholly
   // inside moves the logits by 14, a mask of 0.5 to 1 − 1e-6.

@@ -21,6 +21,13 @@
 
 namespace interp::rife {
 
+/// The picture within `padded` (N×C×H×W): `picture`, all of `padded` where a side is 0,
+/// never more than `padded`.
+inline PictureSize picture_within(PictureSize picture, const torch::Tensor& padded) {
+  const auto side = [](int64_t asked, int64_t whole) { return asked > 0 && asked < whole ? asked : whole; };
+  return {side(picture.width, padded.size(3)), side(picture.height, padded.size(2))};
+}
+
 /// What to add to the merge mask's logits (N×1×H×W; input 0's weight after the
 /// sigmoid) to move it toward the input whose sample lies inside `picture` where the
 /// other's, by `flow` (N×4×H×W: to input 0, then to input 1, in pixels), lies outside.
