@@ -4,9 +4,15 @@
 
 #include "blend_model.h"
 #include "interp/io/full_swing.h"
+#include "interp/pipeline/frame_tensor.h"
+#include "interp/pipeline/slot_loop.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace interp::pipeline {
 namespace {
@@ -49,6 +55,50 @@ TEST(SceneCuts, FullSwingFramesAreJudgedAsThePicture) {
     const auto made = pairs.between({{FrameWindow::of_pair(codes(a), codes(b), model.traits()), slots}});
     EXPECT_EQ(made.at(0).still, !judged_as_picture) << "the codes alone differ by less than the threshold";
     EXPECT_EQ(model.calls, judged_as_picture ? 1 : 0);
+  }
+}
+
+/// A picture (every sample `base` + 0..49, so none is flat) and its tensor.
+InputFrame picture(int base) {
+  io::Image image;
+  image.allocate(8, 6, 3, 8);
+  for (size_t i = 0; i < image.data.size(); ++i) image.data[i] = static_cast<uint8_t>(base + i % 50);
+  return {image, to_tensor(image, torch::kCPU, torch::kFloat32)};
+}
+
+/// The first sample of each in-between of `frames` at 2x (`lead`: a piece's frame before
+/// its first, context only), with `batch` frames per forward pass.
+std::vector<int> midpoints(const std::vector<int>& frames, int batch, std::optional<int> lead = std::nullopt) {
+  test::BlendModel model;
+  PairOptions options;
+  options.batch = batch;
+  PairInterpolator pairs(model, options);
+  const Timeline timeline({2, 1});
+  SlotLoop loop(pairs, timeline, /*repeat_tail=*/false);
+  std::vector<int> made;
+  const SlotLoop::Emit emit = [&](OutputFrame&& f) {
+    if (!f.copy) made.push_back(f.made.data.front());
+    return true;
+  };
+  if (lead) loop.push_context(picture(*lead).tensor);
+  for (const int base : frames) EXPECT_TRUE(loop.push(picture(base), emit));
+  EXPECT_TRUE(loop.finish(emit));
+  EXPECT_EQ(model.calls, 0) << "every pair is a cut or still";
+  return made;
+}
+
+// At a cut's midpoint either frame could be the dropped one. A frame that stands alone
+// between two of one shot (a flash, a frame-long glitch) is not repeated there: the shot
+// around it is; between two shots the first is, as before — whatever the batch, and in a
+// piece whose lead frame is the one before.
+TEST(SceneCuts, AFrameThatStandsAloneIsNotRepeatedAtTheMidpointAfterIt) {
+  constexpr int shot = 20, flash = 180, other_shot = 100;
+  for (const int batch : {1, 4}) {
+    SCOPED_TRACE("batch " + std::to_string(batch));
+    EXPECT_EQ(midpoints({shot, flash, shot}, batch), (std::vector<int>{shot, shot})) << "a flash in a shot";
+    EXPECT_EQ(midpoints({shot, flash, other_shot}, batch), (std::vector<int>{shot, flash})) << "a one-frame shot";
+    EXPECT_EQ(midpoints({flash, shot}, batch), (std::vector<int>{flash})) << "nothing before it: the first";
+    EXPECT_EQ(midpoints({flash, shot}, batch, shot), (std::vector<int>{shot})) << "a piece's lead frame tells";
   }
 }
 

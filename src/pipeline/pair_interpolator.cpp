@@ -74,6 +74,7 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     if (inner_slots(pair.slots).empty()) continue;
     const auto& window = pair.frames.frames();
     for (size_t i = 0; i + 1 < window.size(); ++i) judge.add(window[i], window[i + 1]);
+    if (pair.frames.before() > 0) judge.add(pair.frames.at(-1), pair.frames.right());  // stands_alone()
   }
   judge.judge();
   for (size_t p = 0; p < pairs.size(); ++p) {
@@ -84,13 +85,17 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     frames[p].cut = verdict.cut;
     frames[p].still = verdict.still;
     // Never blend across a cut: each in-between repeats the frame nearer in time; at the
-    // midpoint the first, unless only the second shows a picture (kFlatLuma). A still
-    // pair's are its first.
+    // midpoint the first, unless only the second shows a picture (kFlatLuma) or the first
+    // stands alone (a flash). A still pair's are its first.
     if (frames[p].still) frames[p].middles.assign(inner.size(), a);
     if (!frames[p].cut) continue;
+    const FrameWindow& known = pairs[p].frames;
+    const bool midpoint_takes_b =
+        verdict.midpoint_takes_b ||
+        (known.before() > 0 && stands_alone(judge.verdict(known.at(-1), a), judge.verdict(known.at(-1), b)));
     for (const auto& slot : inner) {
       const int64_t twice = 2 * slot.t_num;  // against t_den: exact, where t is rounded
-      frames[p].middles.push_back(twice > slot.t_den || (twice == slot.t_den && verdict.midpoint_takes_b) ? b : a);
+      frames[p].middles.push_back(twice > slot.t_den || (twice == slot.t_den && midpoint_takes_b) ? b : a);
     }
   }
   if (options_.mode == TimingMode::Recursive) {

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace interp::pipeline {
@@ -49,21 +50,21 @@ bool SlotLoop::push(InputFrame frame, const Emit& emit) {
 }
 
 void SlotLoop::push_context(const torch::Tensor& frame) {
-  if (!traits_.reads_neighbours()) return;
-  if (inputs_ > 0) return trailing_.push_back(rgb_of(frame));
-  remember(frame);
+  if (inputs_ == 0) return remember(frame);
+  if (traits_.frames_after > 0) trailing_.push_back(rgb_of(frame));
 }
 
+size_t SlotLoop::frames_kept_before() const { return static_cast<size_t>(std::max(traits_.frames_before, 1)); }
+
 void SlotLoop::remember(const torch::Tensor& frame) {
-  if (traits_.frames_before == 0) return;
   history_.push_back(rgb_of(frame));
-  if (history_.size() > static_cast<size_t>(traits_.frames_before)) history_.pop_front();
+  if (history_.size() > frames_kept_before()) history_.pop_front();
 }
 
 FrameWindow SlotLoop::known_window(size_t k) const {
   // Outward from the pair, as far as the frames held reach.
   std::vector<torch::Tensor> before, after;
-  for (size_t j = 1; j <= static_cast<size_t>(traits_.frames_before); ++j) {
+  for (size_t j = 1; j <= frames_kept_before(); ++j) {
     if (j <= k)
       before.push_back(rgb_of(window_[k - j].tensor));
     else if (j - k <= history_.size())

@@ -40,15 +40,16 @@ TimingMode choose_timing(bool recursion_requested, const Timeline& timeline, con
 /// One input pair and the output slots between its frames.
 struct PairRequest {
   /// The pair (1×3×H×W on the model's device, every pair the same size) with the input
-  /// frames around it that the model reads (ModelTraits), fewer at a clip's ends. One
-  /// across a scene cut from its pair is not used, so a window never mixes shots.
+  /// frames around it that the model reads (ModelTraits), and at least the one before it
+  /// (stands_alone), fewer at a clip's ends. One across a scene cut from its pair is not
+  /// given to the model, so a window never mixes shots.
   FrameWindow frames;
   std::vector<OutputSlot> slots;
 };
 
 struct PairFrames {
   std::vector<torch::Tensor> middles;  ///< one per slot with t > 0, in order
-  bool cut = false;                    ///< treated as a scene cut (middles copy the nearer of a, b; kFlatLuma)
+  bool cut = false;                    ///< treated as a scene cut (middles copy the nearer of a, b; kFlatLuma, stands_alone)
   bool still = false;                  ///< the frames (nearly) match (middles copy a)
 };
 

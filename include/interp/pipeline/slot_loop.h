@@ -50,8 +50,8 @@ class SlotLoop {
   /// a batch.
   bool push(InputFrame frame, const Emit& emit);
   /// A frame that is only a neighbour of windows, never an input: before the first
-  /// push, the frames before a piece's first; after the last, those after its end.
-  /// Ignored when the model reads no neighbours.
+  /// push, the frames before a piece's first (the last frames_kept_before() of them are
+  /// kept); after the last, those after its end (ignored when the model reads none).
   void push_context(const torch::Tensor& frame);
   /// An input frame that was lost (damaged data): the previous one stands in for it, as
   /// copies, without the model, so the timeline after it stays exact.
@@ -93,9 +93,12 @@ class SlotLoop {
   const Timeline& timeline_;
   bool repeat_tail_;
   std::function<io::Image()> buffers_;
-  /// The pair's frames with those around it that the model reads (k: pair k of window_).
+  /// The pair's frames with those around it that the model reads, and at least the one
+  /// before it, which tells a flash from a cut (stands_alone) (k: pair k of window_).
   FrameWindow known_window(size_t k) const;
-  /// Keeps `frame` as the newest before the waiting pairs (as many as the model reads).
+  /// How many frames before its pair a window holds: the model's, and at least one.
+  size_t frames_kept_before() const;
+  /// Keeps `frame` as the newest before the waiting pairs (frames_kept_before() of them).
   void remember(const torch::Tensor& frame);
 
   /// Frames of the waiting pairs: pair k is (window_[k], window_[k+1]); the last frame
@@ -104,7 +107,7 @@ class SlotLoop {
   /// window_'s input indices: a gap skips some, a held frame moves the last.
   std::deque<int64_t> positions_;
   ModelTraits traits_;
-  std::deque<torch::Tensor> history_;    ///< up to traits_.frames_before frames before window_.front()
+  std::deque<torch::Tensor> history_;    ///< up to frames_kept_before() frames before window_.front()
   std::vector<torch::Tensor> trailing_;  ///< neighbours pushed after the last input (push_context)
   int64_t waiting_samples_ = 0;
   std::vector<io::Image> spares_;
