@@ -74,7 +74,14 @@ std::vector<PairFrames> PairInterpolator::between(const std::vector<PairRequest>
     if (inner_slots(pair.slots).empty()) continue;
     const auto& window = pair.frames.frames();
     for (size_t i = 0; i + 1 < window.size(); ++i) judge.add(window[i], window[i + 1]);
-    if (pair.frames.before() > 0) judge.add(pair.frames.at(-1), pair.frames.right());  // stands_alone()
+  }
+  judge.judge();
+  // stands_alone() also compares a cut's second frame with the frame before the pair:
+  // measured for the cuts alone, in one more copy only where a batch holds one.
+  for (const auto& pair : pairs) {
+    const FrameWindow& known = pair.frames;
+    if (!inner_slots(pair.slots).empty() && known.before() > 0 && judge.verdict(known.left(), known.right()).cut)
+      judge.add(known.at(-1), known.right());
   }
   judge.judge();
   for (size_t p = 0; p < pairs.size(); ++p) {
