@@ -156,7 +156,7 @@ std::vector<int64_t> VideoReader::read_ahead() {
   return times;
 }
 
-void VideoReader::seek_to_frame(int64_t index) {
+void VideoReader::seek_to_frame(int64_t index, std::optional<int64_t> known_pts) {
   auto& s = *state_;
   if (index <= 0) return;
   s.seek_index = index;
@@ -167,7 +167,7 @@ void VideoReader::seek_to_frame(int64_t index) {
   }
   // Frame `index` by its presentation timestamp: exact also when frames are reordered
   // or the rate varies.
-  std::optional<int64_t> target;
+  std::optional<int64_t> target = known_pts;  // else found below
   int64_t frames = 0;  // put in order so far
   PresentationOrder order([&](int64_t pts) {
     if (frames++ == index) target = pts;

@@ -34,11 +34,11 @@ void check_pictures(const std::vector<std::string>& paths, const std::string& na
   }
 }
 
-void ImageListSource::start_at(int64_t index) {
-  if (index >= static_cast<int64_t>(paths_.size()))
+void ImageListSource::start_at(const PieceStart& start) {
+  if (start.frame >= static_cast<int64_t>(paths_.size()))
     throw Error(name_ + ": has " + std::to_string(paths_.size()) + " pictures; there is no frame " +
-                std::to_string(index));
-  next_ = static_cast<size_t>(index);
+                std::to_string(start.frame));
+  next_ = static_cast<size_t>(start.frame);
 }
 
 io::SourceStreams ImageListSource::streams() const {
@@ -57,14 +57,12 @@ io::SourceStreams ImageListSource::streams() const {
   return streams;
 }
 
-std::unique_ptr<FrameSource> open_source(const JobInput& input, const io::DecodeOptions& decode,
-                                         std::optional<int64_t> piece_from) {
+std::unique_ptr<FrameSource> open_source(const JobInput& input, const io::DecodeOptions& decode) {
   std::unique_ptr<FrameSource> source;
   if (input.pictures.empty())
     source = std::make_unique<VideoFileSource>(input.video, decode);
   else
     source = std::make_unique<ImageListSource>(input.pictures, input.name, decode, input.picture_rate);
-  if (piece_from) source->start_at(*piece_from);
   return source;
 }
 

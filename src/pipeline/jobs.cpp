@@ -38,20 +38,20 @@ PlannedJob plan_job(const JobInput& input, const JobOutput& output, const RateRe
 
   PlannedJob job{input, output, std::move(options), nullptr, Timeline({2, 1}), {0, 1}};
   const std::optional<FrameRange>& range = job.options.range;
-  job.source = open_source(input, job.options.decode,
-                           range ? std::optional<int64_t>(piece_source_start(*range)) : std::nullopt);
+  job.source = open_source(input, job.options.decode);
+  // A piece of a video file is numbered by where its timestamps put it (a variable rate
+  // skips slots): they are read before any frame is decoded, demuxing only, and once:
+  // the seek to the piece's start takes that frame's from them.
+  std::vector<std::optional<int64_t>> times;
+  if (range && input.pictures.empty() && input.video != "-")
+    times = io::presentation_times(input.video, range->end > 0 ? range->end + 1 : 0);
+  if (range) job.source->start_at(piece_start(*range, times));
   const io::Rational in_rate = job.source->frame_rate();
   const bool timed = in_rate.num > 0 && in_rate.den > 0;
   if (!timed && (rate.target_fps || output.kind == JobOutput::Kind::Video))
     throw NeedsPictureRate(input.name + ": pictures have no frame rate, and " +
                            (rate.target_fps ? "a target rate" : "a video") + " needs one");
-  // A piece of a video file is numbered by where its timestamps put it (a variable rate
-  // skips slots); read before any frame is decoded, demuxing only.
-  if (range && input.pictures.empty() && input.video != "-") {
-    const auto times = io::presentation_times(input.video, range->end > 0 ? range->end + 1 : 0);
-    if (!times.empty())
-      job.options.placement = place_piece(job.source->grid(), times, *range);
-  }
+  if (range && !times.empty()) job.options.placement = place_piece(job.source->grid(), times, *range);
   job.timeline = timeline_for(rate, timed ? in_rate.num : 0, timed ? in_rate.den : 0);
   if (timed) job.output_rate = output_rate(in_rate, job.timeline.ratio());
   return job;

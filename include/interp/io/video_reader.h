@@ -111,8 +111,10 @@ class VideoReader {
   /// discards what precedes it (so B-frames, open GOPs and a non-zero start time are
   /// handled). Unseekable inputs (pipes) and packets without timestamps decode from
   /// the start and discard `index` frames. Call before the first next(). Throws
-  /// interp::Error when the video has no frame `index`.
-  void seek_to_frame(int64_t index);
+  /// interp::Error when the video has no frame `index`. `known_pts`: that frame's timestamp
+  /// where the caller already read it (presentation_times(), which counts frames the
+  /// same way): the packets are then not walked a second time to find it.
+  void seek_to_frame(int64_t index, std::optional<int64_t> known_pts = std::nullopt);
 
   /// Stops handing out audio/subtitle packets (a piece of the video has no use for
   /// the whole soundtrack): streams() no longer offers them.

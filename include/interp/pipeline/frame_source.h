@@ -16,6 +16,14 @@ namespace interp::pipeline {
 
 using SourceItem = std::variant<io::VideoFrame, io::Packet, io::EndOfStream>;
 
+/// Where a piece of the input starts: its first input frame and, where already read,
+/// that frame's timestamp (a video file's piece reads every timestamp up to its end to
+/// place itself: io::presentation_times), so that the seek does not read them again.
+struct PieceStart {
+  int64_t frame = 0;
+  std::optional<int64_t> pts;
+};
+
 /// What a job reads: a video (a file, or "-" for standard input) or pictures in order.
 struct JobInput {
   std::string video;                  ///< empty when the input is `pictures`
@@ -58,9 +66,9 @@ class FrameSource {
   FrameGrid grid() const { return FrameGrid(frame_step(), frame_rate().value(), rate_from_opening()); }
   /// Frame size known before decoding (a video's stream, a picture's header), if any.
   virtual std::optional<PictureSize> frame_size() const = 0;
-  /// Makes input frame `index` the next one, exactly (before the first next()); a piece
-  /// of the input carries no audio or subtitles.
-  virtual void start_at(int64_t index) = 0;
+  /// Makes input frame `start.frame` the next one, exactly (before the first next()); a
+  /// piece of the input carries no audio or subtitles.
+  virtual void start_at(const PieceStart& start) = 0;
   /// The frames' properties and the streams an output copies (source_streams.h); after
   /// start_at(), a piece's: no audio or subtitles.
   virtual io::SourceStreams streams() const = 0;
@@ -69,10 +77,9 @@ class FrameSource {
   virtual bool read_full_swing(const io::FullSwing& /*swing*/) { return false; }
 };
 
-/// The source for `input`; a piece's (`piece_from`: its first input frame) started
-/// there, without audio or subtitles, even from frame 0 (see start_at).
-std::unique_ptr<FrameSource> open_source(const JobInput& input, const io::DecodeOptions& decode,
-                                         std::optional<int64_t> piece_from = std::nullopt);
+/// The source for `input`, at its first frame; a piece's is then started where it starts
+/// (FrameSource::start_at, even at frame 0: a piece carries no audio or subtitles).
+std::unique_ptr<FrameSource> open_source(const JobInput& input, const io::DecodeOptions& decode);
 
 /// A video file (FFmpeg); its audio/subtitle packets come along for stream copy.
 class VideoFileSource : public FrameSource {
@@ -89,9 +96,9 @@ class VideoFileSource : public FrameSource {
   std::optional<PictureSize> frame_size() const override {
     return PictureSize{reader_.info().width, reader_.info().height};
   }
-  void start_at(int64_t index) override {
+  void start_at(const PieceStart& start) override {
     reader_.drop_other_streams();
-    reader_.seek_to_frame(index);
+    reader_.seek_to_frame(start.frame, start.pts);
   }
   io::SourceStreams streams() const override { return reader_.streams(); }
   bool read_full_swing(const io::FullSwing& swing) override {
@@ -127,7 +134,7 @@ class ImageListSource : public FrameSource {
   std::optional<PictureSize> frame_size() const override {
     return paths_.empty() ? std::nullopt : io::read_picture_size(paths_.front());
   }
-  void start_at(int64_t index) override;
+  void start_at(const PieceStart& start) override;
   /// The first picture's size and depth, sRGB as BT.709, 4:2:0 (10-bit for 16-bit
   /// pictures) unless the encoder says otherwise; nothing to copy. Reads the first picture.
   io::SourceStreams streams() const override;

@@ -112,6 +112,10 @@ int64_t piece_lead();
 /// Where a piece's source starts: piece_lead() frames before its first, or at 0
 /// (neighbours: InputSpan).
 int64_t piece_source_start(const FrameRange& range);
+/// piece_source_start() with its timestamp from `times` (io::presentation_times; empty:
+/// none read) where they hold it and every frame before it is timed, so counted as a
+/// seek counts frames.
+PieceStart piece_start(const FrameRange& range, const std::vector<std::optional<int64_t>>& times);
 
 /// `range`'s placement on `grid` (a fresh grid of the input's step and rate), from the
 /// input's frame timestamps in presentation order (io::presentation_times: all of them

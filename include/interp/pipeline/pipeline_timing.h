@@ -24,7 +24,7 @@ class SlidingTextureSource : public FrameSource {
   int64_t frame_count() const override { return frames_; }
   std::string name() const override { return "sliding texture"; }
   std::optional<PictureSize> frame_size() const override { return PictureSize{width_, height_}; }
-  void start_at(int64_t index) override { next_ = index; }
+  void start_at(const PieceStart& start) override { next_ = start.frame; }
   io::SourceStreams streams() const override;
 
   /// Frame `index` as the source hands it out.
