@@ -2,7 +2,9 @@
 # Builds the widened quality set from ../shared/clips: every clip at its own size and at
 # 320x240, each also degraded the ways real footage is — an old codec at a low bitrate
 # (Cinepak; MPEG-1 and MS-MPEG4 at 150/100 kbit/s per 320x240 of picture), added film
-# grain — plus a cut-heavy edit (the clips interleaved every 6 frames), a foliage-like
+# grain, low light (darkened, with sensor noise added to the RGB picture, as a camera's
+# is, not to the Y'CbCr planes, where noise in the dark makes colours no RGB holds) —
+# plus a cut-heavy edit (the clips interleaved every 6 frames), a foliage-like
 # texture panning (fine random structure, nothing a flow can lock on) clean and in
 # Cinepak, and scrolling text. The first FRAMES frames of each (default 60), lossless
 # (FFV1, 4:2:0 as the footage it stands for: Cinepak decodes to RGB) after the
@@ -39,6 +41,7 @@ degrade() {  # source.mkv stem width height
   have "${stem}_msmpeg4" || { ffmpeg -v error -y -i "$src" -c:v msmpeg4 -b:v $((100 * rate))k "$tmp/m.avi" &&
                               lossless "$tmp/m.avi" "${stem}_msmpeg4"; }
   lossless "$src" "${stem}_grain" -vf noise=alls=12:allf=t
+  lossless "$src" "${stem}_dark" -vf "format=gbrp,curves=all='0/0 0.5/0.12 1/0.45',noise=alls=12:allf=t"
 }
 
 shopt -s nullglob

@@ -164,9 +164,10 @@ void add_model_options(CLI::App& command, ModelSettings& s) {
       ->check(CLI::IsMember(all_scales()));
   command.add_option("--fallback", s.fallback,
                      "on: where the model's two warped frames still differ as much as the frames themselves "
-                     "(compression blocks, grain, foliage), its in-between gives way to the pair's plain blend, in "
-                     "refine a pair doubtful on the whole runs again as an ensemble, and at the picture's edges the "
-                     "frame that still shows a spot gives it (RIFE); off: the network's frame as published")
+                     "(compression blocks, grain, foliage), its in-between gives way to the pair's plain blend, where "
+                     "they differ by no more than the footage's grain it is their average, in refine a pair doubtful "
+                     "on the whole runs again as an ensemble, and at the picture's edges the frame that still shows a "
+                     "spot gives it (RIFE); off: the network's frame as published")
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
   command.add_option("--cuda-graphs", s.cuda_graphs,

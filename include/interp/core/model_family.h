@@ -54,8 +54,9 @@ struct ModelOptions {
   bool cuda_graphs = false;
   /// Frames give way to the pair's blend where the model's motion cannot be trusted,
   /// in RIFE's refine a pair doubtful on the whole runs again as an ensemble
-  /// (rife/motion_confidence.h), and at the picture's edges RIFE merges from the input
-  /// that still shows a spot (rife/picture_edges.h); off: the network's frame as
+  /// (rife/motion_confidence.h), where RIFE's warps differ by grain alone it takes their
+  /// average (rife/noise_average.h), and at the picture's edges RIFE merges from the
+  /// input that still shows a spot (rife/picture_edges.h); off: the network's frame as
   /// published.
   bool fallback = true;
 };

@@ -1,13 +1,14 @@
 /// IFNet's coarse-to-fine loop, written once for every variant and both glues
 /// (ifnet_glue.h): block order, scales, v3.9's large-motion restart, the ensemble average,
 /// the refinement, the per-pair rerun, the fallback toward the blend and its second
-/// opinion on doubtful pairs.
+/// opinion on doubtful pairs, the warps' average where they differ by grain alone.
 #include "interp/core/rife/ifnet.h"
 
 #include "interp/base/error.h"
 #include "interp/core/rife/cpu_glue.h"
 #include "interp/core/rife/ifnet_glue.h"
 #include "interp/core/rife/motion_confidence.h"
+#include "interp/core/rife/noise_average.h"
 
 #include <torch/torch.h>
 
@@ -125,7 +126,10 @@ torch::Tensor IFNetImpl::forward_with_features(const torch::Tensor& img0, const 
 torch::Tensor IFNetImpl::finish(torch::Tensor merged, const RefineInputs& state, const torch::Tensor& timestep,
                                 const torch::Tensor& weight, IFNetMode mode) {
   if (mode.refine) merged = refine_merged(contextnet_, unet_, state, merged);
-  return mode.fallback ? fall_back_to_blend(merged, state, timestep, weight) : merged;
+  if (!mode.fallback) return merged;
+  // After the refinement, whose residual follows the grain too (noise_average.h).
+  merged = average_warps(merged, state, timestep, noise_weight(state, mode.picture));
+  return fall_back_to_blend(merged, state, timestep, weight);
 }
 
 torch::Tensor IFNetImpl::coarse_to_fine(IFNetGlue& glue, double scale, const IFNetMode& mode,

@@ -22,8 +22,9 @@ class IFNetGlue;
 struct IFNetMode {
   bool refine = false;    ///< run the refinement net on the merged frame (refine.h)
   bool ensemble = false;  ///< average every block with its pass on the swapped pair
-  /// give way to the blend where the warped frames disagree (motion_confidence.h); not
-  /// the reference's, so off unless asked (interp's models turn it on: ModelOptions)
+  /// give way to the blend where the warped frames disagree (motion_confidence.h), and
+  /// take their average where they differ by grain alone (noise_average.h); not the
+  /// reference's, so off unless asked (interp's models turn it on: ModelOptions)
   bool fallback = false;
   /// with the fallback and without the ensemble: a pair whose flow is doubtful on the
   /// whole (motion_confidence.h: doubtful()) is run again as an ensemble, whose pass on
