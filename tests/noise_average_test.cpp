@@ -73,7 +73,9 @@ TEST(NoiseAverage, AGrainyPanComesOutNearerTheTruth) {
   // A picture panned 4 px, its own grain in each frame; the truth is the picture 2 px on.
   const auto canvas = picture(96, 136);
   const auto at = [&](int64_t x) { return canvas.slice(3, x, x + 128); };
-  const auto grain = [&](const torch::Tensor& x) { return (x + 0.04 * torch::randn_like(x)).clamp(0, 1).to(test_device()); };
+  const auto grain = [&](const torch::Tensor& x) {
+    return (x + 0.04 * torch::randn_like(x)).clamp(0, 1).to(test_device());
+  };
   const auto a = grain(at(0)), b = grain(at(4));
   const auto error = [&](const torch::Tensor& frame) {
     return (frame.cpu() - at(2)).slice(3, 8, -8).pow(2).mean().item<double>();
