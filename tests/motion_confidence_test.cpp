@@ -45,23 +45,11 @@ TEST(MotionConfidence, BlendWeightFollowsHowMuchTheWarpsStillDiffer) {
   EXPECT_LE(max_abs_diff(moved, (a * 0.75 + b * 0.25) * rife::blend_weight(state)), 1e-6);
 }
 
-/// The trained default model (v3.9, refine, fp32) with and without the fallback.
-std::pair<std::unique_ptr<FrameInterpolator>, std::unique_ptr<FrameInterpolator>> with_and_without(
-    const std::string& path) {
-  ModelOptions options;
-  options.model = path;
-  options.placement.device = test_device();
-  options.fallback = true;
-  auto with = load_model(options);
-  options.fallback = false;
-  return {std::move(with), load_model(options)};
-}
-
 double mean_abs(const torch::Tensor& x) { return x.abs().mean().item<double>(); }
 
 TEST(MotionConfidence, IndependentNoiseGivesWayToTheBlend) {
   INTERP_REQUIRE_MODEL(path, "rife-v3.9");
-  auto [with, without] = with_and_without(path);
+  auto [with, without] = with_and_without_fallback(path);
   torch::manual_seed(11);
   // Smooth random blobs: structure a flow can lock on to, none of it shared.
   const auto noise = [] {
@@ -77,7 +65,7 @@ TEST(MotionConfidence, IndependentNoiseGivesWayToTheBlend) {
 
 TEST(MotionConfidence, ACleanMovingPairComesOutAsTheNetworkMadeIt) {
   INTERP_REQUIRE_MODEL(path, "rife-v3.9");
-  auto [with, without] = with_and_without(path);
+  auto [with, without] = with_and_without_fallback(path);
   {  // A textured picture moved 4 pixels: the warps agree, nothing changes but the columns
      // that only one input shows (picture_edges_test.cpp; 128x128 needs no padding).
     torch::manual_seed(5);

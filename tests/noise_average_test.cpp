@@ -61,14 +61,7 @@ TEST(NoiseAverage, PaddingDoesNotDiluteTheGrainsLevel) {
 
 TEST(NoiseAverage, AGrainyPanComesOutNearerTheTruth) {
   INTERP_REQUIRE_MODEL(path, "rife-v3.9");
-  ModelOptions options;
-  options.model = path;
-  options.placement.device = test_device();
-  options.placement.dtype = torch::kFloat32;
-  options.fallback = true;
-  const auto with = load_model(options);
-  options.fallback = false;
-  const auto without = load_model(options);
+  const auto [with, without] = with_and_without_fallback(path);  // fp32
   torch::manual_seed(12);
   // A picture panned 4 px, its own grain in each frame; the truth is the picture 2 px on.
   const auto canvas = picture(96, 136);

@@ -104,4 +104,17 @@ inline torch::Device test_device() {
   return device;
 }
 
+/// A model file loaded twice on test_device() in fp32, its default mode: with interp's
+/// fallback rules (ModelOptions::fallback) and without, the network as published.
+inline std::pair<std::unique_ptr<FrameInterpolator>, std::unique_ptr<FrameInterpolator>> with_and_without_fallback(
+    const std::string& path) {
+  ModelOptions options;
+  options.model = path;
+  options.placement.device = test_device();
+  options.fallback = true;
+  auto with = load_model(options);
+  options.fallback = false;
+  return {std::move(with), load_model(options)};
+}
+
 }  // namespace interp::test
