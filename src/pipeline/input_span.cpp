@@ -19,11 +19,11 @@ int64_t piece_source_start(const FrameRange& range) { return std::max<int64_t>(r
 
 PieceStart piece_start(const FrameRange& range, const std::vector<std::optional<int64_t>>& times) {
   PieceStart start{piece_source_start(range), std::nullopt};
-  const auto read = std::min(static_cast<int64_t>(times.size()), start.frame + 1);
   // An untimed frame is counted where it is read, not in presentation order: the seek
   // then counts frames from the start itself.
   const auto timed = [](const std::optional<int64_t>& t) { return t.has_value(); };
-  if (read == start.frame + 1 && std::all_of(times.begin(), times.begin() + read, timed))
+  if (start.frame < static_cast<int64_t>(times.size()) &&
+      std::all_of(times.begin(), times.begin() + start.frame + 1, timed))
     start.pts = times[start.frame];
   return start;
 }

@@ -39,10 +39,15 @@ torch::Tensor doubtful(const torch::Tensor& weight, PictureSize picture, const F
   return weight.narrow(2, 0, height).narrow(3, 0, width).mean({1, 2, 3}) > rule.doubtful;
 }
 
+torch::Tensor toward_mix(const torch::Tensor& frame, const torch::Tensor& a, const torch::Tensor& b,
+                         const torch::Tensor& timestep, const torch::Tensor& weight) {
+  const auto mix = a * (1 - timestep) + b * timestep;
+  return frame + (mix.to(frame.scalar_type()) - frame) * weight.to(frame.scalar_type());
+}
+
 torch::Tensor fall_back_to_blend(const torch::Tensor& frame, const RefineInputs& state, const torch::Tensor& timestep,
                                  const torch::Tensor& weight) {
-  const auto blend = state.img0 * (1 - timestep) + state.img1 * timestep;
-  return frame + (blend.to(frame.scalar_type()) - frame) * weight.to(frame.scalar_type());
+  return toward_mix(frame, state.img0, state.img1, timestep, weight);
 }
 
 }  // namespace interp::rife

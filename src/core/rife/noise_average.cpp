@@ -1,6 +1,7 @@
 /// The average of the warps where they differ by grain alone (noise_average.h).
 #include "interp/core/rife/noise_average.h"
 
+#include "interp/core/rife/motion_confidence.h"
 #include "interp/core/rife/picture_edges.h"
 
 #include <torch/torch.h>
@@ -37,8 +38,7 @@ torch::Tensor noise_weight(const RefineInputs& state, PictureSize picture, const
 
 torch::Tensor average_warps(const torch::Tensor& frame, const RefineInputs& state, const torch::Tensor& timestep,
                             const torch::Tensor& weight) {
-  const auto average = state.warped0 * (1 - timestep) + state.warped1 * timestep;
-  return frame + (average.to(frame.scalar_type()) - frame) * weight.to(frame.scalar_type());
+  return toward_mix(frame, state.warped0, state.warped1, timestep, weight);
 }
 
 }  // namespace interp::rife

@@ -54,6 +54,11 @@ torch::Tensor blend_weight(const RefineInputs& state, const FallbackRule& rule =
 /// 192x192: a third).
 torch::Tensor doubtful(const torch::Tensor& weight, PictureSize picture = {}, const FallbackRule& rule = {});
 
+/// `frame` moved toward a·(1−t) + b·t at `timestep` (N×1×H×W or N×1×1×1) by `weight`,
+/// in the frame's precision: the one step of every rule that gives way to a plain mix.
+torch::Tensor toward_mix(const torch::Tensor& frame, const torch::Tensor& a, const torch::Tensor& b,
+                         const torch::Tensor& timestep, const torch::Tensor& weight);
+
 /// `frame` (IFNet's output at `timestep`, N×1×H×W or N×1×1×1) moved toward the
 /// inputs' blend at that time by `weight` (blend_weight()).
 torch::Tensor fall_back_to_blend(const torch::Tensor& frame, const RefineInputs& state, const torch::Tensor& timestep,
