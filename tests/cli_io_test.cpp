@@ -154,6 +154,25 @@ TEST_F(IoCli, ProgressFeedEndsWithStatusAndTheBarShowsSpeed) {
   EXPECT_EQ(block["progress"], "end");
 }
 
+TEST_F(IoCli, AFeedThatCannotBeWrittenEndsTheFeedNotTheJob) {
+  // As ffmpeg's -progress: a feed whose writes fail is said once and ends; the video is made.
+  const std::string in = dir / "in.mp4", feed = dir / "feed.txt";
+  make_clip(in, 160, 96, "25", 8);
+  const std::string job = quote(INTERP_BINARY) + " --model " + quote(test_model()) + " --exp=1 --precision fp32 ";
+  auto r = run(job + "--progress - " + quote(in) + " " + quote(dir / "a.mkv") + " > /dev/full");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("--progress standard output: cannot write (No space left on device): the feed ends here"),
+            std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "a.mkv"));
+  // A file cut short (here by a size limit of 0 blocks) is not left under its name. The
+  // limit reaches regular files only: the video goes to /dev/null, the log through a pipe.
+  r = run("{ (trap '' XFSZ; ulimit -f 0; " + job + "--format nut --progress " + quote(feed) + " " + quote(in) +
+          " - 2>&1 >/dev/null; echo \"rc=$?\") | cat >&2; }");
+  EXPECT_NE(r.err.find("rc=0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(feed + ": cannot write (File too large)"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(feed));
+}
+
 TEST_F(IoCli, PicturesFromAPipeOfUnknownLengthAllHaveNamesOfOneWidth) {
   // 626 still frames from standard input, 16x: 10016 pictures, more than 4 digits name.
   const std::string in = dir / "still.mkv", out = dir / "frames";

@@ -82,6 +82,15 @@ TEST_F(Train, EveryFamilyTrainsWithTheOneLoopAndItsFileRuns) {
   EXPECT_NE(slurp(dir / "c.safetensors").substr(0, 8192).find("from scratch"), std::string::npos);
 }
 
+TEST_F(Train, AFeedThatCannotBeWrittenEndsTheFeedNotTheRun) {
+  // As a video job's (cli_io_test.cpp): the failed write is said once, the model is made.
+  const auto r = run(quote(INTERP_BINARY) + " " + train_args("--steps 2 --progress /dev/full"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("--progress /dev/full: cannot write (No space left on device): the feed ends here"),
+            std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "m.safetensors"));
+}
+
 // Training keeps fp32 unless asked (bf16 gradients measured to turn: training_test.cpp);
 // bf16 trains when asked and the file says so; fp16 does not train.
 TEST_F(Train, Fp32UnlessAskedBf16WhenAskedNeverFp16) {

@@ -2,7 +2,6 @@
 #include "progress.h"
 
 #include "interp/base/error.h"
-#include "interp/io/output_file.h"
 
 #include <unistd.h>
 
@@ -80,46 +79,33 @@ void Progress::finish() {
 }
 
 ProgressFeed::ProgressFeed(const std::string& path, bool overwrite, const std::vector<std::string>& inputs)
-    : written_(std::chrono::steady_clock::now()) {
-  if (path.empty()) return;
-  if (path == "-") {
-    io::check_standard_output(inputs);
-    out_ = stdout;
-    return;
-  }
-  try {
-    file_.emplace(path, overwrite, inputs);
-  } catch (const Error& e) {
-    throw Error(std::string("--progress ") + e.what());
-  }
-  out_ = file_->stream();
-}
+    : out_(path, overwrite, inputs), written_(std::chrono::steady_clock::now()) {}
 
 void ProgressFeed::write_block(const pipeline::JobProgress& p, const char* ending) {
   const Figures f = figures(p);
-  std::fprintf(out_, "frame=%lld\ntotal=%lld\nfps=%.2f\nelapsed=%.2f\n", static_cast<long long>(p.output_frames),
-               static_cast<long long>(p.expected_output_frames), f.fps, p.seconds);
+  out_.print("frame=%lld\ntotal=%lld\nfps=%.2f\nelapsed=%.2f\n", static_cast<long long>(p.output_frames),
+             static_cast<long long>(p.expected_output_frames), f.fps, p.seconds);
   if (f.media >= 0) {
     const auto micro = static_cast<long long>(std::llround(f.media * 1e6));
-    std::fprintf(out_, "out_time=%02lld:%02lld:%02lld.%06lld\nout_time_s=%.6f\n", micro / 3600000000LL,
-                 micro / 60000000LL % 60, micro / 1000000LL % 60, micro % 1000000LL, f.media);
+    out_.print("out_time=%02lld:%02lld:%02lld.%06lld\nout_time_s=%.6f\n", micro / 3600000000LL,
+               micro / 60000000LL % 60, micro / 1000000LL % 60, micro % 1000000LL, f.media);
   } else {
-    std::fprintf(out_, "out_time=N/A\nout_time_s=N/A\n");
+    out_.print("out_time=N/A\nout_time_s=N/A\n");
   }
   if (f.speed >= 0)
-    std::fprintf(out_, "speed=%.3fx\n", f.speed);
+    out_.print("speed=%.3fx\n", f.speed);
   else
-    std::fprintf(out_, "speed=N/A\n");
+    out_.print("speed=N/A\n");
   if (f.eta >= 0)
-    std::fprintf(out_, "eta=%.1f\n", f.eta);
+    out_.print("eta=%.1f\n", f.eta);
   else
-    std::fprintf(out_, "eta=N/A\n");
-  std::fputs(ending, out_);
-  std::fflush(out_);
+    out_.print("eta=N/A\n");
+  out_.print("%s", ending);
+  out_.end_block();
 }
 
 void ProgressFeed::update(const pipeline::JobProgress& p) {
-  if (!out_) return;
+  if (!out_.writing()) return;
   last_ = p;
   const auto now = std::chrono::steady_clock::now();
   if (std::chrono::duration<double>(now - written_).count() < 0.5) return;  // ffmpeg's period
@@ -128,14 +114,11 @@ void ProgressFeed::update(const pipeline::JobProgress& p) {
 }
 
 void ProgressFeed::finish(const std::string& status, const std::string& error) {
-  if (!out_) return;
   std::string ending = "status=" + status + "\n";
   if (!error.empty()) ending += "error=" + error + "\n";
   ending += "progress=end\n";
   write_block(last_, ending.c_str());
-  if (file_ && status == "ok") file_->keep();
-  out_ = nullptr;
-  file_.reset();
+  out_.close(status == "ok");
 }
 
 }  // namespace interp::cli

@@ -5,13 +5,12 @@
 /// ffmpeg-style blocks of key=value lines, each ended by `progress=continue`, and a last
 /// block with `status=` and `progress=end`, so front-ends and batch tools need no
 /// scraping of the bar.
-#include "interp/io/live_output.h"
+#include "feed_output.h"
 #include "interp/pipeline/job.h"
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,8 +50,7 @@ class ProgressFeed {
  private:
   void write_block(const pipeline::JobProgress& p, const char* ending);
 
-  std::optional<io::LiveOutput> file_;
-  std::FILE* out_ = nullptr;
+  FeedOutput out_;
   pipeline::JobProgress last_;
   std::chrono::steady_clock::time_point written_;
 };

@@ -37,7 +37,6 @@ int run_train(const SharedSettings& shared, TrainSettings t) {
   pipeline::PlannedTraining plan = pipeline::plan_training(std::move(r));
   const auto& planned = plan.request;
   // The progress feed is an output too: apart from the model, its checkpoint and the inputs.
-  if (t.progress == "-") io::check_standard_output(plan.read);
   if (!t.progress.empty() && t.progress != "-") {
     io::check_apart(planned.output, t.progress, "--progress");
     io::check_apart(planned.checkpoint, t.progress, "--progress");

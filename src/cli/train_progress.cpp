@@ -22,20 +22,14 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 TrainProgress::TrainProgress(bool show, const std::string& feed_path, bool overwrite,
                              const std::vector<std::string>& inputs)
-    : show_(show), tty_(::isatty(STDERR_FILENO) != 0) {
-  if (feed_path == "-") {
-    feed_ = stdout;
-  } else if (!feed_path.empty()) {
-    file_.emplace(feed_path, overwrite, inputs);
-    feed_ = file_->stream();
-  }
+    : show_(show), tty_(::isatty(STDERR_FILENO) != 0), feed_(feed_path, overwrite, inputs) {
   shown_ = std::chrono::steady_clock::now() - std::chrono::hours(1);
 }
 
 void TrainProgress::update(const pipeline::TrainingProgress& p) {
   last_ = p;
   const bool end = p.total_steps > 0 && p.step >= p.total_steps;
-  if (feed_) write_block("continue");  // every step: a step takes far longer than a block
+  if (feed_.writing()) write_block("continue");  // every step: a step takes far longer than a block
   if (!show_ || (seconds_since(shown_) < (tty_ ? 0.2 : 5.0) && !end)) return;
   shown_ = std::chrono::steady_clock::now();
   const std::string of = p.total_steps > 0 ? "/" + std::to_string(p.total_steps) : "";
@@ -52,26 +46,24 @@ void TrainProgress::update(const pipeline::TrainingProgress& p) {
 
 void TrainProgress::write_block(const char* ending) {
   const auto& p = last_;
-  std::fprintf(feed_,
-               "step=%lld\ntotal_steps=%lld\nloss=%.6f\nlr=%.6e\nsamples_per_s=%.3f\nval_psnr=%.3f\nelapsed=%.1f\n",
-               static_cast<long long>(p.step), static_cast<long long>(p.total_steps), p.loss, p.learning_rate,
-               p.samples_per_second, p.validation_psnr, p.seconds);
+  feed_.print("step=%lld\ntotal_steps=%lld\nloss=%.6f\nlr=%.6e\nsamples_per_s=%.3f\nval_psnr=%.3f\nelapsed=%.1f\n",
+              static_cast<long long>(p.step), static_cast<long long>(p.total_steps), p.loss, p.learning_rate,
+              p.samples_per_second, p.validation_psnr, p.seconds);
   if (p.eta_seconds >= 0)
-    std::fprintf(feed_, "eta=%.1f\n", p.eta_seconds);
+    feed_.print("eta=%.1f\n", p.eta_seconds);
   else
-    std::fprintf(feed_, "eta=N/A\n");
-  std::fprintf(feed_, "progress=%s\n", ending);
-  std::fflush(feed_);
+    feed_.print("eta=N/A\n");
+  feed_.print("progress=%s\n", ending);
+  feed_.end_block();
 }
 
 void TrainProgress::finish(const std::string& status, const std::string& error) {
   if (drawn_) std::fputc('\n', stderr);
   drawn_ = false;
-  if (!feed_) return;
-  std::fprintf(feed_, "status=%s\n", status.c_str());
-  if (!error.empty()) std::fprintf(feed_, "error=%s\n", error.c_str());
+  feed_.print("status=%s\n", status.c_str());
+  if (!error.empty()) feed_.print("error=%s\n", error.c_str());
   write_block("end");
-  if (file_ && status == "ok") file_->keep();  // as a video job's feed: kept when the job ends well
+  feed_.close(status == "ok");
 }
 
 }  // namespace interp::cli

@@ -3,12 +3,10 @@
 /// every few seconds otherwise) and for programs (--progress FILE|-: key=value blocks
 /// as for video jobs: step, total_steps, loss, lr, samples_per_s, val_psnr, elapsed,
 /// eta, then progress=continue; the last block adds status=ok|failed|interrupted).
-#include "interp/io/live_output.h"
+#include "feed_output.h"
 #include "interp/pipeline/training_run.h"
 
 #include <chrono>
-#include <cstdio>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +14,7 @@ namespace interp::cli {
 
 class TrainProgress {
  public:
-  /// `feed_path`: "" none, "-" standard output, else a file (an output: io::LiveOutput).
+  /// `feed_path`: "" none, "-" standard output, else a file (feed_output.h).
   TrainProgress(bool show, const std::string& feed_path, bool overwrite, const std::vector<std::string>& inputs);
   TrainProgress(const TrainProgress&) = delete;
   TrainProgress& operator=(const TrainProgress&) = delete;
@@ -28,8 +26,7 @@ class TrainProgress {
   void write_block(const char* ending);
 
   bool show_, tty_, drawn_ = false;
-  std::optional<io::LiveOutput> file_;
-  std::FILE* feed_ = nullptr;
+  FeedOutput feed_;
   pipeline::TrainingProgress last_;
   std::chrono::steady_clock::time_point shown_;
 };
