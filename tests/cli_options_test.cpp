@@ -80,5 +80,20 @@ TEST(Options, AnOptionTheCommandDoesNotUseIsRefused) {
   EXPECT_NE(r.err.find("nowhere.pkl"), std::string::npos) << r.err;
 }
 
+TEST(Options, WhatIsPrintedOnStandardOutputReachesItOrTheCommandFails) {
+  // As coreutils: a plan a farm script reads is never cut short in silence.
+  TempDir dir;
+  make_clip(dir / "in.mp4", 64, 48, "25", 6);
+  for (const std::string& args : {"split-plan " + quote(dir / "in.mp4") + " -s 2", std::string("--help"),
+                                  std::string("--version")}) {
+    auto r = run(interp_cmd(args + " > /dev/full"));
+    EXPECT_EQ(r.code, 1) << args;
+    EXPECT_NE(r.err.find("interp: error: standard output: cannot write"), std::string::npos) << args << ": " << r.err;
+    r = run(interp_cmd(args));
+    EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+    EXPECT_FALSE(r.out.empty()) << args;
+  }
+}
+
 }  // namespace
 }  // namespace interp::test

@@ -9,6 +9,8 @@
 #include <cstdarg>
 #include <cstring>
 
+#include <stdio_ext.h>
+
 namespace interp::cli {
 
 FeedOutput::FeedOutput(const std::string& path, bool overwrite, const std::vector<std::string>& inputs)
@@ -43,6 +45,10 @@ void FeedOutput::end_block() {
   const std::string why = failure_ ? std::strerror(failure_) : "a write failed";
   log::warn("--progress " + (path_ == "-" ? std::string("standard output") : path_) + ": cannot write (" + why +
             "): the feed ends here, the job goes on");
+  if (out_ == stdout) {  // said here: main()'s check of standard output is for what the command prints
+    __fpurge(stdout);
+    std::clearerr(stdout);
+  }
   out_ = nullptr;
   cut_short_ = true;
 }

@@ -14,6 +14,9 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 namespace {
@@ -36,13 +39,27 @@ std::string option_the_subcommand_ignores(const CLI::App& app, const std::vector
   return "";
 }
 
+/// What a command printed on standard output (split-plan's plan, --runtime, --help)
+/// reached it, as coreutils' close_stdout checks: a full disk or a reader gone fails the
+/// command instead of leaving a farm script an empty or cut plan. The video to "-" checks
+/// its own writes; a --progress feed there says its own failure (feed_output.h).
+int with_standard_output_checked(int code) {
+  errno = 0;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout) && !std::cout.fail()) return code;
+  if (code != 0) return code;  // failing already: its own line said why
+  const int why = errno;  // 0 where the failing write was an earlier one (--help flushes its own)
+  const std::string reason = why ? std::string(" (") + std::strerror(why) + ")" : "";
+  std::cerr << "interp: error: standard output: cannot write" << reason << "\n";
+  return 1;
+}
+
 }  // namespace
 
 #ifndef INTERP_VERSION
 #define INTERP_VERSION "0"
 #endif
 
-int main(int argc, char** argv) {
+static int run_command_line(int argc, char** argv) {
   const interp::cli::SignalWatcher signals;  // first: before any thread exists
   interp::keep_freed_memory_for_reuse();
   interp::cli::SharedSettings shared;
@@ -116,3 +133,5 @@ int main(int argc, char** argv) {
     return signals.cancel() ? 128 + signals.signal_number() : 1;
   }
 }
+
+int main(int argc, char** argv) { return with_standard_output_checked(run_command_line(argc, argv)); }
