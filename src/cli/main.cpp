@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <sstream>
 
 namespace {
 
@@ -39,6 +40,13 @@ std::string option_the_subcommand_ignores(const CLI::App& app, const std::vector
   return "";
 }
 
+/// Says that standard output could not be written, with errno `why` (0: not known).
+int cannot_write_standard_output(int why) {
+  const std::string reason = why ? std::string(" (") + std::strerror(why) + ")" : "";
+  std::cerr << "interp: error: standard output: cannot write" << reason << "\n";
+  return 1;
+}
+
 /// What a command printed on standard output (split-plan's plan, --runtime, --help)
 /// reached it, as coreutils' close_stdout checks: a full disk or a reader gone fails the
 /// command instead of leaving a farm script an empty or cut plan. The video to "-" checks
@@ -47,10 +55,7 @@ int with_standard_output_checked(int code) {
   errno = 0;
   if (std::fflush(stdout) == 0 && !std::ferror(stdout) && !std::cout.fail()) return code;
   if (code != 0) return code;  // failing already: its own line said why
-  const int why = errno;  // 0 where the failing write was an earlier one (--help flushes its own)
-  const std::string reason = why ? std::string(" (") + std::strerror(why) + ")" : "";
-  std::cerr << "interp: error: standard output: cannot write" << reason << "\n";
-  return 1;
+  return cannot_write_standard_output(errno);  // errno 0 where the failing write was an earlier one
 }
 
 }  // namespace
@@ -99,7 +104,14 @@ static int run_command_line(int argc, char** argv) {
     app.parse(argc, argv);
     if (const std::string why = option_the_subcommand_ignores(app, global); !why.empty()) throw CLI::ValidationError(why);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    if (e.get_exit_code() == 0) {  // --help, --version: written here, so that a failure can say why
+      std::ostringstream text;
+      const int code = app.exit(e, text, std::cerr);
+      errno = 0;
+      if (std::fputs(text.str().c_str(), stdout) == EOF || std::fflush(stdout) != 0)
+        return cannot_write_standard_output(errno);
+      return code;
+    }
     std::cerr << "interp: error: " << interp::first_line(e.what()) << " (see --help)\n";
     return 2;
   }
